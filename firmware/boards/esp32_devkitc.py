@@ -1,0 +1,40 @@
+# Board description: ESP32 DevKitC on the reference circuit of
+# shared/design/hardware.md. Same fields and units as pico.py; see there.
+BOARD = {
+    "name": "esp32_devkitc",
+    "port": "esp32",
+    "pin_set": 25,
+    "pin_enable": 26,  # own LEDC timer, so pulsed mode cannot move the set PWM
+    "pin_relay": 27,
+    "pin_trip_reset": 12,  # strapping pin: must be low at reset (it is: pull-down)
+    "pin_led": 2,
+    "pin_buzzer": 15,
+    "pin_trip": 14,
+    "pin_button": 13,
+    "pin_usb_sense": None,  # optional on the DevKitC; not wired here
+    # ADC block 1 only (block 2 is unusable with the radio, platform.md)
+    "pin_adc_current": 34,
+    "pin_adc_voltage": 35,
+    "pin_adc_rail": 36,
+    "pin_adc_battery": 39,
+    "adc_kind": "uv",  # read_uv(): factory calibrated, 11 dB attenuation
+    "adc_ref_mv": 3300,
+    "adc_linear_min_mv": 150,  # read_uv is linear only in about 150-2450 mV
+    "adc_linear_max_mv": 2450,
+    "current_sense_ohm": 100,
+    "current_div_ppm": 800000,  # 25 mA -> 2.5 V -> 2.0 V at the pin (linear range)
+    "voltage_div_ppm": 40000,  # 58 V -> 2.32 V
+    "rail_div_ppm": 40000,
+    "battery_div_ppm": 200000,  # 3-cell pack 12.6 V -> 2.52 V
+    "set_pwm_hz": 20000,  # LEDC: about 11 bits at 20 kHz (platform.md)
+    "set_gain_ppm": 1000000,
+    "set_filter_ms": 2,
+    "pulse_pwm_hz": 1000,
+    "rail_mv": 58000,
+    "sink_headroom_mv": 2000,
+    "hw_cap_ua": 35000,
+    "battery_min_mv": 6000,  # 2 Li-ion cells at 3.0 V each
+    "tick_us": 1000,
+    "wdt_timeout_ms": 1000,
+    "usb_treatment": False,
+}

@@ -1,0 +1,49 @@
+# Board description: Raspberry Pi Pico (RP2040) on the reference circuit of
+# shared/design/hardware.md. Plain data: the firmware (hal) and the host
+# simulator both read it. A builder who changes a part changes this file.
+# Units are in the names: _ohm, _mv, _ua, _hz, _ms, _us, _ppm (parts per million).
+BOARD = {
+    "name": "pico",
+    "port": "rp2",  # sys.platform of the MicroPython port this board runs
+    # --- outputs (every one has a pull-down on the board: off at reset) ---
+    "pin_set": 16,  # PWM into the RC filter that sets the sink current (slice 0A)
+    "pin_enable": 18,  # output switch / pulse gate, PWM-capable, own slice (1A)
+    "pin_relay": 19,  # polarity relay coil driver; low = normal polarity
+    "pin_trip_reset": 21,  # pulse high to clear the hardware trip latch
+    "pin_led": 25,  # status LED, active high (on-board LED on the Pico)
+    "pin_buzzer": 15,  # piezo buzzer driver, active high; None when not fitted
+    # --- inputs ---
+    "pin_trip": 20,  # hardware trip latch output, active low (0 = tripped)
+    "pin_button": 14,  # push button to GND, internal pull-up (0 = pressed)
+    "pin_usb_sense": 24,  # VBUS present (1 = USB power); None when not wired
+    # --- ADC channels (GPIO numbers) ---
+    "pin_adc_current": 26,  # ADC0: voltage across the sense resistor
+    "pin_adc_voltage": 27,  # ADC1: electrode voltage via divider
+    "pin_adc_rail": 28,  # ADC2: boost rail via divider
+    "pin_adc_battery": 29,  # ADC3: VSYS/3 on the Pico (battery when VSYS is the pack)
+    # --- ADC scaling ---
+    "adc_kind": "u16",  # "u16": read_u16() (12 real bits, rp2); "uv": read_uv() (esp32)
+    "adc_ref_mv": 3300,  # ADC full-scale voltage
+    "adc_linear_min_mv": 0,  # readings outside [min, max] at the pin are not trusted
+    "adc_linear_max_mv": 3300,
+    "current_sense_ohm": 100,  # R_sense: I = V / R_sense
+    "current_div_ppm": 1000000,  # ADC pin voltage / sense voltage (1.0: direct)
+    "voltage_div_ppm": 50000,  # ADC pin voltage / electrode voltage (1 M + 52.6 k: 1/20)
+    "rail_div_ppm": 50000,  # ADC pin voltage / rail voltage (1/20)
+    "battery_div_ppm": 333333,  # ADC pin voltage / battery voltage (VSYS/3)
+    # --- set path: PWM -> 2-pole RC -> op-amp -> sink (I = V_set * gain / R_sense) ---
+    "set_pwm_hz": 20000,  # 6250 duty steps on rp2 at 125 MHz (platform.md)
+    "set_gain_ppm": 1000000,  # sink control voltage / filtered PWM voltage
+    "set_filter_ms": 2,  # each of the two RC poles (time constant)
+    "pulse_pwm_hz": 1000,  # pulsed-DC gate frequency (1-10 kHz, hardware.md)
+    # --- power stage ---
+    "rail_mv": 58000,  # boost rail, never above 60 V (hardware.md)
+    "sink_headroom_mv": 2000,  # the sink needs this much across it to regulate
+    "hw_cap_ua": 35000,  # comparator trip level of the hardware latch
+    "battery_min_mv": 3000,  # below this the pack is at cut-off (SR-16)
+    # --- loop and watchdog ---
+    "tick_us": 1000,  # control loop period: 1 kHz (measures.md)
+    "wdt_timeout_ms": 1000,  # SR-3: at most 1000 ms (rp2 hardware max 8388 ms)
+    # --- policy ---
+    "usb_treatment": False,  # SR-17: refuse treatment while USB power is present
+}
