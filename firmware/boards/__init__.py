@@ -12,13 +12,23 @@ REQUIRED = (
     "pin_adc_current", "pin_adc_voltage", "pin_adc_rail", "pin_adc_battery",
     "adc_kind", "adc_ref_mv", "adc_linear_min_mv", "adc_linear_max_mv",
     "current_sense_ohm", "current_div_ppm", "voltage_div_ppm", "rail_div_ppm",
-    "battery_div_ppm", "set_pwm_hz", "set_gain_ppm", "set_filter_ms",
+    "battery_div_ppm", "set_pwm_hz", "set_pwm_high_mv", "set_gain_ppm", "set_filter_ms",
     "pulse_pwm_hz", "rail_mv", "sink_headroom_mv", "hw_cap_ua",
     "battery_min_mv", "tick_us", "wdt_timeout_ms", "usb_treatment",
 )
 
 # Pins the firmware drives; boot.py drives each of them low first (SR-1).
 OUTPUT_PINS = ("pin_enable", "pin_set", "pin_relay", "pin_trip_reset", "pin_buzzer", "pin_led")
+
+
+def drive_outputs_low(machine, board):
+    # SR-1: every output the firmware drives, as a plain output driven low. On rp2
+    # this also takes a pin back from a PWM slice, which deinit() would leave at
+    # its last level (platform.md, micropython issue #9007).
+    Pin = machine.Pin
+    for key in OUTPUT_PINS:
+        if board[key] is not None:
+            Pin(board[key], Pin.OUT, value=0)
 
 
 def chosen_name():

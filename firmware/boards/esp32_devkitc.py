@@ -27,6 +27,7 @@ BOARD = {
     "rail_div_ppm": 40000,
     "battery_div_ppm": 200000,  # 3-cell pack 12.6 V -> 2.52 V
     "set_pwm_hz": 20000,  # LEDC: about 11 bits at 20 kHz (platform.md)
+    "set_pwm_high_mv": 3300,
     "set_gain_ppm": 1000000,
     "set_filter_ms": 2,
     "pulse_pwm_hz": 1000,

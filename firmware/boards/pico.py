@@ -33,6 +33,7 @@ BOARD = {
     "battery_div_ppm": 333333,  # ADC pin voltage / battery voltage (VSYS/3)
     # --- set path: PWM -> 2-pole RC -> op-amp -> sink (I = V_set * gain / R_sense) ---
     "set_pwm_hz": 20000,  # 6250 duty steps on rp2 at 125 MHz (platform.md)
+    "set_pwm_high_mv": 3300,  # PWM high level (3.3 V logic): full-scale set voltage
     "set_gain_ppm": 1000000,  # sink control voltage / filtered PWM voltage
     "set_filter_ms": 2,  # each of the two RC poles (time constant)
     "pulse_pwm_hz": 1000,  # pulsed-DC gate frequency (1-10 kHz, hardware.md)

@@ -1,0 +1,135 @@
+# The application: wires hal, supervisor, regulator, session and LED, and
+# runs the fixed-rate control loop. One tick: read -> check -> decide ->
+# regulate -> drive -> status -> feed the watchdog. The tick allocates
+# nothing (a test measures it in the unix port with gc.mem_alloc).
+import time
+
+from firmware import button, limits, states, store, ui
+from firmware import status as st
+from firmware.regulator import Regulator
+from firmware.session import (REFUSE_LEAK, REFUSE_NONE, REFUSE_UNCALIBRATED, REFUSE_USB,
+                              Session)
+from firmware.supervisor import Supervisor
+
+_SLOW_EVERY = 8  # rail and battery are read on alternate slow ticks
+
+
+class App:
+    def __init__(self, hal, board, calibrated):
+        self.hal = hal
+        self.board = board
+        self.calibrated = calibrated
+        self.tick_us = board["tick_us"]
+        self.sense_ohm = board["current_sense_ohm"]
+        self.sup = Supervisor(hal, board)
+        self.reg = Regulator(self.tick_us, board["sink_headroom_mv"])
+        self.ses = Session(self.reg, hal.relay, self.tick_us)
+        self.btn = button.Button()
+        self.status = st.status
+        self.rail_mv = board["rail_mv"]  # until the first reading
+        self.battery_mv = 0
+        self.n = 0  # completed ticks
+        self.ms = 0  # loop time in ms (for the LED)
+        self._us = 0
+        self.overruns = 0
+        self._led_on = False
+
+    def refusal(self, i_ua):
+        # Pre-session checks, each with its own refusal code (SR-9, SR-17, SR-19).
+        if not self.calibrated:
+            return REFUSE_UNCALIBRATED
+        if self.hal.usb_present() and not self.board["usb_treatment"]:
+            return REFUSE_USB
+        if i_ua > limits.OFF_LEAK_UA:
+            return REFUSE_LEAK
+        return REFUSE_NONE
+
+    def tick(self):
+        hal = self.hal
+        sup = self.sup
+        ses = self.ses
+        n = self.n
+        i_ua = hal.read_current_ua()
+        v_mv = hal.read_voltage_mv()
+        if n % _SLOW_EVERY == 0:
+            if n & _SLOW_EVERY:
+                self.rail_mv = hal.read_rail_mv()
+            else:
+                self.battery_mv = hal.read_battery_mv()
+        sup.check(i_ua, v_mv)
+        ev = self.btn.update(hal.button_pressed(), self.tick_us)
+        if ev == button.HOLD:
+            s = ses.state
+            if s == states.IDLE or s == states.DONE:
+                ses.start(self.refusal(i_ua))
+                ev = button.NONE  # consumed: the same hold must not also stop it
+            elif s == states.FAULT:
+                sup.acknowledge()
+                ev = button.NONE
+        ses.step(ev, i_ua, sup.fault)
+        sink_mv = self.rail_mv - v_mv - i_ua * self.sense_ohm // 1000
+        cmd = self.reg.step(i_ua, sink_mv)
+        sup.drive(ses.state, ses.output_wanted(), cmd)
+        self._us += self.tick_us
+        if self._us >= 1000:
+            ms = self._us // 1000
+            self._us -= ms * 1000
+            self.ms += ms
+            led = ui.led_level(ses.state, sup.fault, self.ms)
+            if led != self._led_on:
+                self._led_on = led
+                hal.led(led)
+        s = self.status
+        s[st.STATE] = ses.state
+        s[st.TARGET_UA] = self.reg.target_ua()
+        s[st.SET_UA] = ses.set_ua
+        s[st.I_UA] = i_ua
+        s[st.V_MV] = v_mv
+        s[st.LOAD_OHM] = v_mv * 1000 // i_ua if i_ua >= 100 else 0
+        s[st.REACHED_PCT] = self.reg.reached_pct(i_ua)
+        s[st.FAULT] = sup.fault
+        s[st.ELAPSED_S] = ses.on_ms // 1000
+        s[st.TICKS] = n
+        s[st.OVERRUNS] = self.overruns
+        s[st.DUTY] = hal.duty
+        s[st.ENABLED] = 1 if hal.output_is_on else 0
+        s[st.RAIL_MV] = self.rail_mv
+        s[st.BATTERY_MV] = self.battery_mv
+        self.n = n + 1
+        sup.end_tick()  # feeds the watchdog: only after a tick whose checks ran
+
+    def run(self, ticks=0):
+        # The fixed-rate loop. ticks=0: forever. Deadlines advance by exactly one
+        # period (no drift); a late tick counts as an overrun, and after a long
+        # stall the schedule restarts from now rather than bursting to catch up.
+        self.sup.start_watchdog()  # SR-3: before the output can first be enabled
+        ticks_us = time.ticks_us
+        ticks_add = time.ticks_add
+        ticks_diff = time.ticks_diff
+        sleep_us = time.sleep_us
+        period = self.tick_us
+        deadline = ticks_add(ticks_us(), period)
+        count = 0
+        while ticks == 0 or count < ticks:
+            self.tick()
+            count += 1
+            late = ticks_diff(ticks_us(), deadline)
+            if late > 0:
+                self.overruns += 1
+                if late > period:
+                    deadline = ticks_us()
+            else:
+                sleep_us(-late)
+            deadline = ticks_add(deadline, period)
+
+
+def main(board):
+    from firmware.hal import Hal  # the only module that imports machine
+
+    cal, why = store.load_calibration()
+    if cal is None:
+        print("calibration:", why, "- treatment refused until calibrated (SR-19)")
+    hal = Hal(board, cal if cal is not None else store.NOMINAL)
+    app = App(hal, board, cal is not None)
+    print("ionto: ready on", board["name"])
+    app.run()

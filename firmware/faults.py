@@ -1,0 +1,17 @@
+# Fault codes: one per cause. The LED blinks the code's number (firmware/ui.py);
+# the README's troubleshooting table lists each, and a test keeps them in step.
+from micropython import const
+
+NONE = const(0)
+OVERCURRENT = const(1)  # SR-5: measured above 30 mA on 2 consecutive ticks
+SURGE = const(2)  # SR-6: third surge in one session
+SENSOR = const(3)  # SR-12: a reading pinned, frozen or above the rail
+LEAK = const(4)  # SR-12: current with the output off
+SHORT = const(5)  # SR-13: load below 250 Ohm at 2 mA or more
+TRIP = const(6)  # SR-15: hardware trip latch asserted
+BATTERY = const(7)  # SR-16: battery at cut-off
+OVERRUN = const(8)  # SR-3: the loop stalled for longer than it may
+INTERNAL = const(9)  # an exception in the application (SR-1)
+
+NAMES = ("none", "overcurrent", "surge", "sensor", "leak", "short", "trip",
+         "battery", "overrun", "internal")

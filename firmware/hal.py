@@ -1,0 +1,180 @@
+# The hardware room: the ONLY firmware module that imports machine.
+# It turns raw ADC readings into integer physical units (uA, mV) with the board
+# description and the calibration, and drives the set PWM, the output switch,
+# the relay, the LED, the buzzer and the watchdog.
+#
+# Fixed point, no allocation per call: every reading is a 12-bit "code"
+# (read_u16() >> 4 on rp2, millivolts at the pin from read_uv() on esp32) and
+#   value = ((code - offset) * mul) >> 12
+# where mul is the value at code 4096, computed once here. code < 4096 and
+# mul < 2**18 keep every product below 2**30, a small int on both ports.
+import machine
+from micropython import const
+
+_SHIFT = const(12)
+_MUL_MAX = const(1 << 18)
+_DUTY_MAX = const(65535)
+
+
+def _mul(board, div_ppm, ohm, cal):
+    # Value at 4096 codes: mV at the measured node, or uA through `ohm`.
+    pin_mv = board["adc_ref_mv"] if board["adc_kind"] == "u16" else 4096
+    value = pin_mv * 1000000 // div_ppm
+    if ohm:
+        value = value * 1000 // ohm
+    mul = value * cal["gain_ppm"] // 1000000
+    if not 0 < mul < _MUL_MAX:
+        raise ValueError("ADC scale out of range: check the board description")
+    return mul
+
+
+class Hal:
+    def __init__(self, board, cal):
+        self.board = board
+        Pin = machine.Pin
+        # Outputs first, all low (SR-1); the set pin then becomes a PWM at duty 0.
+        self._enable = Pin(board["pin_enable"], Pin.OUT, value=0)
+        self._relay = Pin(board["pin_relay"], Pin.OUT, value=0)
+        self._trip_reset = Pin(board["pin_trip_reset"], Pin.OUT, value=0)
+        self._led = Pin(board["pin_led"], Pin.OUT, value=0)
+        b = board["pin_buzzer"]
+        self._buzzer = Pin(b, Pin.OUT, value=0) if b is not None else None
+        self._set_pin = Pin(board["pin_set"], Pin.OUT, value=0)
+        self._pwm = machine.PWM(self._set_pin, freq=board["set_pwm_hz"], duty_u16=0)
+        self._trip = Pin(board["pin_trip"], Pin.IN, Pin.PULL_UP)
+        self._button = Pin(board["pin_button"], Pin.IN, Pin.PULL_UP)
+        u = board["pin_usb_sense"]
+        self._usb = Pin(u, Pin.IN) if u is not None else None
+        # Bound methods taken once: taking them per call would allocate.
+        self._enable_value = self._enable.value
+        self._duty = self._pwm.duty_u16
+        uv = board["adc_kind"] == "uv"
+        self._uv = uv
+        self._read_i = self._reader(board["pin_adc_current"], uv)
+        self._read_v = self._reader(board["pin_adc_voltage"], uv)
+        self._read_rail = self._reader(board["pin_adc_rail"], uv)
+        self._read_bat = self._reader(board["pin_adc_battery"], uv)
+        self._mul_i = _mul(board, board["current_div_ppm"], board["current_sense_ohm"], cal["current"])
+        self._mul_v = _mul(board, board["voltage_div_ppm"], 0, cal["voltage"])
+        self._mul_rail = _mul(board, board["rail_div_ppm"], 0, cal["rail"])
+        self._mul_bat = _mul(board, board["battery_div_ppm"], 0, cal["battery"])
+        self._off_i = cal["current"]["offset"]
+        self._off_v = cal["voltage"]["offset"]
+        self._off_rail = cal["rail"]["offset"]
+        self._off_bat = cal["battery"]["offset"]
+        # Set path: duty = ua * duty_mul >> 12, with the set calibration folded in:
+        # actual = commanded * gain + offset (gain_ppm = actual / nominal).
+        full_ua = board["set_pwm_high_mv"] * board["set_gain_ppm"] // board["current_sense_ohm"]
+        full_ua = full_ua // 1000 * cal["set"]["gain_ppm"] // 1000000
+        self.set_full_ua = full_ua
+        self._duty_mul = (_DUTY_MAX << _SHIFT) // full_ua
+        self._set_off_ua = cal["set"]["offset"]
+        self._wdt = None
+        self.output_is_on = False
+        # Last raw codes, for the plausibility checks (pinned, frozen: SR-12).
+        self.code_i = 0
+        self.code_v = 0
+        self.duty = 0
+
+    def _reader(self, gpio, uv):
+        adc = machine.ADC(machine.Pin(gpio))  # ADC(Pin) sets the pin high-Z on rp2
+        if uv:
+            adc.atten(machine.ADC.ATTN_11DB)
+            return getattr(adc, "read_uv")  # esp32 only: not in the rp2 stubs
+        return adc.read_u16
+
+    def _code(self, raw):
+        if self._uv:
+            return raw // 1000  # uV -> mV at the pin
+        return raw >> 4  # 12 real bits (platform.md)
+
+    # ---- readings (integers, no allocation) ----
+    def read_current_ua(self):
+        c = self._code(self._read_i())
+        self.code_i = c
+        return ((c - self._off_i) * self._mul_i) >> _SHIFT
+
+    def read_voltage_mv(self):
+        c = self._code(self._read_v())
+        self.code_v = c
+        return ((c - self._off_v) * self._mul_v) >> _SHIFT
+
+    def read_rail_mv(self):
+        return ((self._code(self._read_rail()) - self._off_rail) * self._mul_rail) >> _SHIFT
+
+    def read_battery_mv(self):
+        return ((self._code(self._read_bat()) - self._off_bat) * self._mul_bat) >> _SHIFT
+
+    def button_pressed(self):
+        return self._button.value() == 0
+
+    def trip_asserted(self):
+        return self._trip.value() == 0  # active low
+
+    def usb_present(self):
+        return self._usb is not None and self._usb.value() == 1
+
+    # ---- the set point ----
+    def set_current_ua(self, ua):
+        ua -= self._set_off_ua
+        if ua <= 0:
+            duty = 0
+        else:
+            if ua > self.set_full_ua:
+                ua = self.set_full_ua
+            duty = (ua * self._duty_mul) >> _SHIFT
+            if duty > _DUTY_MAX:
+                duty = _DUTY_MAX
+        self.duty = duty
+        self._duty(duty)
+
+    # ---- the output switch ----
+    def output_on(self):
+        # SR-2: the only function in the firmware that switches the output on.
+        # Only the supervisor calls it (a test scans the source for callers).
+        # SR-3: never before the watchdog runs.
+        if self._wdt is None:
+            raise RuntimeError("output_on before the watchdog runs")
+        self._enable_value(1)
+        self.output_is_on = True
+
+    def output_off(self):
+        # Safe from anywhere, any number of times: switch open, set point zero.
+        self._enable_value(0)
+        self.output_is_on = False
+        self.duty = 0
+        self._duty(0)
+
+    def relay(self, reversed_polarity):
+        # SR-11: the caller (session) switches it only with the output off.
+        if self.output_is_on:
+            raise RuntimeError("relay switched with the output on")
+        self._relay.value(1 if reversed_polarity else 0)
+
+    def led(self, on):
+        self._led.value(1 if on else 0)
+
+    def buzzer(self, on):
+        if self._buzzer is not None:
+            self._buzzer.value(1 if on else 0)
+
+    def pulse_trip_reset(self):
+        # SR-15: only with the output off.
+        if self.output_is_on:
+            raise RuntimeError("trip reset with the output on")
+        self._trip_reset.value(1)
+        self._trip_reset.value(0)
+
+    # ---- watchdog ----
+    def start_watchdog(self, timeout_ms):
+        if self._wdt is None:
+            self._wdt = machine.WDT(id=0, timeout=timeout_ms)
+
+    def watchdog_running(self):
+        return self._wdt is not None
+
+    def feed_watchdog(self):
+        # SR-3: the supervisor alone calls this, once per completed tick.
+        wdt = self._wdt
+        if wdt is not None:
+            wdt.feed()

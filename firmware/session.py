@@ -1,0 +1,176 @@
+# The treatment session: a state machine over integers. Each tick it gets the
+# button event, the measured current and the supervisor's fault code, moves
+# the regulator's goal, and says whether it wants the output on. It never
+# switches the output itself: the supervisor does (SR-2).
+from micropython import const
+
+from firmware import button, faults, limits, states
+
+_CONTACT_MS = const(100)  # probe current flowing this long = a hand is in the water
+_REVERSE_OFF_MS = const(500)  # SR-11: output off at least 500 ms around the relay
+_RELAY_SETTLE_MS = const(50)  # SR-11: wait 50 ms after switching the relay
+
+REFUSE_NONE = const(0)
+REFUSE_UNCALIBRATED = const(1)  # SR-19
+REFUSE_LEAK = const(2)  # SR-9: current above 0.1 mA with the output off
+REFUSE_USB = const(3)  # SR-17
+REFUSE_FAULT = const(4)  # a fault is latched: acknowledge it first
+
+POLARITY_NONE = const(0)
+POLARITY_MIDWAY = const(1)  # SR-11: R.A. Fischer AUTO, Akbar 2013
+
+
+class Session:
+    def __init__(self, regulator, relay, tick_us):
+        self._reg = regulator
+        self._relay = relay  # callable(reversed: bool): the hal's relay
+        self._tick_us = tick_us
+        self.state = states.IDLE
+        self.refusal = REFUSE_NONE
+        self.set_ua = 15000
+        self.duration_ms = 1200000
+        self.polarity = POLARITY_MIDWAY
+        self.on_ms = 0  # current-on time: the timer (held while paused)
+        self.reversed = False
+        self._us = 0  # sub-millisecond remainder of on time
+        self._phase_ms = 0  # time in the current state or phase
+        self._contact_ms = 0
+        self._lost_ms = 0
+        self._reversal_done = False
+        self._rev_phase = 0  # reversal: 0 ramping to zero, 1 output off, 2 relay switched
+        self.pauses = 0
+        self.reversals = 0
+
+    def configure(self, set_ua, duration_ms, polarity):
+        if not 0 < set_ua <= limits.MAX_SET_UA:
+            raise ValueError("set point outside 1-25000 uA (SR-5)")
+        if not 60000 <= duration_ms <= limits.MAX_ON_MS:
+            raise ValueError("duration outside 1-45 min (SR-5)")
+        self.set_ua = set_ua
+        self.duration_ms = duration_ms
+        self.polarity = polarity
+
+    def output_wanted(self):
+        s = self.state
+        if s == states.REVERSING:
+            return self._rev_phase == 0  # only while ramping to zero (SR-11)
+        return s in (states.WAIT_CONTACT, states.RAMP_UP, states.TREAT, states.PAUSED,
+                     states.RAMP_DOWN)
+
+    def _enter(self, state):
+        self.state = state
+        self._phase_ms = 0
+        self._contact_ms = 0
+        self._lost_ms = 0
+
+    def start(self, refusal):
+        # The start gesture arrived; refusal is the pre-session checks' verdict.
+        self.refusal = refusal
+        if refusal != REFUSE_NONE:
+            return
+        self.on_ms = 0
+        self._us = 0
+        self._reversal_done = False
+        self.pauses = 0
+        self.reversals = 0
+        self._reg.cut()
+        self._reg.set_goal(limits.PROBE_UA)
+        self._enter(states.WAIT_CONTACT)
+
+    def stop(self):
+        # Hold 2 s during a session, or the end of the timer: a gentle end.
+        self._reg.set_goal(0)
+        self._enter(states.RAMP_DOWN)
+
+    def step(self, event, i_ua, fault):
+        reg = self._reg
+        s = self.state
+        dt = self._tick_us
+        if fault != faults.NONE:
+            if s != states.FAULT:
+                reg.cut()
+                reg.set_goal(0)
+                self._enter(states.FAULT)
+            return
+        if s == states.FAULT:
+            self._enter(states.IDLE)  # the fault was acknowledged
+            return
+        self._us += dt
+        ms = self._us // 1000
+        self._us -= ms * 1000
+        self._phase_ms += ms
+        if s == states.WAIT_CONTACT or s == states.PAUSED:
+            # SR-9/SR-10: only the probe flows until contact; the timer holds.
+            if event == button.HOLD:
+                self._end()
+                return
+            self._contact_ms = self._contact_ms + ms if i_ua >= limits.PROBE_UA // 2 else 0
+            if self._contact_ms >= _CONTACT_MS:
+                reg.cut()  # SR-10: ramp from zero, never a jump back (fence effect)
+                reg.set_goal(self.set_ua)
+                self._enter(states.RAMP_UP)
+            elif s == states.PAUSED and self._phase_ms >= limits.CONTACT_GIVE_UP_MS:
+                self._end()
+            return
+        if s == states.RAMP_UP or s == states.TREAT:
+            if event == button.HOLD:
+                self.stop()
+                return
+            self.on_ms += ms
+            t = reg.target_ua()
+            if i_ua * 100 < t * limits.CONTACT_LOST_PCT:
+                self._lost_ms += ms
+                if self._lost_ms >= limits.CONTACT_LOST_MS:
+                    self.pauses += 1
+                    reg.cut()
+                    reg.set_goal(limits.PROBE_UA)
+                    self._enter(states.PAUSED)
+                    return
+            else:
+                self._lost_ms = 0
+            if s == states.RAMP_UP and t >= self.set_ua:
+                self._enter(states.TREAT)
+            elif self.on_ms >= self.duration_ms or self.on_ms >= limits.MAX_ON_MS:
+                self.stop()
+            elif (s == states.TREAT and self.polarity == POLARITY_MIDWAY
+                  and not self._reversal_done and self.on_ms >= self.duration_ms // 2):
+                self._reversal_done = True
+                reg.set_goal(0)
+                self._enter(states.REVERSING)
+                self._rev_phase = 0
+            return
+        if s == states.REVERSING:
+            self._reversing(i_ua, ms)
+            return
+        if s == states.RAMP_DOWN:
+            self.on_ms += ms
+            if reg.target_ua() == 0:
+                self._end()
+            return
+        # IDLE or DONE: the start gesture is handled by the app (pre-checks).
+
+    def _reversing(self, i_ua, ms):
+        # SR-11: ramp to zero, confirm below 0.1 mA, output off >= 500 ms,
+        # switch the relay, wait 50 ms, ramp up from zero.
+        reg = self._reg
+        if self._rev_phase == 0:
+            self.on_ms += ms
+            if reg.target_ua() == 0 and i_ua < limits.OFF_LEAK_UA:
+                self._rev_phase = 1  # output off from here (output_wanted)
+                self._phase_ms = 0
+            return
+        if self._rev_phase == 1 and self._phase_ms >= _REVERSE_OFF_MS:
+            self.reversed = not self.reversed
+            self._relay(self.reversed)  # the hal refuses while the output is on
+            self._rev_phase = 2
+            self.reversals += 1
+            self._phase_ms = 0
+        elif self._rev_phase == 2 and self._phase_ms >= _RELAY_SETTLE_MS:
+            reg.cut()
+            reg.set_goal(self.set_ua)
+            self._enter(states.RAMP_UP)
+
+    def _end(self):
+        self._reg.cut()
+        self._reg.set_goal(0)
+        self._enter(states.DONE)

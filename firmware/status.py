@@ -1,0 +1,27 @@
+# The status snapshot: one preallocated array of integers, written by the
+# control loop every tick (no allocation), read by the console, the LED and
+# the host tools (simulator, monitor). Indexes are the names below.
+from array import array
+from micropython import const
+
+STATE = const(0)  # session state code (firmware/states.py)
+TARGET_UA = const(1)  # ramped set point the regulator is holding now
+SET_UA = const(2)  # the profile's set point (where the ramp is heading)
+I_UA = const(3)  # measured current
+V_MV = const(4)  # measured electrode voltage
+LOAD_OHM = const(5)  # V / I when I >= 100 uA, else 0
+REACHED_PCT = const(6)  # measured / target, percent (SR-14)
+FAULT = const(7)  # latched fault code, 0 = none (firmware/faults.py)
+ELAPSED_S = const(8)  # current-on time of the session, seconds
+TICKS = const(9)  # completed ticks since start
+OVERRUNS = const(10)  # ticks that started late (loop overrun counter)
+DUTY = const(11)  # set-PWM duty_u16 written this tick
+ENABLED = const(12)  # 1 when the output switch is on
+RAIL_MV = const(13)
+BATTERY_MV = const(14)
+SIZE = const(15)
+
+NAMES = ("state", "target_ua", "set_ua", "i_ua", "v_mv", "load_ohm", "reached_pct",
+         "fault", "elapsed_s", "ticks", "overruns", "duty", "enabled", "rail_mv", "battery_mv")
+
+status = array("i", [0] * SIZE)

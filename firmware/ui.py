@@ -1,0 +1,32 @@
+# LED patterns: one per state, and a blink code per fault (the fault's number
+# of blinks, then a pause). Pure logic: state, fault and time in, LED level out.
+from micropython import const
+
+from firmware import faults, states
+
+# (period ms, on ms) per state: what a person sees on the LED.
+PATTERNS = (
+    (2000, 50),  # idle: a short flash every 2 s
+    (1000, 500),  # wait_contact: slow blink (put your hands in the water)
+    (200, 150),  # ramp_up: fast flicker, mostly on
+    (1000, 1000),  # treat: steady on
+    (500, 100),  # paused: quick blips (contact lost or paused)
+    (250, 125),  # reversing: fast even blink
+    (200, 150),  # ramp_down: as ramp_up
+    (3000, 1500),  # done: slow long blink
+    (0, 0),  # fault: the blink code below
+    (100, 50),  # safe_mode: very fast blink
+)
+_CODE_ON_MS = const(200)
+_CODE_SLOT_MS = const(500)
+_CODE_PAUSE_MS = const(2000)
+
+
+def led_level(state, fault, ms):
+    if state == states.FAULT or fault != faults.NONE:
+        # Blink `fault` times, then a pause: 3 blinks = fault 3.
+        cycle = fault * _CODE_SLOT_MS + _CODE_PAUSE_MS
+        t = ms % cycle
+        return t < fault * _CODE_SLOT_MS and t % _CODE_SLOT_MS < _CODE_ON_MS
+    period, on = PATTERNS[state]
+    return ms % period < on

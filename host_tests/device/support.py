@@ -1,0 +1,132 @@
+# Shared helpers for the device tests (they run in CPython under pytest and in
+# the MicroPython unix port under tools/sim/mptest.py). Plain code only.
+import sys
+
+from firmware.boards import load
+
+
+def skip(reason):
+    # pytest and mptest both report this as a skip, never as a pass.
+    if sys.implementation.name == "micropython":
+        from tools.sim.mptest import SkipTest
+    else:
+        from unittest import SkipTest
+    raise SkipTest(reason)
+
+
+class FakeHal:
+    # The hal's interface over plain integers: no machine, no allocation per
+    # call, so the allocation test measures the firmware alone.
+    def __init__(self, board=None):
+        self.board = board or load("pico")
+        self.i_ua = 0
+        self.v_mv = 0
+        self.rail_mv = 58000
+        self.battery_mv = 8000
+        self.button = False
+        self.trip = False
+        self.usb = False
+        self.output_is_on = False
+        self.duty = 0
+        self.set_ua = 0
+        self.wdt_running = False
+        self.feeds = 0
+        self.ons = 0
+        self.relay_level = False
+        self.relay_switches = 0
+        self.trip_resets = 0
+        self.led_level = False
+        self.code_i = 0
+        self.code_v = 0
+
+    def read_current_ua(self):
+        return self.i_ua
+
+    def read_voltage_mv(self):
+        return self.v_mv
+
+    def read_rail_mv(self):
+        return self.rail_mv
+
+    def read_battery_mv(self):
+        return self.battery_mv
+
+    def button_pressed(self):
+        return self.button
+
+    def trip_asserted(self):
+        return self.trip
+
+    def usb_present(self):
+        return self.usb
+
+    def set_current_ua(self, ua):
+        self.set_ua = ua
+        self.duty = ua * 2
+
+    def output_on(self):
+        if not self.wdt_running:
+            raise RuntimeError("output_on before the watchdog runs")
+        self.output_is_on = True
+        self.ons += 1
+
+    def output_off(self):
+        self.output_is_on = False
+        self.duty = 0
+        self.set_ua = 0
+
+    def relay(self, reversed_polarity):
+        if self.output_is_on:
+            raise RuntimeError("relay switched with the output on")
+        self.relay_level = reversed_polarity
+        self.relay_switches += 1
+
+    def led(self, on):
+        self.led_level = on
+
+    def buzzer(self, on):
+        pass
+
+    def pulse_trip_reset(self):
+        if self.output_is_on:
+            raise RuntimeError("trip reset with the output on")
+        self.trip_resets += 1
+        self.trip = False
+
+    def start_watchdog(self, timeout_ms):
+        self.wdt_running = True
+
+    def watchdog_running(self):
+        return self.wdt_running
+
+    def feed_watchdog(self):
+        self.feeds += 1
+
+
+def make_app(calibrated=True):
+    from firmware.app import App
+
+    hal = FakeHal()
+    app = App(hal, hal.board, calibrated)
+    app.sup.start_watchdog()
+    return app, hal
+
+
+def run_ticks(app, n, load_ohm=0):
+    # Ticks with an ideal bath: the current follows the command when a load
+    # is given (load_ohm > 0), else nothing flows (no hand in the water).
+    hal = app.hal
+    for _ in range(n):
+        app.tick()
+        if load_ohm and hal.output_is_on:
+            hal.i_ua = hal.set_ua
+            hal.v_mv = hal.set_ua * load_ohm // 1000
+        else:
+            hal.i_ua = 0
+            hal.v_mv = 0
+
+
+def press(app, ms, load_ohm=0):
+    app.hal.button = True
+    run_ticks(app, ms * 1000 // app.tick_us, load_ohm)
+    app.hal.button = False
