@@ -16,6 +16,11 @@ REFUSE_LEAK = const(2)  # SR-9: current above 0.1 mA with the output off
 REFUSE_USB = const(3)  # SR-17
 REFUSE_FAULT = const(4)  # a fault is latched: acknowledge it first
 
+# States in which the session wants the output on (a module-level tuple: a
+# tuple written inside the method would be built, on the heap, every tick).
+_OUTPUT_STATES = (states.WAIT_CONTACT, states.RAMP_UP, states.TREAT, states.PAUSED,
+                  states.RAMP_DOWN)
+
 POLARITY_NONE = const(0)
 POLARITY_MIDWAY = const(1)  # SR-11: R.A. Fischer AUTO, Akbar 2013
 
@@ -54,8 +59,7 @@ class Session:
         s = self.state
         if s == states.REVERSING:
             return self._rev_phase == 0  # only while ramping to zero (SR-11)
-        return s in (states.WAIT_CONTACT, states.RAMP_UP, states.TREAT, states.PAUSED,
-                     states.RAMP_DOWN)
+        return s in _OUTPUT_STATES
 
     def _enter(self, state):
         self.state = state

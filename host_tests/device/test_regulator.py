@@ -1,0 +1,132 @@
+# Regulator: ramps (SR-8), integral trim (M1), compliance (SR-14), limits (SR-5).
+from firmware.regulator import Regulator
+
+
+def _reg():
+    return Regulator(1000, 2000)
+
+
+class _Window:
+    # Largest change over any 10 consecutive ticks, in constant memory.
+    def __init__(self):
+        self.last = [0] * 10
+        self.k = 0
+        self.worst = 0
+
+    def add(self, v):
+        old = self.last[self.k % 10]
+        if self.k >= 10 and abs(v - old) > self.worst:
+            self.worst = abs(v - old)
+        self.last[self.k % 10] = v
+        self.k += 1
+
+
+def test_ramp_up_at_default_half_ma_per_second():
+    r = _reg()
+    r.set_goal(15000)
+    for _ in range(1000):
+        r.step(r.target_ua(), 40000)
+    assert 495 <= r.target_ua() <= 505  # 0.5 mA after 1 s (SR-8 default)
+
+
+def test_no_change_above_0_2_ma_in_10_ms_along_a_whole_ramp():
+    # SR-8 / M3: the command never moves more than 0.2 mA within 10 ticks.
+    r = _reg()
+    r.set_goal(25000)
+    w = _Window()
+    i = 0
+    for _ in range(60000):
+        c = r.step(i, 40000)
+        i = c * 97 // 100  # a sink 3 % weak: the trim must work, gently
+        w.add(c)
+    assert w.worst <= 200, w.worst
+
+
+def test_integral_trim_removes_a_gain_error():
+    r = _reg()
+    r.set_goal(15000)
+    i = 0
+    for _ in range(40000):
+        i = r.step(i, 40000) * 97 // 100
+    assert abs(i - 15000) <= 20, i  # M1: within 20 uA + 0.5 % in steady state
+
+
+def test_ramp_down_at_one_ma_per_second():
+    r = _reg()
+    r.set_goal(10000)
+    for _ in range(30000):
+        r.step(r.target_ua(), 40000)
+    r.set_goal(0)
+    for _ in range(1000):
+        r.step(r.target_ua(), 40000)
+    assert 8990 <= r.target_ua() <= 9010
+
+
+def test_cut_goes_to_zero_and_ramps_again_from_zero():
+    r = _reg()
+    r.set_goal(5000)
+    for _ in range(20000):
+        r.step(r.target_ua(), 40000)
+    r.cut()
+    assert r.target_ua() == 0
+    c = r.step(0, 40000)
+    assert c <= 2  # the next command is the first step of a ramp
+
+
+def test_compliance_limited_stops_integrating_and_holds_near_flow():
+    # SR-14: the rail cannot push more than 12 mA; the sink has no headroom.
+    r = _reg()
+    r.set_goal(18000)
+    i = 0
+    for _ in range(60000):
+        c = r.step(i, 1000 if i >= 12000 else 40000)
+        i = c if c < 12000 else 12000
+    assert r.limited
+    integ = r.integ
+    for _ in range(1000):
+        c = r.step(12000, 1000)
+    assert r.integ == integ  # no integration while limited (anti-windup)
+    assert c <= 12000 + 150  # command held just above what flows
+    assert r.reached_pct(12000) == 66
+
+
+def test_press_while_limited_moves_current_gently():
+    # SR-8: a press halves the load; the current may jump by the margin only.
+    r = _reg()
+    r.set_goal(18000)
+    i = 0
+    for _ in range(60000):
+        c = r.step(i, 1000 if i >= 12000 else 40000)
+        i = c if c < 12000 else 12000
+    w = _Window()
+    w.add(i)
+    for k in range(200):
+        c = r.step(i, 20000)  # the load dropped: headroom back
+        if k == 0:
+            assert c <= 12000 + 150
+        i = c  # no longer limited by the rail
+        w.add(c)
+    assert w.worst <= 200, w.worst
+
+
+def test_set_point_above_25_ma_is_refused_and_changes_nothing():
+    r = _reg()
+    r.set_goal(10000)
+    try:
+        r.set_goal(25001)
+    except ValueError:
+        pass
+    else:
+        raise AssertionError("25.001 mA accepted (SR-5)")
+    assert r.goal_ua == 10000
+
+
+def test_ramp_rates_outside_sr8_are_refused():
+    r = _reg()
+    for up, down in ((99, 1000), (1001, 1000), (500, 1001), (500, 0)):
+        try:
+            r.set_rates(up, down)
+        except ValueError:
+            continue
+        raise AssertionError("rates accepted: " + str(up) + " " + str(down))
+    assert r.up_nua == 500

@@ -1,0 +1,81 @@
+# SR-19: calibration validated, atomic writes, bad input changes nothing.
+import json
+import os
+
+from firmware import store
+
+
+def _tmpdir():
+    d = "build/test_store"
+    for part in ("build", d):
+        try:
+            os.mkdir(part)
+        except OSError:
+            pass
+    return d
+
+
+def _good():
+    cal = {"version": 1}
+    for ch in store.CAL_CHANNELS:
+        cal[ch] = {"offset": 3, "gain_ppm": 1010000}
+    return cal
+
+
+def test_valid_calibration_round_trips():
+    d = _tmpdir()
+    path = d + "/cal.json"
+    store.write_atomic(path, json.dumps(_good()))
+    with open(path) as f:
+        assert store.check_calibration(json.loads(f.read()))["rail"]["offset"] == 3
+    assert "cal.json.tmp" not in os.listdir(d)
+
+
+def test_bad_calibrations_are_refused_with_a_message():
+    bad = []
+    for ch in store.CAL_CHANNELS:
+        for key, v in (("offset", 201), ("offset", -201), ("gain_ppm", 899999),
+                       ("gain_ppm", 1100001), ("gain_ppm", 1.0), ("offset", True),
+                       ("offset", "3")):
+            c = _good()
+            c[ch][key] = v
+            bad.append(c)
+    c = _good()
+    del c["set"]
+    bad.append(c)
+    bad.append([1, 2])
+    bad.append({"version": 2})
+    for c in bad:
+        try:
+            store.check_calibration(c)
+        except ValueError as e:
+            assert "calibration" in str(e)
+            continue
+        raise AssertionError("accepted: " + repr(c))
+
+
+def test_save_refuses_bad_calibration_and_leaves_old_file():
+    d = _tmpdir()
+    cwd = os.getcwd()
+    os.chdir(d)
+    try:
+        store.save_calibration(_good())
+        c = _good()
+        c["current"]["gain_ppm"] = 2000000
+        try:
+            store.save_calibration(c)
+        except ValueError:
+            pass
+        else:
+            raise AssertionError("bad calibration saved")
+        cal, why = store.load_calibration()
+        assert why is None and cal["current"]["gain_ppm"] == 1010000
+        with open(store.CAL_FILE, "w") as f:
+            f.write("{not json")
+        cal, why = store.load_calibration()
+        assert cal is None and why
+        os.remove(store.CAL_FILE)
+        cal, why = store.load_calibration()
+        assert cal is None and why == "no calibration"
+    finally:
+        os.chdir(cwd)
