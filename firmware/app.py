@@ -7,9 +7,9 @@ import time
 from firmware import button, limits, states, store, ui
 from firmware import status as st
 from firmware.regulator import Regulator
-from firmware.session import (REFUSE_LEAK, REFUSE_NONE, REFUSE_UNCALIBRATED, REFUSE_USB,
-                              Session)
-from firmware.supervisor import Supervisor
+from firmware.session import (REFUSE_BATTERY, REFUSE_LEAK, REFUSE_NONE, REFUSE_UNCALIBRATED,
+                              REFUSE_USB, Session)
+from firmware.supervisor import CUT, STOP, Supervisor
 
 _SLOW_EVERY = 8  # rail and battery are read on alternate slow ticks
 
@@ -27,7 +27,7 @@ class App:
         self.btn = button.Button()
         self.status = st.status
         self.rail_mv = board["rail_mv"]  # until the first reading
-        self.battery_mv = 0
+        self.battery_mv = hal.read_battery_mv()
         self.n = 0  # completed ticks
         self.ms = 0  # loop time in ms (for the LED)
         self._us = 0
@@ -42,6 +42,8 @@ class App:
             return REFUSE_USB
         if i_ua > limits.OFF_LEAK_UA:
             return REFUSE_LEAK
+        if not self.sup.battery_ok_to_start(self.battery_mv):
+            return REFUSE_BATTERY
         return REFUSE_NONE
 
     def tick(self):
@@ -56,11 +58,16 @@ class App:
                 self.rail_mv = hal.read_rail_mv()
             else:
                 self.battery_mv = hal.read_battery_mv()
-        sup.check(i_ua, v_mv)
+        action = sup.check(i_ua, v_mv, self.reg.target_ua(), self.rail_mv, self.battery_mv)
+        if action == CUT:
+            ses.surge_cut()
+        elif action == STOP and ses.state != states.RAMP_DOWN:
+            ses.stop()
         ev = self.btn.update(hal.button_pressed(), self.tick_us)
         if ev == button.HOLD:
             s = ses.state
             if s == states.IDLE or s == states.DONE:
+                sup.new_session()
                 ses.start(self.refusal(i_ua))
                 ev = button.NONE  # consumed: the same hold must not also stop it
             elif s == states.FAULT:

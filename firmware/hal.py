@@ -50,6 +50,8 @@ class Hal:
         self._duty = self._pwm.duty_u16
         uv = board["adc_kind"] == "uv"
         self._uv = uv
+        # Full scale of a code: a reading here is pinned (SR-12).
+        self.code_hi = board["adc_linear_max_mv"] if uv else 4095
         self._read_i = self._reader(board["pin_adc_current"], uv)
         self._read_v = self._reader(board["pin_adc_voltage"], uv)
         self._read_rail = self._reader(board["pin_adc_rail"], uv)

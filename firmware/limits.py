@@ -18,3 +18,17 @@ CONTACT_LOST_PCT = const(20)  # SR-10: below 20 % of the commanded current ...
 CONTACT_LOST_MS = const(50)  # ... for 50 ms pauses the session
 CONTACT_GIVE_UP_MS = const(300000)  # SR-10: 5 minutes without contact ends it
 START_HOLD_MS = const(2000)  # SR-20: start needs the button held 2 s
+SURGE_MIN_UA = const(1000)  # SR-6: above set point + max(1 mA, 10 %) ...
+SURGE_PCT = const(10)
+SURGE_MS = const(20)  # ... for 20 ms cuts to zero and re-ramps
+SURGE_MAX = const(3)  # SR-6: the third surge in one session latches a fault
+SHORT_OHM = const(250)  # SR-13: load below 250 Ohm ...
+SHORT_MIN_UA = const(2000)  # ... at 2 mA or more
+RAIL_OVER_PCT = const(105)  # SR-12: electrode voltage above the rail by more than 5 %
+FROZEN_MS = const(1000)  # SR-12: an identical code this long ...
+FROZEN_MOVE_UA = const(500)  # ... while the command moved this much (project default:
+# 62 LSB of the RP2040 current channel, far wider than its widened DNL codes)
+FROZEN_MIN_CODE = const(16)  # codes at the floor are the honest zero of a lifted hand
+PINNED_TICKS = const(2)  # SR-12: a reading pinned at full scale this many ticks
+BATTERY_LOW_MS = const(1000)  # SR-16: below the board's battery_min_mv this long
+BATTERY_START_PCT = const(110)  # SR-16: start refused below min + 10 % (project default)

@@ -107,7 +107,12 @@ class Regulator:
         elif err < -_ERR_CLAMP_UA:
             err = -_ERR_CLAMP_UA
         integ = self.integ + err
-        lim = _TRIM_MAX_UA << _KI_SHIFT
+        # The trim corrects gain and offset errors: at most 12.5 % of the
+        # target + 0.2 mA, and never more than _TRIM_MAX_UA.
+        lim = (t_ua >> 3) + 200
+        if lim > _TRIM_MAX_UA:
+            lim = _TRIM_MAX_UA
+        lim = lim << _KI_SHIFT
         if integ > lim:
             integ = lim
         elif integ < -lim:

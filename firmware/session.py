@@ -15,6 +15,7 @@ REFUSE_UNCALIBRATED = const(1)  # SR-19
 REFUSE_LEAK = const(2)  # SR-9: current above 0.1 mA with the output off
 REFUSE_USB = const(3)  # SR-17
 REFUSE_FAULT = const(4)  # a fault is latched: acknowledge it first
+REFUSE_BATTERY = const(5)  # SR-16: the pack cannot last the session
 
 # States in which the session wants the output on (a module-level tuple: a
 # tuple written inside the method would be built, on the heap, every tick).
@@ -80,6 +81,12 @@ class Session:
         self._reg.cut()
         self._reg.set_goal(limits.PROBE_UA)
         self._enter(states.WAIT_CONTACT)
+
+    def surge_cut(self):
+        # SR-6: the supervisor cut the output; ramp again from zero.
+        self._reg.cut()
+        if self.state == states.TREAT:
+            self._enter(states.RAMP_UP)
 
     def stop(self):
         # Hold 2 s during a session, or the end of the timer: a gentle end.

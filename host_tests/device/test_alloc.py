@@ -24,6 +24,7 @@ def _alloc_of_ticks(app, load_ohm):
                 hal.v_mv = hal.set_ua * load_ohm // 1000
             else:
                 hal.i_ua = 0
+                hal.v_mv = hal.rail_mv if hal.output_is_on else 0
         return gc.mem_alloc() - before
     finally:
         gc.enable()

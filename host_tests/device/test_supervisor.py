@@ -2,7 +2,11 @@
 from support import FakeHal
 
 from firmware import faults, states
-from firmware.supervisor import Supervisor
+from firmware.supervisor import CUT, OK, STOP, STOP_BATTERY, STOP_USB, Supervisor
+
+
+def _check(sup, i_ua, v_mv=50000, target_ua=15000, rail_mv=58000, battery_mv=8000):
+    return sup.check(i_ua, v_mv, target_ua, rail_mv, battery_mv)
 
 
 def _sup():
@@ -12,10 +16,11 @@ def _sup():
     return sup, hal
 
 
-def _on(sup, hal, i_ua=15000):
-    sup.check(i_ua, 50000)
+def _on(sup, hal, i_ua=15000, v_mv=50000):
+    r = _check(sup, i_ua, v_mv)
     sup.drive(states.TREAT, True, 15000)
     sup.end_tick()
+    return r
 
 
 def test_drive_switches_on_only_in_treatment_with_checks_done():
@@ -23,11 +28,11 @@ def test_drive_switches_on_only_in_treatment_with_checks_done():
     sup.drive(states.TREAT, True, 15000)  # no check() this tick
     assert not hal.output_is_on
     for s in (states.IDLE, states.DONE, states.FAULT, states.SAFE_MODE):
-        sup.check(0, 0)
+        _check(sup, 0, 0)
         sup.drive(s, True, 15000)
         sup.end_tick()
         assert not hal.output_is_on, s
-    sup.check(0, 0)
+    _check(sup, 0, 0)
     sup.drive(states.TREAT, False, 15000)  # the session does not want it
     assert not hal.output_is_on
     _on(sup, hal)
@@ -38,7 +43,7 @@ def test_watchdog_fed_only_after_a_checked_tick():
     sup, hal = _sup()
     sup.end_tick()
     assert hal.feeds == 0
-    sup.check(0, 0)
+    _check(sup, 0, 0)
     sup.end_tick()
     sup.end_tick()
     assert hal.feeds == 1
@@ -53,7 +58,7 @@ def test_overcurrent_two_ticks_latches_one_does_not():
     _on(sup, hal, 15000)
     _on(sup, hal, 30001)
     assert sup.fault == faults.NONE
-    sup.check(30001, 50000)
+    _check(sup, 30001)
     assert sup.fault == faults.OVERCURRENT and not hal.output_is_on
     sup.drive(states.TREAT, True, 15000)
     sup.end_tick()
@@ -65,7 +70,7 @@ def test_trip_input_latches():
     sup, hal = _sup()
     _on(sup, hal)
     hal.trip = True
-    sup.check(15000, 50000)
+    _check(sup, 15000)
     assert sup.fault == faults.TRIP and not hal.output_is_on
 
 
@@ -73,7 +78,7 @@ def test_acknowledge_resets_trip_only_with_output_off():
     sup, hal = _sup()
     _on(sup, hal)
     hal.trip = True
-    sup.check(15000, 50000)
+    _check(sup, 15000)
     sup.acknowledge()
     assert hal.trip_resets == 1 and sup.fault == faults.NONE and not hal.output_is_on
 
@@ -82,11 +87,11 @@ def test_current_with_output_off_latches_after_settling():
     # SR-12 / SR-9: above 0.1 mA with the output off.
     sup, hal = _sup()
     for _ in range(5):
-        sup.check(150, 0)  # the sense RC still settling after a cut
+        _check(sup, 150, 0)  # the sense RC still settling after a cut
         sup.end_tick()
     assert sup.fault == faults.NONE
     for _ in range(30):
-        sup.check(150, 0)
+        _check(sup, 150, 0)
         sup.end_tick()
     assert sup.fault == faults.LEAK
 
@@ -94,6 +99,130 @@ def test_current_with_output_off_latches_after_settling():
 def test_small_reading_with_output_off_is_not_a_fault():
     sup, hal = _sup()
     for _ in range(100):
-        sup.check(100, 0)
+        _check(sup, 100, 0)
         sup.end_tick()
     assert sup.fault == faults.NONE
+
+
+def test_surge_20_ms_cuts_and_third_latches():
+    # SR-6: above set point + max(1 mA, 10 %) for 20 ms.
+    sup, hal = _sup()
+    _on(sup, hal)
+    for _ in range(19):
+        assert _on(sup, hal, 16600) == OK  # 15 mA + 1.6 mA: above 10 %
+    assert _on(sup, hal, 16600) == CUT and sup.surges == 1
+    _on(sup, hal, 16400)  # below the margin: not a surge
+    for _ in range(40):
+        assert _on(sup, hal, 16400) == OK
+    for _ in range(20):
+        _on(sup, hal, 16600)
+    assert sup.surges == 2 and sup.fault == faults.NONE
+    for _ in range(20):
+        _on(sup, hal, 16600)
+    assert sup.fault == faults.SURGE and not hal.output_is_on
+
+
+def test_surge_margin_is_at_least_1_ma():
+    sup, hal = _sup()
+    for _ in range(50):
+        _check(sup, 1150, 3000, 200)  # probe 0.2 mA, reading 1.15 mA: < 1 mA over
+        sup.drive(states.WAIT_CONTACT, True, 200)
+        sup.end_tick()
+    assert sup.surges == 0
+
+
+def test_short_latches_its_own_code():
+    # SR-13: below 250 Ohm at 2 mA or more, 2 ticks.
+    sup, hal = _sup()
+    _on(sup, hal)
+    _on(sup, hal, 15000, 3000)  # 200 Ohm
+    assert sup.fault == faults.NONE
+    _on(sup, hal, 15000, 3000)
+    assert sup.fault == faults.SHORT and not hal.output_is_on
+
+
+def test_low_load_at_small_current_is_not_a_short():
+    sup, hal = _sup()
+    for _ in range(10):
+        _on(sup, hal, 1900, 300)  # 158 Ohm but below 2 mA
+    assert sup.fault == faults.NONE
+
+
+def test_pinned_reading_latches_sensor_fault():
+    # SR-12: a reading pinned at the top of the ADC range.
+    sup, hal = _sup()
+    _on(sup, hal)
+    hal.hold_codes = True
+    hal.code_v = 4095
+    _on(sup, hal)
+    _on(sup, hal)
+    assert sup.fault == faults.SENSOR
+
+
+def test_voltage_above_rail_latches_sensor_fault():
+    sup, hal = _sup()
+    _on(sup, hal)
+    _on(sup, hal, 15000, 61000)  # rail 58 V: 61 V is more than 5 % above
+    assert sup.fault == faults.SENSOR
+
+
+def test_frozen_reading_while_command_moves_latches():
+    # SR-12: an identical code while the command ramps by more than 0.5 mA.
+    sup, hal = _sup()
+    hal.hold_codes = True
+    hal.code_i = 1200
+    cmd = 5000
+    for _ in range(1100):
+        _check(sup, 5000)
+        sup.drive(states.RAMP_UP, True, cmd)
+        sup.end_tick()
+        cmd += 1  # 1 uA per tick: 1.1 mA over the window
+    assert sup.fault == faults.SENSOR
+
+
+def test_steady_code_at_steady_command_or_at_zero_is_not_frozen():
+    # A DNL-widened code (1536) with a steady command, and the honest zero of a
+    # lifted hand while the probe moves, are not sensor faults (SR-12).
+    sup, hal = _sup()
+    hal.hold_codes = True
+    hal.code_i = 1536
+    for _ in range(3000):
+        _check(sup, 12000)
+        sup.drive(states.TREAT, True, 12000)
+        sup.end_tick()
+    hal.code_i = 0
+    cmd = 0
+    for _ in range(3000):
+        _check(sup, 0, 58000, 200)
+        sup.drive(states.PAUSED, True, cmd)
+        sup.end_tick()
+        cmd += 1
+    assert sup.fault == faults.NONE
+
+
+def test_battery_low_for_one_second_asks_a_controlled_stop():
+    # SR-16: ramp down and end, not a latch.
+    sup, hal = _sup()
+    _on(sup, hal)
+    r = OK
+    for _ in range(999):
+        r = _check(sup, 15000, 50000, 15000, 58000, 2900)
+        sup.drive(states.TREAT, True, 15000)
+        sup.end_tick()
+        assert r == OK
+    r = _check(sup, 15000, 50000, 15000, 58000, 2900)
+    assert r == STOP and sup.stop_reason == STOP_BATTERY and sup.fault == faults.NONE
+
+
+def test_battery_start_check():
+    sup, hal = _sup()
+    assert not sup.battery_ok_to_start(3200)  # pico: 3000 mV min, start needs 3300
+    assert sup.battery_ok_to_start(3300)
+
+
+def test_usb_power_during_session_asks_a_stop():
+    # SR-17
+    sup, hal = _sup()
+    _on(sup, hal)
+    hal.usb = True
+    assert _on(sup, hal) == STOP and sup.stop_reason == STOP_USB
