@@ -51,7 +51,11 @@ class App:
         sup = self.sup
         ses = self.ses
         n = self.n
-        i_ua = hal.read_current_ua()
+        i_avg = hal.read_current_ua()
+        # Pulsed DC: the sense RC makes the ADC read the average; the sink holds
+        # the peak, which is what the set point and every check are about.
+        pct = hal.pulse_duty_pct
+        i_ua = i_avg if pct == 100 else i_avg * 100 // pct
         v_mv = hal.read_voltage_mv()
         if n % _SLOW_EVERY == 0:
             if n & _SLOW_EVERY:
@@ -102,6 +106,7 @@ class App:
         s[st.ENABLED] = 1 if hal.output_is_on else 0
         s[st.RAIL_MV] = self.rail_mv
         s[st.BATTERY_MV] = self.battery_mv
+        s[st.I_AVG_UA] = i_avg
         self.n = n + 1
         sup.end_tick()  # feeds the watchdog: only after a tick whose checks ran
 

@@ -72,6 +72,9 @@ class Hal:
         self._duty_mul = (_DUTY_MAX << _SHIFT) // full_ua
         self._set_off_ua = cal["set"]["offset"]
         self._wdt = None
+        self._gate = None  # PWM on the enable pin while pulsed and on
+        self.pulse_hz = 0  # 0: DC; else pulsed DC at this gate frequency
+        self.pulse_duty_pct = 100
         self.output_is_on = False
         # Last raw codes, for the plausibility checks (pinned, frozen: SR-12).
         self.code_i = 0
@@ -131,17 +134,39 @@ class Hal:
         self._duty(duty)
 
     # ---- the output switch ----
+    def set_pulsed(self, hz, duty_pct):
+        # Pulsed DC: the output switch is gated by a hardware PWM (hardware.md:
+        # 1-10 kHz, default 50 %); hz=0 means DC. Only with the output off.
+        if self.output_is_on:
+            raise RuntimeError("pulse mode changed with the output on")
+        if hz and not (1000 <= hz <= 10000 and 10 <= duty_pct <= 90):
+            raise ValueError("pulsed DC needs 1000-10000 Hz and 10-90 % duty")
+        self.pulse_hz = hz
+        self.pulse_duty_pct = duty_pct if hz else 100
+
     def output_on(self):
         # SR-2: the only function in the firmware that switches the output on.
         # Only the supervisor calls it (a test scans the source for callers).
         # SR-3: never before the watchdog runs.
         if self._wdt is None:
             raise RuntimeError("output_on before the watchdog runs")
-        self._enable_value(1)
+        if self.pulse_hz:
+            # Allocates a PWM object: once per switch-on, never per tick.
+            self._gate = machine.PWM(self._enable, freq=self.pulse_hz,
+                                     duty_u16=self.pulse_duty_pct * 65535 // 100)
+        else:
+            self._enable_value(1)
         self.output_is_on = True
 
     def output_off(self):
         # Safe from anywhere, any number of times: switch open, set point zero.
+        gate = self._gate
+        if gate is not None:
+            # rp2: deinit() can leave the pin high (platform.md): duty 0, then
+            # take the pin back as a plain output driven low.
+            gate.duty_u16(0)
+            self._gate = None
+            self._enable.init(machine.Pin.OUT, value=0)
         self._enable_value(0)
         self.output_is_on = False
         self.duty = 0

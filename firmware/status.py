@@ -19,9 +19,10 @@ DUTY = const(11)  # set-PWM duty_u16 written this tick
 ENABLED = const(12)  # 1 when the output switch is on
 RAIL_MV = const(13)
 BATTERY_MV = const(14)
-SIZE = const(15)
+I_AVG_UA = const(15)  # measured average; I_UA is the peak estimate in pulsed DC
+SIZE = const(16)
 
 NAMES = ("state", "target_ua", "set_ua", "i_ua", "v_mv", "load_ohm", "reached_pct",
-         "fault", "elapsed_s", "ticks", "overruns", "duty", "enabled", "rail_mv", "battery_mv")
+         "fault", "elapsed_s", "ticks", "overruns", "duty", "enabled", "rail_mv", "battery_mv", "i_avg_ua")
 
 status = array("i", [0] * SIZE)

@@ -40,6 +40,8 @@ class FakeHal:
         self.code_v = 0
         self.code_hi = 4095
         self.hold_codes = False
+        self.pulse_hz = 0
+        self.pulse_duty_pct = 100
 
     def read_current_ua(self):
         if not self.hold_codes:

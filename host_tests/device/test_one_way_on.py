@@ -52,3 +52,13 @@ def test_enable_pin_driven_high_only_in_output_on():
     assert src.count("_enable_value(1)") == 1
     body = src[src.index("def output_on"):src.index("def output_off")]
     assert "_enable_value(1)" in body
+
+
+def test_pulse_gate_started_only_in_output_on():
+    # Pulsed DC: the gate PWM on the enable pin is also "on"; only output_on
+    # creates it.
+    with open("firmware/hal.py") as f:
+        src = f.read()
+    assert src.count("machine.PWM(self._enable") == 1
+    body = src[src.index("def output_on"):src.index("def output_off")]
+    assert "machine.PWM(self._enable" in body
