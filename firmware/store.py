@@ -18,9 +18,14 @@ OFFSET_MAX = 200
 
 # What the hal uses before a board is calibrated: the board description alone.
 # Treatment is refused until a real calibration is stored (SR-19).
-NOMINAL = {"version": CAL_VERSION}
-for _ch in CAL_CHANNELS:
-    NOMINAL[_ch] = {"offset": 0, "gain_ppm": 1000000}
+NOMINAL = {
+    "version": CAL_VERSION,
+    "current": {"offset": 0, "gain_ppm": 1000000},
+    "voltage": {"offset": 0, "gain_ppm": 1000000},
+    "rail": {"offset": 0, "gain_ppm": 1000000},
+    "battery": {"offset": 0, "gain_ppm": 1000000},
+    "set": {"offset": 0, "gain_ppm": 1000000},
+}
 
 
 def write_atomic(path, text):
