@@ -1,0 +1,37 @@
+# SR-7: profile caps; SR-5: duration; every default is itself valid.
+from firmware import profiles as p
+
+
+def _refused(*args):
+    try:
+        p.check(*args)
+    except ValueError as e:
+        return str(e)
+    raise AssertionError("accepted: " + repr(args))
+
+
+def test_defaults_are_valid():
+    for k, d in enumerate(p.DEFAULTS):
+        assert p.check(k, d[1], d[2], d[3], d[4]) == k
+
+
+def test_caps_per_profile():
+    assert "5000" in _refused(p.UNDERARMS, 5001, 1200000, 0, 1)
+    assert "10000" in _refused(p.CHILD, 10001, 1200000, 1000, 1)
+    _refused(p.HANDS, 25001, 1200000, 0, 1)
+    _refused(p.CUSTOM, 25001, 1200000, 0, 1)
+    p.check(p.HANDS, 25000, 1200000, 0, 1)
+
+
+def test_child_is_pulsed_only():
+    assert "pulsed" in _refused(p.CHILD, 8000, 1200000, 0, 1)
+
+
+def test_duration_and_types():
+    _refused(p.HANDS, 15000, 599999, 0, 1)
+    _refused(p.HANDS, 15000, 2700001, 0, 1)
+    _refused(p.HANDS, 15000.0, 1200000, 0, 1)
+    _refused(p.HANDS, True, 1200000, 0, 1)
+    _refused(5, 15000, 1200000, 0, 1)
+    _refused(p.HANDS, 15000, 1200000, 500, 1)
+    _refused(p.HANDS, 15000, 1200000, 0, 3)
