@@ -2,8 +2,9 @@
 # REPL only); otherwise the app, inside try/finally whose first act is to
 # switch every output off (SR-1): for a crash, Ctrl-C from a host tool or
 # any uncaught exception.
-import machine
 import time
+
+import machine
 
 from firmware.boards import drive_outputs_low, load
 

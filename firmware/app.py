@@ -7,8 +7,14 @@ import time
 from firmware import button, limits, states, store, ui
 from firmware import status as st
 from firmware.regulator import Regulator
-from firmware.session import (REFUSE_BATTERY, REFUSE_LEAK, REFUSE_NONE, REFUSE_UNCALIBRATED,
-                              REFUSE_USB, Session)
+from firmware.session import (
+    REFUSE_BATTERY,
+    REFUSE_LEAK,
+    REFUSE_NONE,
+    REFUSE_UNCALIBRATED,
+    REFUSE_USB,
+    Session,
+)
 from firmware.supervisor import CUT, STOP, Supervisor
 
 _SLOW_EVERY = 8  # rail and battery are read on alternate slow ticks

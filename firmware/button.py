@@ -37,7 +37,8 @@ class Button:
             fired = self._fired
             self._held_us = 0
             self._fired = False
-            if not raw_down and self._armed and not fired and _SHORT_MIN_US <= held <= _SHORT_MAX_US:
+            short = _SHORT_MIN_US <= held <= _SHORT_MAX_US
+            if not raw_down and self._armed and not fired and short:
                 return SHORT
             return NONE
         if self.down:

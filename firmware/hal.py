@@ -56,7 +56,8 @@ class Hal:
         self._read_v = self._reader(board["pin_adc_voltage"], uv)
         self._read_rail = self._reader(board["pin_adc_rail"], uv)
         self._read_bat = self._reader(board["pin_adc_battery"], uv)
-        self._mul_i = _mul(board, board["current_div_ppm"], board["current_sense_ohm"], cal["current"])
+        self._mul_i = _mul(board, board["current_div_ppm"], board["current_sense_ohm"],
+                           cal["current"])
         self._mul_v = _mul(board, board["voltage_div_ppm"], 0, cal["voltage"])
         self._mul_rail = _mul(board, board["rail_div_ppm"], 0, cal["rail"])
         self._mul_bat = _mul(board, board["battery_div_ppm"], 0, cal["battery"])
@@ -85,7 +86,8 @@ class Hal:
         adc = machine.ADC(machine.Pin(gpio))  # ADC(Pin) sets the pin high-Z on rp2
         if uv:
             adc.atten(machine.ADC.ATTN_11DB)
-            return getattr(adc, "read_uv")  # esp32 only: not in the rp2 stubs
+            # esp32 only: read_uv is not in the rp2 stubs, hence getattr.
+            return getattr(adc, "read_uv")  # noqa: B009
         return adc.read_u16
 
     def _code(self, raw):

@@ -2,6 +2,7 @@
 # control loop every tick (no allocation), read by the console, the LED and
 # the host tools (simulator, monitor). Indexes are the names below.
 from array import array
+
 from micropython import const
 
 STATE = const(0)  # session state code (firmware/states.py)
@@ -23,6 +24,7 @@ I_AVG_UA = const(15)  # measured average; I_UA is the peak estimate in pulsed DC
 SIZE = const(16)
 
 NAMES = ("state", "target_ua", "set_ua", "i_ua", "v_mv", "load_ohm", "reached_pct",
-         "fault", "elapsed_s", "ticks", "overruns", "duty", "enabled", "rail_mv", "battery_mv", "i_avg_ua")
+         "fault", "elapsed_s", "ticks", "overruns", "duty", "enabled", "rail_mv",
+         "battery_mv", "i_avg_ua")
 
 status = array("i", [0] * SIZE)

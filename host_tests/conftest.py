@@ -1,0 +1,16 @@
+"""pytest setup: the repo root on sys.path, and the `micropython` shim for CPython.
+
+host_tests/device/ holds the device tests; they also run inside the MicroPython
+unix port (tools/sim/mptest.py), so they are plain functions with bare asserts
+and import their helpers from host_tests/device/support.py.
+"""
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+for p in (ROOT, ROOT / "host_tests" / "device"):
+    if str(p) not in sys.path:
+        sys.path.insert(0, str(p))
+
+import tools.sim.mpshim  # noqa: E402,F401  (provides `micropython` in CPython)

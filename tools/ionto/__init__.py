@@ -1,0 +1,1 @@
+"""ionto host tools: simulate, and (as they land) deploy, calibrate, monitor, logs."""

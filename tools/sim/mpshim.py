@@ -1,0 +1,20 @@
+# CPython only: a `micropython` module for the device code (const and the
+# decorators are identities). In MicroPython the real module is built in and
+# this file changes nothing.
+import sys
+
+if sys.implementation.name != "micropython" and "micropython" not in sys.modules:
+    import types
+
+    _m = types.ModuleType("micropython")
+    _m.const = lambda x: x
+    _m.native = lambda f: f
+    _m.viper = lambda f: f
+    _m.schedule = lambda f, arg: f(arg)
+    _m.kbd_intr = lambda c: None
+    _m.alloc_emergency_exception_buf = lambda n: None
+    _m.opt_level = lambda *a: 0
+    _m.mem_info = lambda *a: None
+    _m.heap_lock = lambda: 0
+    _m.heap_unlock = lambda: 0
+    sys.modules["micropython"] = _m
