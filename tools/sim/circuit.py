@@ -1,0 +1,268 @@
+# The reference circuit and a hand (or foot) in two trays, after
+# shared/design/measures.md. Every default is a parameter. The state is
+# brought up to date lazily, in closed form over the elapsed time, whenever
+# the firmware reads or writes something, so the model costs little per tick.
+#
+#   set PWM -> 2-pole RC (2 ms + 2 ms) -> sink target I = V_set * gain / R_sense
+#   I <= compliance: (rail - headroom - V_skin) / (R_series + R_sense)
+#   load = R_series + (R_skin || C_skin); hardware trip latch at hw_cap_ua
+import math
+
+from tools.sim.prng import Prng
+
+# Contact states
+IN_WATER = 0
+LIFTED = 1  # open circuit
+SHORTED = 2  # load 50 Ohm (both electrodes in one tray, a wet bridge)
+
+DEFAULTS = {
+    "series_ohm": 300.0,  # water, tray, electrode (range 100-800)
+    "skin_start_ohm": 3000.0,  # falling linearly to skin_end_ohm over skin_fall_s
+    "skin_end_ohm": 1800.0,
+    "skin_fall_s": 1200.0,
+    "skin_walk_pct": 5.0,  # slow random walk, +- this
+    "skin_uf": 0.5,  # in parallel with the skin (range 0.1-2)
+    "short_ohm": 50.0,
+    "reimmerse_ohm": 20000.0,  # partial contact, falling to nominal over 200 ms
+    "reimmerse_s": 0.2,
+    "battery_mv": 7800.0,  # 2-cell Li-ion pack
+    "battery_drop_mv_per_mah": 2.0,  # slow fall with the charge drawn
+    "rail_out_ohm": 100.0,  # boost converter output resistance: the rail sags with load
+    "rail_min_battery_mv": 6400.0,  # below this the boost cannot hold its rail
+    "adc_gain_pct": 1.0,  # per channel, +- (seeded)
+    "adc_offset_lsb": 3,  # per channel, +- (seeded)
+    "adc_noise_lsb": 2.0,  # white noise sigma
+    "mcu_hz": 125000000,
+}
+SPIKES = (512, 1536, 2560, 3584)  # RP2040 ADC DNL: widened codes (errata E11)
+CHANNELS = ("current", "voltage", "rail", "battery")
+
+
+class Circuit:
+    def __init__(self, board, seed=1, params=None):
+        p = dict(DEFAULTS)
+        if params:
+            for k in params:
+                if k not in p:
+                    raise ValueError("unknown model parameter " + k)
+                p[k] = params[k]
+        self.p = p
+        self.board = board
+        rng = Prng(seed)
+        self.rng = rng
+        self.noise = rng.table(4096)
+        self._noise_scale = p["adc_noise_lsb"] / 1000.0
+        self._k = 0
+        # Per-channel ADC gain (ratio) and offset (LSB), fixed for this board.
+        self.adc_gain = {}
+        self.adc_offset = {}
+        for ch in CHANNELS:
+            self.adc_gain[ch] = 1.0 + (rng.uniform() * 2 - 1) * p["adc_gain_pct"] / 100
+            self.adc_offset[ch] = int((rng.uniform() * 2 - 1) * (p["adc_offset_lsb"] + 0.99))
+        self.r_sense = float(board["current_sense_ohm"])
+        self.tau_set = board["set_filter_ms"] / 1000.0
+        self.t = 0.0  # model time, seconds
+        self.v1 = 0.0  # RC stage 1 (mV)
+        self.v2 = 0.0  # RC stage 2 (mV)
+        self.v_skin = 0.0  # voltage on the skin capacitance (mV)
+        self.i_ua = 0.0  # true current through the person (peak when pulsed)
+        self.i_avg_ua = 0.0  # what the sense RC shows (average when pulsed)
+        self.contact = IN_WATER
+        self.immersed_at = 0.0
+        self.pressed_until = -1.0
+        self.press_factor = 1.0
+        self.walk = 1.0
+        self.walk_next = 1.0
+        self.battery_mv = p["battery_mv"]
+        self.battery_sag_mv_per_s = 0.0
+        self.charge_uas = 0.0  # uA*s drawn from the pack by the output
+        self.tripped = False
+        self.force_trip = False
+        self.leak_ua = 0.0  # S9: current that flows with the output off
+        self.stuck = {}  # channel -> code (or uV on esp32) it reads
+        self.frozen = {}  # channel -> last reading, repeated
+        # Inputs from the fake machine (updated on every pin/PWM change).
+        self.set_frac = 0.0  # filtered-PWM input, 0..1 of the high level
+        self.gate = 0.0  # output switch: 0 off, 1 on, else pulsed duty
+        self.relay = 0
+        self.relay_switches_under_current = 0
+        self.relay_switches = 0
+        self.max_i_ua = 0.0
+
+    # ---- the load ----
+    def skin_ohm(self):
+        p = self.p
+        span = (self.t - self.immersed_at) / p["skin_fall_s"]
+        if span > 1.0:
+            span = 1.0
+        r = p["skin_start_ohm"] + (p["skin_end_ohm"] - p["skin_start_ohm"]) * span
+        r *= self.walk
+        if self.t < self.pressed_until:
+            r *= self.press_factor
+        dt = self.t - self.immersed_at
+        if dt < p["reimmerse_s"] and self.immersed_at > 0:
+            # Partial contact after re-immersion: 20 kOhm falling to nominal.
+            frac = dt / p["reimmerse_s"]
+            r = p["reimmerse_ohm"] * (1 - frac) + r * frac
+        return r
+
+    def load_ohm(self):
+        if self.contact == LIFTED:
+            return 1e9
+        if self.contact == SHORTED:
+            return self.p["short_ohm"]
+        return self.p["series_ohm"] + self.skin_ohm()
+
+    def rail_mv(self):
+        p = self.p
+        r = self.board["rail_mv"] - p["rail_out_ohm"] * self.i_avg_ua / 1000.0
+        if self.battery_mv < p["rail_min_battery_mv"]:
+            r *= self.battery_mv / p["rail_min_battery_mv"]
+        return r
+
+    # ---- time ----
+    def update(self, now_s):
+        dt = now_s - self.t
+        if dt < 20e-6:
+            # Closed form over any interval: skipping tiny steps loses nothing
+            # but the input change inside them (20 us against a 2 ms filter).
+            return
+        self.t = now_s
+        # Set filter: two identical first-order stages, exact for a step input.
+        u = self.set_frac * self.board["set_pwm_high_mv"]
+        e = math.exp(-dt / self.tau_set)
+        d1 = self.v1 - u
+        self.v2 = u + (self.v2 - u) * e + d1 * (dt / self.tau_set) * e
+        self.v1 = u + d1 * e
+        # Slow random walk of the skin: a new target every 10 s.
+        if int(now_s / 10) != int((now_s - dt) / 10):
+            w = self.walk_next + self.noise[self._k & 4095] * 1e-5
+            self._k += 1
+            lim = self.p["skin_walk_pct"] / 100
+            self.walk_next = min(1 + lim, max(1 - lim, w))
+        self.walk += (self.walk_next - self.walk) * min(1.0, dt / 10.0)
+        # The sink (20 us: instantaneous at these time steps), capped by compliance.
+        target = self.v2 * self.board["set_gain_ppm"] / 1e6 / self.r_sense * 1000.0
+        if target < 0:
+            target = 0.0
+        if self.force_trip:
+            self.tripped = True
+        on = self.gate > 0 and not self.tripped and self.contact != LIFTED
+        if on:
+            load = self.load_ohm()
+            if self.contact == SHORTED:
+                series, skin = load, 0.0
+            else:
+                series, skin = self.p["series_ohm"], self.skin_ohm()
+            avail = self.rail_mv() - self.board["sink_headroom_mv"] - self.v_skin
+            cap = avail / (series + self.r_sense) * 1000.0 if avail > 0 else 0.0
+            i = target if target < cap else cap
+            if i > self.board["hw_cap_ua"]:
+                self.tripped = True  # the comparator latch cuts the output itself
+                i = 0.0
+        else:
+            i = 0.0
+            skin = self.skin_ohm() if self.contact == IN_WATER else 0.0
+        # Skin capacitance: charges toward I * R_skin with tau = R_skin * C.
+        if skin > 0:
+            tau = skin * self.p["skin_uf"] * 1e-6
+            vs = i * self.gate / 1000.0 * skin if on else 0.0
+            self.v_skin = vs + (self.v_skin - vs) * math.exp(-dt / tau)
+        else:
+            self.v_skin = 0.0
+        self.i_ua = i
+        self.i_avg_ua = i * (self.gate if self.gate < 1 else 1.0) + self.leak_ua
+        if self.i_ua > self.max_i_ua:
+            self.max_i_ua = self.i_ua
+        self.charge_uas += self.i_avg_ua * dt
+        self.battery_mv -= (self.p["battery_drop_mv_per_mah"] * self.i_avg_ua * dt / 3.6e6
+                            + self.battery_sag_mv_per_s * dt)
+
+    def electrode_mv(self):
+        # Voltage across the load: I * load when current flows; the rail when
+        # the switch is on into an open load; 0 with the switch off.
+        if self.gate <= 0 or self.tripped:
+            return 0.0
+        if self.contact == LIFTED:
+            return self.rail_mv()
+        if self.contact == SHORTED:
+            return self.i_avg_ua * self.p["short_ohm"] / 1000.0
+        return self.i_avg_ua * self.p["series_ohm"] / 1000.0 + self.v_skin
+
+    def node_mv(self, ch):
+        if ch == "current":
+            return self.i_avg_ua * self.r_sense / 1000.0
+        if ch == "voltage":
+            return self.electrode_mv()
+        if ch == "rail":
+            return self.rail_mv()
+        return self.battery_mv
+
+    # ---- the ADC ----
+    def read_u16(self, ch):
+        # RP2040 flavour: 12 bits scaled to 16 like read_u16.
+        if ch in self.stuck:
+            code = self.stuck[ch]
+        elif ch in self.frozen and self.frozen[ch] is not None:
+            code = self.frozen[ch]
+        else:
+            b = self.board
+            pin_mv = self.node_mv(ch) * b[ch + "_div_ppm"] / 1e6
+            x = pin_mv / b["adc_ref_mv"] * 4096 * self.adc_gain[ch]
+            x += self.adc_offset[ch] + self.noise[self._k & 4095] * self._noise_scale
+            self._k += 7
+            code = int(x + 0.5)
+            if code < 0:
+                code = 0
+            elif code > 4095:
+                code = 4095
+            for s in SPIKES:
+                if -2 <= code - s <= 2:
+                    code = s  # the widened codes catch their neighbours
+            if ch in self.frozen:
+                self.frozen[ch] = code
+        return (code << 4) | (code >> 8)
+
+    def read_uv(self, ch):
+        # ESP32 flavour: read_uv at 11 dB, linear in about 150-2450 mV.
+        if ch in self.stuck:
+            return self.stuck[ch]
+        if ch in self.frozen and self.frozen[ch] is not None:
+            return self.frozen[ch]
+        b = self.board
+        mv = self.node_mv(ch) * b[ch + "_div_ppm"] / 1e6 * self.adc_gain[ch]
+        mv += self.adc_offset[ch] + self.noise[self._k & 4095] * self._noise_scale
+        self._k += 7
+        if mv < 150:  # below the linear range the reading flattens
+            mv = 75 + mv / 2 if mv > 0 else 75
+        elif mv > 2450:
+            mv = 2450 + (mv - 2450) / 2
+            if mv > 3100:
+                mv = 3100
+        uv = int(mv * 1000)
+        if ch in self.frozen:
+            self.frozen[ch] = uv
+        return uv
+
+    # ---- events (scenarios) ----
+    def lift(self):
+        self.contact = LIFTED
+
+    def reimmerse(self):
+        self.contact = IN_WATER
+        # Partial contact: handled in skin_ohm() by the time since immersion.
+        fall = self.p["skin_fall_s"]
+        elapsed_frac = min(1.0, self.t / fall)
+        # Keep the skin's slow fall where it was: shift the origin, not restart.
+        self.immersed_at = self.t if self.t > 0 else 1e-6
+        self.p["skin_start_ohm"] = (self.p["skin_start_ohm"]
+                                    + (self.p["skin_end_ohm"] - self.p["skin_start_ohm"])
+                                    * elapsed_frac)
+        self.p["skin_fall_s"] = fall * (1 - elapsed_frac) if elapsed_frac < 1 else 1.0
+
+    def press(self, seconds=60.0):
+        self.press_factor = 0.5
+        self.pressed_until = self.t + seconds
+
+    def short(self):
+        self.contact = SHORTED

@@ -1,0 +1,370 @@
+# A fake `machine` module for the simulated board: Pin, PWM, ADC, WDT, Timer,
+# reset, reset_cause, unique_id, freq, idle, mem_backup, with the semantics of
+# the rp2 and esp32 ports (flavour from the board description's "port").
+# Installed as sys.modules["machine"]; the state lives in `hw` (tools/sim/simboard.py).
+from array import array
+
+from tools.sim.clock import BoardReset
+
+PWRON_RESET = 1
+HARD_RESET = 2
+WDT_RESET = 3
+DEEPSLEEP_RESET = 4
+SOFT_RESET = 5
+
+hw = None  # the Hardware of the running SimBoard
+
+# Cost of each call in virtual microseconds (RP2040 ADC conversion: 2 us).
+_COST_ADC = 2
+_COST_IO = 1
+
+
+class Hardware:
+    # Pin functions and levels, PWM slices, watchdog: what a reset clears.
+    def __init__(self, board, clock, circuit):
+        self.board = board
+        self.port = board["port"]
+        self.clock = clock
+        self.circuit = circuit
+        self.log = None  # a list to record hardware operations into, or None
+        self.reset_cause = PWRON_RESET
+        self.backup = array("I", [0] * 7)  # rp2 watchdog scratch registers
+        self.button_down = False
+        self.usb_present = False
+        self.power_on()
+        # Roles of the pins, from the board description.
+        self.roles = {}
+        for key in board:
+            if key.startswith("pin_") and board[key] is not None:
+                self.roles[board[key]] = key[4:]
+
+    def power_on(self):
+        self.mode = {}  # pin -> "in", "out", "pwm"
+        self.level = {}  # pin -> 0/1 driven level (outputs)
+        self.pwm = {}  # pin -> [freq, duty_u16 as set, duty fraction]
+        self.wdt_timeout_ms = None
+        self.clock.wdt_deadline = None
+
+    def record(self, op):
+        if self.log is not None and len(self.log) < 10000:
+            self.log.append(op)
+
+    def now_s(self):
+        return self.clock.us / 1e6
+
+    def sync(self):
+        # Push the pin state into the circuit (after any change), then update.
+        b = self.board
+        c = self.circuit
+        c.update(self.clock.us / 1e6)
+        sp = b["pin_set"]
+        c.set_frac = self._level_frac(sp)
+        c.gate = self._level_frac(b["pin_enable"])
+        relay = self.level.get(b["pin_relay"], 0) if self.mode.get(b["pin_relay"]) == "out" else 0
+        if relay != c.relay:
+            c.relay_switches += 1
+            if c.i_ua > 100:
+                c.relay_switches_under_current += 1  # SR-11 violation, counted
+            c.relay = relay
+        tr = b["pin_trip_reset"]
+        if self.mode.get(tr) == "out" and self.level.get(tr) and c.i_ua < b["hw_cap_ua"]:
+            c.tripped = False
+            c.force_trip = False
+
+    def _level_frac(self, pin):
+        m = self.mode.get(pin)
+        if m == "out":
+            return 1.0 if self.level.get(pin) else 0.0
+        if m == "pwm":
+            return self.pwm[pin][2]
+        if m == "pwm_stopped":
+            return float(self.level.get(pin, 0))  # rp2 deinit: last level held
+        return 0.0  # undriven: the board's pull-down holds it low
+
+    def input_level(self, pin):
+        b = self.board
+        if pin == b["pin_button"]:
+            return 0 if self.button_down else 1
+        if pin == b["pin_trip"]:
+            self.circuit.update(self.now_s())
+            return 0 if self.circuit.tripped else 1
+        if pin == b["pin_usb_sense"]:
+            return 1 if self.usb_present else 0
+        if self.mode.get(pin) == "out":
+            return self.level.get(pin, 0)
+        return 0
+
+
+def _pin_id(p):
+    return p.id if isinstance(p, Pin) else p
+
+
+class Pin:
+    IN = 0
+    OUT = 1
+    OPEN_DRAIN = 2
+    PULL_UP = 1
+    PULL_DOWN = 2
+    IRQ_FALLING = 4
+    IRQ_RISING = 8
+
+    def __init__(self, id, mode=-1, pull=-1, *, value=None):
+        if not isinstance(id, int) or not 0 <= id < (30 if hw.port == "rp2" else 40):
+            raise ValueError("invalid pin")
+        self.id = id
+        self.init(mode, pull, value=value)
+
+    def init(self, mode=-1, pull=-1, *, value=None):
+        hw.clock.advance(_COST_IO)
+        pin = self.id
+        if value is not None:
+            hw.level[pin] = 1 if value else 0
+        if mode == Pin.OUT or mode == Pin.OPEN_DRAIN:
+            hw.mode[pin] = "out"  # also takes the pin back from a PWM slice
+            hw.pwm.pop(pin, None)
+        elif mode == Pin.IN:
+            hw.mode[pin] = "in"
+            hw.pwm.pop(pin, None)
+        hw.record(("pin", pin, mode, value))
+        hw.sync()
+
+    def value(self, x=None):
+        hw.clock.advance(_COST_IO)
+        pin = self.id
+        if x is None:
+            return hw.input_level(pin)
+        hw.level[pin] = 1 if x else 0
+        hw.record(("value", pin, 1 if x else 0))
+        if hw.mode.get(pin) == "out":
+            hw.sync()
+        return None
+
+    def __call__(self, x=None):
+        return self.value(x)
+
+    def on(self):
+        self.value(1)
+
+    def off(self):
+        self.value(0)
+
+    def irq(self, handler=None, trigger=0):
+        return None
+
+
+class PWM:
+    def __init__(self, dest, *, freq=None, duty_u16=None, duty_ns=None, invert=False):
+        self.pin = _pin_id(dest)
+        hw.mode[self.pin] = "pwm"
+        if self.pin not in hw.pwm:
+            hw.pwm[self.pin] = [0, 0, 0.0]
+        self.init(freq=freq, duty_u16=duty_u16, duty_ns=duty_ns)
+
+    def init(self, *, freq=None, duty_u16=None, duty_ns=None):
+        if freq is not None:
+            self.freq(freq)
+        if duty_u16 is not None:
+            self.duty_u16(duty_u16)
+
+    def _steps(self, f):
+        if hw.port == "rp2":
+            return (125000000 + f // 2) // f  # top + 1 at div 1 (ports/rp2/machine_pwm.c)
+        bits = 1
+        while bits < 20 and (80000000 // f) >> (bits + 1):
+            bits += 1
+        return 1 << bits  # LEDC: about 11 bits at 20 kHz
+
+    def freq(self, f=None):
+        hw.clock.advance(_COST_IO)
+        st = hw.pwm[self.pin]
+        if f is None:
+            return st[0]
+        if hw.port == "rp2":
+            if f < 8:
+                raise ValueError("freq too small")
+            if f > 62500000:
+                raise ValueError("freq too large")
+            # GP2k and GP2k+1 share a slice and its frequency.
+            other = self.pin ^ 1
+            if other in hw.pwm:
+                hw.pwm[other][0] = f
+                self._apply(other)
+        elif not 1 <= f <= 40000000:
+            raise ValueError("frequency must be from 1Hz to 40MHz")
+        st[0] = f
+        self._apply(self.pin)
+        return None
+
+    def _apply(self, pin):
+        st = hw.pwm[pin]
+        if st[0] <= 0:
+            st[2] = 0.0
+            return
+        steps = self._steps(st[0])
+        cc = (st[1] * steps + 32767) // 65535  # rounding as the rp2 port does
+        st[2] = cc / steps if cc < steps else 1.0
+        hw.sync()
+
+    def duty_u16(self, d=None):
+        st = hw.pwm[self.pin]
+        if d is None:
+            return st[1]
+        hw.clock.advance(_COST_IO)
+        if not 0 <= d <= 65535:
+            raise ValueError("duty_u16 must be from 0 to 65535")
+        st[1] = d
+        if hw.log is not None:
+            hw.record(("duty", self.pin, d))
+        self._apply(self.pin)
+        return None
+
+    def duty_ns(self, ns=None):
+        st = hw.pwm[self.pin]
+        if ns is None:
+            return int(st[2] * 1e9 / st[0]) if st[0] else 0
+        self.duty_u16(min(65535, ns * st[0] * 65535 // 1000000000))
+        return None
+
+    def deinit(self):
+        hw.clock.advance(_COST_IO)
+        st = hw.pwm.get(self.pin)
+        if hw.port == "rp2":
+            # The slice stops with the pin at its last level, possibly high
+            # (micropython issue #9007): model it as high when the duty was > 0.
+            hw.mode[self.pin] = "pwm_stopped"
+            hw.level[self.pin] = 1 if st and st[2] > 0 else 0
+        else:
+            hw.mode[self.pin] = "out"
+            hw.level[self.pin] = 0
+        hw.record(("pwm_deinit", self.pin))
+        hw.sync()
+
+
+_ADC_CH = ("current", "voltage", "rail", "battery")
+
+
+class ADC:
+    ATTN_0DB = 0
+    ATTN_2_5DB = 1
+    ATTN_6DB = 2
+    ATTN_11DB = 3
+
+    def __init__(self, src, *, atten=None):
+        gpio = _pin_id(src)
+        if hw.port == "rp2" and not 26 <= gpio <= 29:
+            raise ValueError("invalid pin")  # ADC(0..3) or Pin(26..29)
+        self.ch = None
+        for ch in _ADC_CH:
+            if hw.board["pin_adc_" + ch] == gpio:
+                self.ch = ch
+        if hw.port == "esp32":
+            self.read_uv = self._read_uv
+
+    def atten(self, a):
+        return None
+
+    def read_u16(self):
+        hw.clock.advance(_COST_ADC)
+        c = hw.circuit
+        c.update(hw.clock.us / 1e6)
+        if self.ch is None:
+            return 0
+        if hw.port == "esp32":
+            return min(65535, c.read_uv(self.ch) * 65535 // 3300000)
+        return c.read_u16(self.ch)
+
+    def _read_uv(self):
+        hw.clock.advance(_COST_ADC)
+        c = hw.circuit
+        c.update(hw.clock.us / 1e6)
+        return c.read_uv(self.ch) if self.ch is not None else 0
+
+
+class WDT:
+    def __init__(self, id=0, timeout=5000):
+        if id != 0:
+            raise ValueError("WDT(%d) doesn't exist" % id)
+        if hw.port == "rp2" and timeout > 8388:
+            raise ValueError("timeout exceeds 8388")
+        if timeout < 1:
+            raise ValueError("WDT timeout too short")
+        hw.wdt_timeout_ms = timeout
+        hw.clock.wdt_cause = WDT_RESET
+        hw.clock.wdt_deadline = hw.clock.us + timeout * 1000
+        hw.record(("wdt", timeout))
+
+    def feed(self):
+        hw.clock.advance(_COST_IO)
+        hw.clock.wdt_deadline = hw.clock.us + hw.wdt_timeout_ms * 1000
+
+
+class Timer:
+    ONE_SHOT = 0
+    PERIODIC = 1
+
+    def __init__(self, id=-1, *, mode=1, period=-1, freq=-1, callback=None):
+        self._alive = False
+        if period > 0 or freq > 0:
+            self.init(mode=mode, period=period, freq=freq, callback=callback)
+
+    def init(self, *, mode=1, period=-1, freq=-1, callback=None):
+        self._alive = True
+        self._period_us = period * 1000 if period > 0 else 1000000 // freq
+        self._mode = mode
+        self._cb = callback
+        hw.clock.at(hw.clock.us + self._period_us, self._fire)
+
+    def _fire(self, clock):
+        if not self._alive:
+            return
+        if self._mode == Timer.PERIODIC:
+            clock.at(clock.us + self._period_us, self._fire)
+        else:
+            self._alive = False
+        if self._cb is not None:
+            self._cb(self)
+
+    def deinit(self):
+        self._alive = False
+
+
+def reset():
+    # rp2: machine.reset() is a watchdog reboot, reset_cause() says WDT_RESET
+    # (platform.md, micropython #19409); esp32 reports HARD_RESET.
+    raise BoardReset(WDT_RESET if hw.port == "rp2" else HARD_RESET)
+
+
+def soft_reset():
+    raise BoardReset(SOFT_RESET)
+
+
+def reset_cause():
+    return hw.reset_cause
+
+
+def unique_id():
+    return b"\xe6\x61\x41\x04\x03\x2b\x5a\x2c"
+
+
+def freq(hz=None):
+    if hz is None:
+        return 125000000 if hw.port == "rp2" else 160000000
+    return None
+
+
+def idle():
+    hw.clock.advance(10)
+
+
+def disable_irq():
+    return 0
+
+
+def enable_irq(state=0):
+    return None
+
+
+def mem_backup(region=0):
+    # rp2: watchdog scratch registers; survive machine.reset() and the WDT,
+    # not a power-on (tools/sim/simboard.py clears them then).
+    return memoryview(hw.backup)

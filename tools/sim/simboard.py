@@ -1,0 +1,203 @@
+# The simulated board: the unchanged device code (boot.py, main.py, firmware/)
+# running on the fake machine and the fake time, in CPython or in the
+# MicroPython unix port. A watchdog expiry or machine.reset() resets the board
+# (outputs undriven, reset_cause set) and boot.py and main.py run again; the
+# person in the water (the circuit) carries on.
+import json
+import os
+import sys
+
+from tools.sim import fakemachine
+from tools.sim.circuit import Circuit
+from tools.sim.clock import BoardReset, Clock, FakeTime, SimStop
+from tools.sim.prng import Prng
+
+_PURGE = ("boot", "main", "firmware", "lib")
+
+
+def _repo_root():
+    here = __file__.replace("\\", "/").rsplit("/", 3)
+    return here[0] if len(here) == 4 else "."
+
+
+def _abspath(p):
+    if p.startswith("/"):
+        return p
+    return os.getcwd() + "/" + p
+
+
+def _mkdirs(path):
+    parts = path.split("/")
+    for k in range(2, len(parts) + 1):
+        d = "/".join(parts[:k])
+        if d:
+            try:
+                os.mkdir(d)
+            except OSError:
+                pass
+
+
+def load_board(name, root):
+    # Read a board description without leaving firmware modules imported.
+    g = {}
+    with open(root + "/firmware/boards/" + name + ".py") as f:
+        exec(f.read(), g)
+    return g["BOARD"]
+
+
+class SimBoard:
+    def __init__(self, board_name="pico", seed=1, params=None, flash_dir=None,
+                 device_root=None, calibrated=True, log_hw=False):
+        self.root = _abspath(device_root or _repo_root())
+        self.board = load_board(board_name, self.root)
+        self.seed = seed
+        self.clock = Clock()
+        self.circuit = Circuit(self.board, seed, params)
+        self.hw = fakemachine.Hardware(self.board, self.clock, self.circuit)
+        if log_hw:
+            self.hw.log = []
+        self.flash = _abspath(flash_dir or ("build/sim_flash/" + board_name + "_" + str(seed)))
+        _mkdirs(self.flash)
+        self.write_file("board.txt", board_name + "\n")
+        if calibrated:
+            self.write_file("calibration.json", json.dumps(self.bench_calibration()))
+        self.boots = 0
+        self.resets = []  # (t_us, cause)
+        self.crashes = []  # exceptions that escaped main.py
+        self.trace = []
+        self.stopped = False
+
+    # ---- the flash ----
+    def write_file(self, name, text):
+        with open(self.flash + "/" + name, "w") as f:
+            f.write(text)
+
+    def read_file(self, name):
+        try:
+            with open(self.flash + "/" + name) as f:
+                return f.read()
+        except OSError:
+            return None
+
+    def bench_calibration(self):
+        # What the calibration procedure finds on this simulated board: the
+        # inverse of the model's ADC gain and offset, measured with a 0.2 %
+        # multimeter (seeded). Stands in for `ionto calibrate` until it exists.
+        rng = Prng(self.seed + 1000)
+        cal = {"version": 1, "set": {"offset": 0, "gain_ppm": 1000000}}
+        c = self.circuit
+        for ch in ("current", "voltage", "rail", "battery"):
+            meter = 1.0 + (rng.uniform() * 2 - 1) * 0.002
+            cal[ch] = {"offset": c.adc_offset[ch], "gain_ppm": int(1e6 / c.adc_gain[ch] * meter)}
+        return cal
+
+    # ---- the person, the world ----
+    def at(self, t_s, fn):
+        # Schedule fn(board) at virtual time t_s.
+        self.clock.at(int(t_s * 1000000), lambda clock: fn(self))
+
+    def press_button(self, t_s, hold_s):
+        self.at(t_s, lambda b: setattr(b.hw, "button_down", True))
+        self.at(t_s + hold_s, lambda b: setattr(b.hw, "button_down", False))
+
+    # ---- observation ----
+    def status(self):
+        mod = sys.modules.get("firmware.status")
+        return mod.status if mod is not None else None
+
+    def sample(self):
+        c = self.circuit
+        c.update(self.clock.us / 1e6)
+        row = {"t_s": self.clock.us / 1e6, "true_i_ua": int(c.i_ua),
+               "true_i_avg_ua": int(c.i_avg_ua), "true_v_mv": int(c.electrode_mv()),
+               "true_load_ohm": int(min(c.load_ohm(), 1e7)), "true_rail_mv": int(c.rail_mv()),
+               "gate": c.gate, "tripped": c.tripped, "boots": self.boots}
+        st = self.status()
+        if st is not None:
+            names = sys.modules["firmware.status"].NAMES
+            for k in range(len(names)):
+                row[names[k]] = st[k]
+        return row
+
+    def record_every(self, every_s):
+        self.clock.sample_us = int(every_s * 1000000)
+        self.clock.next_sample = self.clock.us
+        self.clock.observer = lambda: self.trace.append(self.sample())
+
+    # ---- running ----
+    def _install(self):
+        self._saved = {}
+        for name in ("machine", "time"):
+            self._saved[name] = sys.modules.get(name)
+        import tools.sim.mpshim  # noqa: F401  (CPython: `micropython`)
+        fakemachine.hw = self.hw
+        sys.modules["machine"] = fakemachine
+        sys.modules["time"] = FakeTime(self.clock)
+        if self.root not in sys.path:
+            sys.path.insert(0, self.root)
+
+    def _uninstall(self):
+        for name in self._saved:
+            if self._saved[name] is None:
+                sys.modules.pop(name, None)
+            else:
+                sys.modules[name] = self._saved[name]
+
+    def _purge(self):
+        for name in list(sys.modules):
+            for p in _PURGE:
+                if name == p or name.startswith(p + "."):
+                    del sys.modules[name]
+
+    def _boot_once(self):
+        self.boots += 1
+        self._purge()
+        __import__("boot")
+        __import__("main")  # runs the app; returns only in safe mode
+
+    def run(self, seconds):
+        # Run until virtual time `seconds` (from the start of the simulation).
+        self.clock.end_us = int(seconds * 1000000)
+        if self.clock.us >= self.clock.end_us:
+            return self
+        cwd = os.getcwd()
+        self._install()
+        os.chdir(self.flash)
+        try:
+            self._loop()
+        finally:
+            os.chdir(cwd)
+            self._uninstall()
+        return self
+
+    def _loop(self):
+        fresh = self.boots == 0 or self.stopped
+        self.stopped = False
+        while True:
+            try:
+                if fresh:
+                    self._boot_once()
+                fresh = True
+                while True:  # main.py returned (safe mode) or crashed: the REPL
+                    self.clock.advance(1000)
+            except BoardReset as r:
+                self.resets.append((self.clock.us, r.cause))
+                self.hw.power_on()
+                self.hw.reset_cause = r.cause
+            except SimStop:
+                self.stopped = True
+                return
+            except Exception as e:  # noqa: BLE001 - the firmware crashed to the REPL
+                self.crashes.append(e)
+                fresh = False
+                try:
+                    while True:  # at the REPL; on rp2 a running WDT resets it
+                        self.clock.advance(1000)
+                except BoardReset as r:
+                    self.resets.append((self.clock.us, r.cause))
+                    self.hw.power_on()
+                    self.hw.reset_cause = r.cause
+                    fresh = True
+                except SimStop:
+                    self.stopped = True
+                    return
