@@ -39,6 +39,15 @@ class App:
         self._us = 0
         self.overruns = 0
         self._led_on = False
+        self.profile = 0
+
+    def apply(self, settings):
+        # A validated settings tuple (store.check_config); only with the output off.
+        index, set_ua, duration_ms, pulse_hz, polarity, ramp_up = settings
+        self.profile = index
+        self.ses.configure(set_ua, duration_ms, polarity)
+        self.reg.set_rates(ramp_up, limits.RAMP_DOWN_UA_S)
+        self.hal.set_pulsed(pulse_hz, 50)  # 50 %: the default duty (hardware.md)
 
     def refusal(self, i_ua):
         # Pre-session checks, each with its own refusal code (SR-9, SR-17, SR-19).
@@ -147,7 +156,11 @@ def main(board):
     cal, why = store.load_calibration()
     if cal is None:
         print("calibration:", why, "- treatment refused until calibrated (SR-19)")
+    settings, warning = store.load_config()
+    if warning:
+        print(warning)
     hal = Hal(board, cal if cal is not None else store.NOMINAL)
     app = App(hal, board, cal is not None)
+    app.apply(settings)
     print("ionto: ready on", board["name"])
     app.run()

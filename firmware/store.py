@@ -6,6 +6,8 @@
 import json
 import os
 
+from firmware import limits, profiles
+
 CAL_FILE = "calibration.json"
 CAL_VERSION = 1
 CAL_CHANNELS = ("current", "voltage", "rail", "battery", "set")
@@ -74,3 +76,44 @@ def load_calibration():
 def save_calibration(cal):
     check_calibration(cal)  # nothing is written unless all of it is valid
     write_atomic(CAL_FILE, json.dumps(cal))
+
+
+CONFIG_FILE = "config.json"
+
+
+def check_config(cfg):
+    # The treatment settings a person chose (console, host tools). Raises
+    # ValueError with a clear message; returns the profile tuple
+    # (index, set_ua, duration_ms, pulse_hz, polarity, ramp_up_ua_s).
+    if not isinstance(cfg, dict):
+        raise ValueError("config: not an object")
+    index = cfg.get("profile", profiles.HANDS)
+    if type(index) is not int or not 0 <= index < len(profiles.DEFAULTS):
+        raise ValueError("config: profile must be 0-4")
+    d = profiles.DEFAULTS[index]
+    set_ua = cfg.get("set_ua", d[1])
+    duration_ms = cfg.get("duration_ms", d[2])
+    pulse_hz = cfg.get("pulse_hz", d[3])
+    polarity = cfg.get("polarity", d[4])
+    ramp = cfg.get("ramp_up_ua_s", limits.RAMP_UP_DEFAULT_UA_S)
+    profiles.check(index, set_ua, duration_ms, pulse_hz, polarity)
+    if type(ramp) is not int or not limits.RAMP_UP_MIN_UA_S <= ramp <= limits.RAMP_UP_MAX_UA_S:
+        raise ValueError("config: ramp_up_ua_s must be 100-1000 (SR-8)")
+    return (index, set_ua, duration_ms, pulse_hz, polarity, ramp)
+
+
+def load_config():
+    # (settings, warning): a missing file gives the defaults quietly; a
+    # corrupt one gives the defaults with a warning (SR-19).
+    text = read_text(CONFIG_FILE)
+    if text is None:
+        return check_config({}), None
+    try:
+        return check_config(json.loads(text)), None
+    except ValueError as e:
+        return check_config({}), "config ignored, defaults used: " + str(e)
+
+
+def save_config(cfg):
+    check_config(cfg)
+    write_atomic(CONFIG_FILE, json.dumps(cfg))

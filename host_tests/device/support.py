@@ -83,6 +83,10 @@ class FakeHal:
         self.duty = 0
         self.set_ua = 0
 
+    def set_pulsed(self, hz, duty_pct):
+        self.pulse_hz = hz
+        self.pulse_duty_pct = duty_pct if hz else 100
+
     def relay(self, reversed_polarity):
         if self.output_is_on:
             raise RuntimeError("relay switched with the output on")

@@ -79,3 +79,34 @@ def test_save_refuses_bad_calibration_and_leaves_old_file():
         assert cal is None and why == "no calibration"
     finally:
         os.chdir(cwd)
+
+
+def test_config_defaults_validation_and_corrupt_file():
+    d = _tmpdir()
+    cwd = os.getcwd()
+    os.chdir(d)
+    try:
+        try:
+            os.remove(store.CONFIG_FILE)
+        except OSError:
+            pass
+        settings, warning = store.load_config()
+        assert settings[0] == 0 and settings[1] == 15000 and warning is None
+        store.save_config({"profile": 1, "set_ua": 18000, "duration_ms": 1800000})
+        settings, warning = store.load_config()
+        assert settings[:3] == (1, 18000, 1800000) and warning is None
+        for bad in ({"profile": 2, "set_ua": 6000}, {"profile": 3, "pulse_hz": 0},
+                    {"set_ua": 26000}, {"ramp_up_ua_s": 5000}, {"profile": "1"}, [1]):
+            try:
+                store.save_config(bad)
+            except ValueError:
+                continue
+            raise AssertionError("saved: " + repr(bad))
+        assert store.load_config()[0][:3] == (1, 18000, 1800000)  # unchanged
+        with open(store.CONFIG_FILE, "w") as f:
+            f.write('{"profile": 1, "set_ua": 99999}')
+        settings, warning = store.load_config()
+        assert settings[1] == 15000 and "defaults" in warning  # SR-19
+        os.remove(store.CONFIG_FILE)
+    finally:
+        os.chdir(cwd)
