@@ -8,6 +8,7 @@ and the model's truth where the simulator knows it (``true_i_ua``,
 
 from __future__ import annotations
 
+import tools.sim.mpshim  # noqa: F401  (the firmware's `micropython` in CPython)
 from firmware import faults, states
 
 

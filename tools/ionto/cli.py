@@ -1,0 +1,80 @@
+"""ionto: the host command line (simulate; deploy, calibrate, monitor and logs follow)."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+import time
+from pathlib import Path
+
+
+def _simulate(args: argparse.Namespace) -> int:
+    from tools.ionto import report
+    from tools.sim import scenarios
+    from tools.sim.simboard import SimBoard
+
+    if args.scenario not in scenarios.SCENARIOS:
+        print(f"unknown scenario {args.scenario}; known: {', '.join(scenarios.SCENARIOS)}",
+              file=sys.stderr)
+        return 2
+    desc = scenarios.SCENARIOS[args.scenario][0]
+    flash = Path("build/sim_flash") / f"{args.scenario}_{args.board}_{args.seed}"
+    for f in flash.glob("*") if flash.exists() else ():
+        f.unlink()
+    board = SimBoard(args.board, seed=args.seed, flash_dir=str(flash))
+    seconds = scenarios.prepare(board, args.scenario)
+    if args.minutes:
+        seconds = args.minutes * 60
+    board.record_every(args.sample)
+    print(f"ionto simulate: {args.scenario} ({desc}) on {args.board}, seed {args.seed}, "
+          f"{seconds / 60:.1f} min of virtual time")
+    t0 = time.monotonic()
+    board.run(seconds)
+    wall = time.monotonic() - t0
+    rows = [r for r in board.trace if "state" in r]
+    if not rows:
+        print("the firmware never started (no status rows)", file=sys.stderr)
+        return 1
+    for line in report.timeline(rows, args.every):
+        print(line)
+    c = board.circuit
+    print(f"\nboots {board.boots}, resets {board.resets or 'none'}, "
+          f"crashes {[repr(e) for e in board.crashes] or 'none'}, "
+          f"relay switches {c.relay_switches} (under current: "
+          f"{c.relay_switches_under_current}), peak true current {c.max_i_ua / 1000:.2f} mA, "
+          f"charge {c.charge_uas / 60e3:.1f} mA*min")
+    print(f"simulated {seconds:.0f} s in {wall:.1f} s of wall time")
+    if args.plot:
+        Path(args.plot).parent.mkdir(parents=True, exist_ok=True)
+        report.plot(rows, args.plot, f"{args.scenario}: {desc} ({args.board}, seed {args.seed})")
+        print(f"plot: {args.plot}")
+    if args.csv:
+        Path(args.csv).parent.mkdir(parents=True, exist_ok=True)
+        with open(args.csv, "w", newline="") as f:
+            w = csv.DictWriter(f, fieldnames=list(rows[0]))
+            w.writeheader()
+            w.writerows(rows)
+        print(f"csv: {args.csv}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="ionto", description=__doc__)
+    sub = p.add_subparsers(dest="command", required=True)
+    s = sub.add_parser("simulate", help="run a named scenario on the simulated board")
+    s.add_argument("--scenario", default="S1", help="S1-S15 (measures.md); default S1")
+    s.add_argument("--seed", type=int, default=1)
+    s.add_argument("--board", default="pico", choices=("pico", "esp32_devkitc"))
+    s.add_argument("--minutes", type=float, default=0, help="override the run length")
+    s.add_argument("--sample", type=float, default=0.5, help="trace sample period, s")
+    s.add_argument("--every", type=float, default=60.0, help="timeline line period, s")
+    s.add_argument("--plot", help="write a PNG plot here")
+    s.add_argument("--csv", help="write the trace as CSV here")
+    s.set_defaults(func=_simulate)
+    args = p.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,113 @@
+# The named scenarios of shared/design/measures.md, as what the person and the
+# world do on the virtual clock. The firmware decides everything else. Each
+# entry: (description, config written to the flash or None, run seconds,
+# setup(board) that schedules the events).
+import json
+
+START_AT_S = 1.0  # the person holds the button 2.5 s from t = 1 s (SR-20: 2 s)
+HOLD_S = 2.5
+
+
+def _start(b):
+    b.press_button(START_AT_S, HOLD_S)
+
+
+def _feet(b):
+    _start(b)
+
+
+def _lift_and_reimmerse(b):
+    _start(b)
+    b.at(7 * 60, lambda b: b.circuit.lift())
+    b.at(7 * 60 + 20, lambda b: b.circuit.reimmerse())
+
+
+def _press(b):
+    _start(b)
+    b.at(4 * 60, lambda b: b.circuit.press(30.0))
+
+
+def _short(b):
+    _start(b)
+    b.at(3 * 60, lambda b: b.circuit.short())
+
+
+def _stuck_sensor(b):
+    _start(b)
+    b.at(5 * 60, lambda b: b.circuit.stuck.__setitem__("current", 1860))
+
+
+def _leak(b):
+    # A leaking output switch: current flows with the output off.
+    b.at(0.5, lambda b: setattr(b.circuit, "leak_ua", 400.0))
+    _start(b)
+
+
+def _trip(b):
+    _start(b)
+    b.at(5 * 60, lambda b: setattr(b.circuit, "force_trip", True))
+
+
+def _hang(b):
+    _start(b)
+    b.at(5 * 60, lambda b: setattr(b.clock, "hang", True))
+    b.at(5 * 60 + 5, lambda b: setattr(b.clock, "hang", False))
+
+
+def _battery_sag(b):
+    _start(b)
+    b.at(3 * 60, lambda b: setattr(b.circuit, "battery_sag_mv_per_s", 10.0))
+
+
+def _usb(b):
+    b.hw.usb_present = True
+    _start(b)
+
+
+def _bounce_and_stuck(b):
+    t = 1.0
+    for _ in range(400):  # 4 s of contact chatter: 5 ms down, 5 ms up
+        b.at(t, lambda b: setattr(b.hw, "button_down", True))
+        b.at(t + 0.005, lambda b: setattr(b.hw, "button_down", False))
+        t += 0.01
+    b.at(10.0, lambda b: setattr(b.hw, "button_down", True))  # then stuck down
+
+
+def _corrupt_files(b):
+    b.write_file("calibration.json", '{"version": 1, "current": {"offset": 3')
+    b.write_file("config.json", "\x00\x01garbage")
+    _start(b)
+
+
+SCENARIOS = {
+    "S1": ("nominal hands 15 mA 20 min, midway reversal", None, 21 * 60 + 30, _start),
+    "S2": ("feet 18 mA 30 min, compliance-limited at the start",
+           {"profile": 1, "set_ua": 18000, "duration_ms": 1800000}, 31 * 60 + 30, _feet),
+    "S3": ("underarms 5 mA 20 min", {"profile": 2, "set_ua": 5000}, 21 * 60, _start),
+    "S4": ("child pulsed 8 mA 1 kHz", {"profile": 3, "set_ua": 8000, "pulse_hz": 1000},
+           21 * 60 + 30, _start),
+    "S5": ("lift at minute 7, re-immerse 20 s later", None, 9 * 60, _lift_and_reimmerse),
+    "S6": ("press at minute 4", None, 5 * 60, _press),
+    "S7": ("short at minute 3", None, 3 * 60 + 10, _short),
+    "S8": ("current sensor stuck at minute 5", None, 5 * 60 + 10, _stuck_sensor),
+    "S9": ("current read with the output off", None, 10, _leak),
+    "S10": ("hardware trip at minute 5", None, 5 * 60 + 10, _trip),
+    "S11": ("loop hang at minute 5 (watchdog)", None, 5 * 60 + 10, _hang),
+    "S12": ("battery sag to cut-off", None, 15 * 60, _battery_sag),
+    "S13": ("USB power present", None, 10, _usb),
+    "S14": ("button bounce, then a stuck button", None, 60, _bounce_and_stuck),
+    "S15": ("corrupt calibration and config files", None, 10, _corrupt_files),
+}
+# S16 (a power cut during every file write) needs the journal's writes; it
+# arrives with the reliability work (issue 6) and is not listed until then.
+
+
+def prepare(board, name):
+    # Write the scenario's config and schedule its events; returns run seconds.
+    if name not in SCENARIOS:
+        raise ValueError("unknown scenario " + name + "; known: " + " ".join(sorted(SCENARIOS)))
+    _, config, seconds, setup = SCENARIOS[name]
+    if config is not None:
+        board.write_file("config.json", json.dumps(config))
+    setup(board)
+    return seconds
