@@ -8,7 +8,7 @@ STDLIB_STUBS := micropython-stdlib-stubs==1.29.0.post2
 RP2_STUBS := micropython-rp2-rpi-pico-stubs==1.29.0.post1
 ESP32_STUBS := micropython-esp32-stubs==1.29.0.post1
 # The device tests run in the real MicroPython unix port with a board-sized heap.
-MICROPYTHON := $(BIN)/micropython -X heapsize=192K
+# (tools/run_device_tests.py: one `micropython -X heapsize=192K` per test file)
 
 .PHONY: all sim test lint mpy typecheck devtest pytest manifest bench clean
 
@@ -45,7 +45,7 @@ package.json: $(STAMP)
 	$(BIN)/python -m tools.gen_package_json
 
 devtest: $(STAMP)
-	$(MICROPYTHON) tools/sim/mptest.py host_tests/device
+	$(BIN)/python -m tools.run_device_tests host_tests/device
 
 # pytest exits 5 when it collects nothing: make stops on any non-zero code.
 pytest: $(STAMP)

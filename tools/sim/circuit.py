@@ -50,7 +50,7 @@ class Circuit:
         self.board = board
         rng = Prng(seed)
         self.rng = rng
-        self.noise = rng.table(4096)
+        self.noise = rng.table(1024)
         self._noise_scale = p["adc_noise_lsb"] / 1000.0
         self._k = 0
         # Per-channel ADC gain (ratio) and offset (LSB), fixed for this board.
@@ -136,7 +136,7 @@ class Circuit:
         self.v1 = u + d1 * e
         # Slow random walk of the skin: a new target every 10 s.
         if int(now_s / 10) != int((now_s - dt) / 10):
-            w = self.walk_next + self.noise[self._k & 4095] * 1e-5
+            w = self.walk_next + self.noise[self._k & 1023] * 1e-5
             self._k += 1
             lim = self.p["skin_walk_pct"] / 100
             self.walk_next = min(1 + lim, max(1 - lim, w))
@@ -209,7 +209,7 @@ class Circuit:
             b = self.board
             pin_mv = self.node_mv(ch) * b[ch + "_div_ppm"] / 1e6
             x = pin_mv / b["adc_ref_mv"] * 4096 * self.adc_gain[ch]
-            x += self.adc_offset[ch] + self.noise[self._k & 4095] * self._noise_scale
+            x += self.adc_offset[ch] + self.noise[self._k & 1023] * self._noise_scale
             self._k += 7
             code = int(x + 0.5)
             if code < 0:
@@ -231,7 +231,7 @@ class Circuit:
             return self.frozen[ch]
         b = self.board
         mv = self.node_mv(ch) * b[ch + "_div_ppm"] / 1e6 * self.adc_gain[ch]
-        mv += self.adc_offset[ch] + self.noise[self._k & 4095] * self._noise_scale
+        mv += self.adc_offset[ch] + self.noise[self._k & 1023] * self._noise_scale
         self._k += 7
         if mv < 150:  # below the linear range the reading flattens
             mv = 75 + mv / 2 if mv > 0 else 75

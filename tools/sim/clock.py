@@ -16,7 +16,7 @@ class SimStop(BaseException):
 class BoardReset(BaseException):
     # The simulated board resets (watchdog, machine.reset()): unwinds the firmware.
     def __init__(self, cause):
-        BaseException.__init__(self, cause)
+        super().__init__(cause)
         self.cause = cause
 
 

@@ -1,6 +1,7 @@
 # A tiny test runner for the device tests, for the MicroPython unix port (and
 # CPython): plain `def test_...():` functions with bare asserts.
 #   micropython -X heapsize=192K tools/sim/mptest.py host_tests/device [name-part]
+#   micropython -X heapsize=192K tools/sim/mptest.py host_tests/device/test_x.py
 # Ends with the line "N passed, N failed, N skipped"; exits 1 on any failure,
 # any module that fails to import, or when no test ran.
 import gc
@@ -36,6 +37,10 @@ def main(argv):
     os.chdir(root)
     folder = argv[1]
     pick = argv[2] if len(argv) > 2 else ""
+    only = None
+    if folder.endswith(".py"):  # one file: its own interpreter, its own heap
+        only = folder.split("/")[-1]
+        folder = folder[: -len(only) - 1] or "."
     sys.path.insert(0, folder)
     sys.path.insert(0, ".")
     if sys.implementation.name != "micropython":
@@ -43,6 +48,8 @@ def main(argv):
     passed = failed = skipped = 0
     for name in sorted(os.listdir(folder)):
         if not (name.startswith("test_") and name.endswith(".py")):
+            continue
+        if only is not None and name != only:
             continue
         modname = name[:-3]
         try:

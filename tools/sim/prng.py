@@ -31,7 +31,7 @@ class Prng:
     def table(self, n):
         # Gaussian samples in thousandths of a sigma, as 16-bit integers: 2 bytes
         # each (a list of floats would not fit a device-sized heap).
-        t = array("h", [0] * n)
+        t = array("h", range(n))  # no temporary list
         for k in range(n):
             g = int(self.gauss() * 1000)
             t[k] = 32767 if g > 32767 else (-32767 if g < -32767 else g)

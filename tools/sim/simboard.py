@@ -66,6 +66,7 @@ class SimBoard:
         self.crashes = []  # exceptions that escaped main.py
         self.trace = []
         self.stopped = False
+        self._status_mod = None
 
     # ---- the flash ----
     def write_file(self, name, text):
@@ -96,13 +97,19 @@ class SimBoard:
         # Schedule fn(board) at virtual time t_s.
         self.clock.at(int(t_s * 1000000), lambda clock: fn(self))
 
+    def snapshot_at(self, t_s):
+        # A dict that will hold sample() taken at t_s, once the run got there.
+        out = {}
+        self.at(t_s, lambda b: out.update(b.sample()))
+        return out
+
     def press_button(self, t_s, hold_s):
         self.at(t_s, lambda b: setattr(b.hw, "button_down", True))
         self.at(t_s + hold_s, lambda b: setattr(b.hw, "button_down", False))
 
     # ---- observation ----
     def status(self):
-        mod = sys.modules.get("firmware.status")
+        mod = sys.modules.get("firmware.status", self._status_mod)
         return mod.status if mod is not None else None
 
     def sample(self):
@@ -114,7 +121,7 @@ class SimBoard:
                "gate": c.gate, "tripped": c.tripped, "boots": self.boots}
         st = self.status()
         if st is not None:
-            names = sys.modules["firmware.status"].NAMES
+            names = sys.modules.get("firmware.status", self._status_mod).NAMES
             for k in range(len(names)):
                 row[names[k]] = st[k]
         return row
@@ -137,6 +144,11 @@ class SimBoard:
             sys.path.insert(0, self.root)
 
     def _uninstall(self):
+        # Keep the status array readable, then let the firmware's modules go:
+        # a device-sized heap cannot hold two copies of them.
+        self._status_mod = sys.modules.get("firmware.status", self._status_mod)
+        self._purge()
+        fakemachine.hw = None
         for name in self._saved:
             if self._saved[name] is None:
                 sys.modules.pop(name, None)
@@ -155,11 +167,32 @@ class SimBoard:
         __import__("boot")
         __import__("main")  # runs the app; returns only in safe mode
 
+    def call(self, fn):
+        # Run fn() with the fake machine and time installed, in the flash dir
+        # (for tests that drive device modules directly).
+        cwd = os.getcwd()
+        self._install()
+        os.chdir(self.flash)
+        try:
+            return fn()
+        finally:
+            os.chdir(cwd)
+            self._uninstall()
+
+    def boot_only(self):
+        # Run boot.py alone, as after a reset (tests of SR-1).
+        def go():
+            self._purge()
+            __import__("boot")
+        self.call(go)
+
     def run(self, seconds):
         # Run until virtual time `seconds` (from the start of the simulation).
+        # Once: the stop unwinds the firmware's stack, which cannot be resumed;
+        # look inside a run with at() events or record_every().
+        if self.stopped:
+            raise RuntimeError("a simulated board runs once: schedule checks with at()")
         self.clock.end_us = int(seconds * 1000000)
-        if self.clock.us >= self.clock.end_us:
-            return self
         cwd = os.getcwd()
         self._install()
         os.chdir(self.flash)
@@ -171,8 +204,7 @@ class SimBoard:
         return self
 
     def _loop(self):
-        fresh = self.boots == 0 or self.stopped
-        self.stopped = False
+        fresh = True
         while True:
             try:
                 if fresh:
