@@ -29,6 +29,10 @@ FROZEN_MS = const(1000)  # SR-12: an identical code this long ...
 FROZEN_MOVE_UA = const(500)  # ... while the command moved this much (project default:
 # 62 LSB of the RP2040 current channel, far wider than its widened DNL codes)
 FROZEN_MIN_CODE = const(16)  # codes at the floor are the honest zero of a lifted hand
+DEAD_I_MIN_TARGET_UA = const(1000)  # SR-12: with at least 1 mA commanded, a current
+DEAD_I_MV = const(2000)  # reading under 0.1 mA while the electrodes show 2 V or more
+DEAD_I_RAIL_PCT = const(90)  # but not the open-circuit rail is a dead current sensor
+DEAD_I_TICKS = const(10)  # (10 ms: before contact loss would pause, SR-10)
 PINNED_TICKS = const(2)  # SR-12: a reading pinned at full scale this many ticks
 BATTERY_LOW_MS = const(1000)  # SR-16: below the board's battery_min_mv this long
 BATTERY_START_PCT = const(110)  # SR-16: start refused below min + 10 % (project default)

@@ -40,6 +40,7 @@ class Supervisor:
         self._surge_ticks = 0
         self._short_ticks = 0
         self._pinned_ticks = 0
+        self._dead_ticks = 0
         self._battery_ticks = 0
         self._off_ticks = 0  # ticks since the output was last on
         self._frz_code = -1
@@ -101,7 +102,7 @@ class Supervisor:
         # SR-12 / SR-9: current with the output off, once the sense RC settled.
         if self._off_ticks > self._settle_ticks and i_ua > limits.OFF_LEAK_UA:
             self.latch(faults.LEAK)
-        self._check_sensors(i_ua, v_mv, rail_mv, on)
+        self._check_sensors(i_ua, v_mv, target_ua, rail_mv, on)
         # SR-13: a short (both electrodes in one tray, a wet bridge).
         if on and i_ua >= limits.SHORT_MIN_UA and v_mv * 1000 < limits.SHORT_OHM * i_ua:
             self._short_ticks += 1
@@ -141,7 +142,7 @@ class Supervisor:
             return STOP
         return OK
 
-    def _check_sensors(self, i_ua, v_mv, rail_mv, on):
+    def _check_sensors(self, i_ua, v_mv, target_ua, rail_mv, on):
         # SR-12 plausibility. Pinned: a channel at full scale. Above the rail:
         # the electrode cannot be above the supply. Frozen: an identical current
         # code while the command moved by 0.5 mA (not at the floor: a lifted
@@ -156,6 +157,15 @@ class Supervisor:
             self._pinned_ticks = 0
         if v_mv * 100 > rail_mv * limits.RAIL_OVER_PCT:
             self.latch(faults.SENSOR)
+        # A dead current channel: current is asked for, the electrodes show a
+        # conducting load (an open one sits at the rail), yet it reads ~0.
+        if (on and target_ua >= limits.DEAD_I_MIN_TARGET_UA and i_ua < limits.OFF_LEAK_UA
+                and v_mv >= limits.DEAD_I_MV and v_mv * 100 < rail_mv * limits.DEAD_I_RAIL_PCT):
+            self._dead_ticks += 1
+            if self._dead_ticks >= limits.DEAD_I_TICKS:
+                self.latch(faults.SENSOR)
+        else:
+            self._dead_ticks = 0
         code = hal.code_i
         if not on or code <= limits.FROZEN_MIN_CODE or code != self._frz_code:
             self._frz_code = code

@@ -226,3 +226,23 @@ def test_usb_power_during_session_asks_a_stop():
     _on(sup, hal)
     hal.usb = True
     assert _on(sup, hal) == STOP and sup.stop_reason == STOP_USB
+
+
+def test_current_reading_dead_while_the_load_conducts_latches():
+    # SR-12 / S8: the current channel reads 0 although 49 V stand across a hand.
+    sup, hal = _sup()
+    _on(sup, hal)
+    for _ in range(9):
+        _on(sup, hal, 0, 49000)
+    assert sup.fault == faults.NONE
+    _on(sup, hal, 0, 49000)
+    assert sup.fault == faults.SENSOR and not hal.output_is_on
+
+
+def test_lifted_hand_is_not_a_dead_sensor():
+    # Open load: no current and the electrodes at the rail (contact loss, SR-10).
+    sup, hal = _sup()
+    _on(sup, hal)
+    for _ in range(100):
+        _on(sup, hal, 0, 57000)
+    assert sup.fault == faults.NONE

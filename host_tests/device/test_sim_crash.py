@@ -1,0 +1,50 @@
+# The whole firmware on the simulated board (CPython and unix port): SR-1, an
+# exception anywhere in the app leaves the output off.
+# One file per group: each device test file gets its own unix-port interpreter
+# and 192K heap, which here holds the simulator's model too.
+import sys
+
+from tools.sim.simboard import SimBoard
+
+OUTPUTS = ("pin_enable", "pin_set", "pin_relay", "pin_trip_reset", "pin_buzzer", "pin_led")
+
+
+def _treating(seed, at_s):
+    # A board whose person starts a session; `seen` fills in at at_s.
+    b = SimBoard("pico", seed=seed, flash_dir="build/sim_flash/test_" + str(seed))
+    b.press_button(1.0, 2.5)
+    return b, b.snapshot_at(at_s)
+
+
+def _boom(*args):
+    raise RuntimeError("injected")
+
+
+def _inject(b, module, cls, meth, at_s):
+    def do(b):
+        m = sys.modules[module]
+        setattr(getattr(m, cls) if cls else m, meth, _boom)
+    b.at(at_s, do)
+
+
+def test_an_exception_anywhere_in_the_app_leaves_the_output_off():
+    # SR-1: main.py's finally switches every output off first.
+    places = (("firmware.regulator", "Regulator", "step"),
+              ("firmware.supervisor", "Supervisor", "check"),
+              ("firmware.session", "Session", "step"),
+              ("firmware.ui", None, "led_level"),
+              ("firmware.hal", "Hal", "read_current_ua"),
+              ("firmware.app", "App", "tick"))
+    seed = 10
+    for module, cls, meth in places:
+        b, seen = _treating(seed, 36)
+        seed += 1
+        _inject(b, module, cls, meth, 36.2)
+        after = b.snapshot_at(36.4)
+        b.run(36.5)
+        assert seen["state"] == 3 and seen["true_i_ua"] > 14000, (module, seen)
+        assert len(b.crashes) == 1, (module, b.crashes)
+        assert after["gate"] == 0.0 and after["true_i_ua"] == 0, (module, after)
+        assert b.hw.level[b.board["pin_enable"]] == 0, module
+
+

@@ -1,0 +1,53 @@
+# The whole firmware on the simulated board (CPython and unix port): SR-3 an
+# unfed watchdog or a hung loop resets the board; SR-4 no resume by itself.
+# One file per group: each device test file gets its own unix-port interpreter
+# and 192K heap, which here holds the simulator's model too.
+import sys
+
+from tools.sim import fakemachine
+from tools.sim.simboard import SimBoard
+
+OUTPUTS = ("pin_enable", "pin_set", "pin_relay", "pin_trip_reset", "pin_buzzer", "pin_led")
+
+
+def _treating(seed, at_s):
+    # A board whose person starts a session; `seen` fills in at at_s.
+    b = SimBoard("pico", seed=seed, flash_dir="build/sim_flash/test_" + str(seed))
+    b.press_button(1.0, 2.5)
+    return b, b.snapshot_at(at_s)
+
+
+def test_an_unfed_watchdog_resets_the_board_and_treatment_does_not_resume():
+    # SR-3: a loop that stops feeding is reset within the timeout (1000 ms);
+    # SR-4: after it, the board boots safe and does not start by itself.
+    b, seen = _treating(20, 40)
+
+    def stop_feeding(b):
+        sys.modules["firmware.supervisor"].Supervisor.end_tick = lambda self: None
+
+    b.at(40.0, stop_feeding)
+    later = b.snapshot_at(60.0)
+    b.run(60.5)
+    assert seen["state"] == 3
+    assert not b.crashes, b.crashes
+    assert len(b.resets) == 1, b.resets
+    t_us, cause = b.resets[0]
+    assert cause == fakemachine.WDT_RESET
+    assert 40000000 < t_us <= 41001000 + 2000, t_us
+    assert b.boots == 2 and b.hw.reset_cause == fakemachine.WDT_RESET
+    assert later["state"] == 0  # idle: waits for the start gesture again
+    assert later["gate"] == 0.0 and later["true_i_ua"] == 0
+
+
+def test_a_hung_loop_is_reset_by_the_watchdog():
+    # S11: the loop hangs in a sleep; only the watchdog ends it.
+    b, seen = _treating(21, 40)
+    b.at(40.0, lambda b: setattr(b.clock, "hang", True))
+    b.at(41.5, lambda b: setattr(b.clock, "hang", False))
+    after = b.snapshot_at(44.0)
+    b.run(45.0)
+    assert seen["state"] == 3
+    assert not b.crashes, b.crashes
+    assert len(b.resets) == 1 and b.resets[0][1] == fakemachine.WDT_RESET
+    assert b.resets[0][0] <= 41002000
+    assert after["gate"] == 0.0 and after["state"] == 0
