@@ -2,9 +2,11 @@
 # runs the fixed-rate control loop. One tick: read -> check -> decide ->
 # regulate -> drive -> status -> feed the watchdog. The tick allocates
 # nothing (a test measures it in the unix port with gc.mem_alloc).
+import sys
 import time
 
-from firmware import button, limits, states, store, ui
+import firmware
+from firmware import button, limits, states, ui
 from firmware import status as st
 from firmware.regulator import Regulator
 from firmware.session import (
@@ -68,9 +70,10 @@ class App:
         n = self.n
         i_avg = hal.read_current_ua()
         # Pulsed DC: the sense RC makes the ADC read the average; the sink holds
-        # the peak, which is what the set point and every check are about.
+        # the peak, which is what the set point and every check are about. With
+        # the gate stopped the average is the current itself (SR-12 leak check).
         pct = hal.pulse_duty_pct
-        i_ua = i_avg if pct == 100 else i_avg * 100 // pct
+        i_ua = i_avg if pct == 100 or not hal.output_is_on else i_avg * 100 // pct
         v_mv = hal.read_voltage_mv()
         if n % _SLOW_EVERY == 0:
             if n & _SLOW_EVERY:
@@ -150,8 +153,17 @@ class App:
             deadline = ticks_add(deadline, period)
 
 
-def main(board):
-    from firmware.hal import Hal  # the only module that imports machine
+def _release(name):
+    # Startup-only code (files, validation): drop it so its RAM returns to the
+    # heap for the loop (M8). Imported again when it is next needed.
+    sys.modules.pop("firmware." + name, None)
+    if hasattr(firmware, name):
+        delattr(firmware, name)
+
+
+def build(board, make_hal):
+    # Read calibration and config, make the hal and the app; startup only.
+    from firmware import store
 
     cal, why = store.load_calibration()
     if cal is None:
@@ -159,8 +171,17 @@ def main(board):
     settings, warning = store.load_config()
     if warning:
         print(warning)
-    hal = Hal(board, cal if cal is not None else store.NOMINAL)
+    hal = make_hal(board, cal if cal is not None else store.nominal_calibration())
     app = App(hal, board, cal is not None)
     app.apply(settings)
+    _release("store")
+    _release("profiles")
+    return app
+
+
+def main(board):
+    from firmware.hal import Hal  # the only module that imports machine
+
+    app = build(board, Hal)
     print("ionto: ready on", board["name"])
     app.run()

@@ -34,6 +34,7 @@ class Regulator:
         self.integ = 0  # integral trim, uA << _KI_SHIFT
         self.limited = False  # compliance-limited (SR-14)
         self._ok_ticks = 0
+        self._i_f = 0  # measured current averaged over ~16 ticks, uA << 4
         self.set_rates(limits.RAMP_UP_DEFAULT_UA_S, limits.RAMP_DOWN_UA_S)
 
     def set_rates(self, up_ua_s, down_ua_s):
@@ -56,6 +57,7 @@ class Regulator:
         self.integ = 0
         self.limited = False
         self._ok_ticks = 0
+        self._i_f = 0
 
     def target_ua(self):
         return self.target_nua // 1000
@@ -73,6 +75,9 @@ class Regulator:
             t -= self.down_nua
             if t < goal:
                 t = goal
+        # A 16-tick average of the measurement (fixed point, << 4): the hold
+        # below follows it, so ADC noise does not pass into the output.
+        self._i_f += i_ua - (self._i_f >> 4)
         t_ua = t // 1000
         if t_ua <= 0:
             self.target_nua = t
@@ -93,7 +98,7 @@ class Regulator:
             # Stop integrating, and hold target and command just above what
             # flows: when the load suddenly drops (a press), the current can
             # rise by at most the margin, then follows the ramp (SR-8).
-            cap = i_ua + _HOLD_MARGIN_UA
+            cap = (self._i_f >> 4) + _HOLD_MARGIN_UA
             if t_ua > cap:
                 t_ua = cap if cap > 0 else 0
                 t = t_ua * 1000

@@ -117,7 +117,8 @@ class Session:
                 return
             self._contact_ms = self._contact_ms + ms if i_ua >= limits.PROBE_UA // 2 else 0
             if self._contact_ms >= _CONTACT_MS:
-                reg.cut()  # SR-10: ramp from zero, never a jump back (fence effect)
+                # SR-10: on from the probe level (<= 0.2 mA, the foot of the ramp),
+                # never a jump back to the set point (the fence effect).
                 reg.set_goal(self.set_ua)
                 self._enter(states.RAMP_UP)
             elif s == states.PAUSED and self._phase_ms >= limits.CONTACT_GIVE_UP_MS:

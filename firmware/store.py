@@ -18,16 +18,13 @@ GAIN_MIN_PPM = 900000
 GAIN_MAX_PPM = 1100000
 OFFSET_MAX = 200
 
-# What the hal uses before a board is calibrated: the board description alone.
-# Treatment is refused until a real calibration is stored (SR-19).
-NOMINAL = {
-    "version": CAL_VERSION,
-    "current": {"offset": 0, "gain_ppm": 1000000},
-    "voltage": {"offset": 0, "gain_ppm": 1000000},
-    "rail": {"offset": 0, "gain_ppm": 1000000},
-    "battery": {"offset": 0, "gain_ppm": 1000000},
-    "set": {"offset": 0, "gain_ppm": 1000000},
-}
+def nominal_calibration():
+    # What the hal uses before a board is calibrated: the board description
+    # alone. Treatment is refused until a real calibration is stored (SR-19).
+    one = 1000000
+    return {"version": CAL_VERSION, "current": {"offset": 0, "gain_ppm": one},
+            "voltage": {"offset": 0, "gain_ppm": one}, "rail": {"offset": 0, "gain_ppm": one},
+            "battery": {"offset": 0, "gain_ppm": one}, "set": {"offset": 0, "gain_ppm": one}}
 
 
 def write_atomic(path, text):

@@ -51,7 +51,7 @@ def test_output_cannot_be_enabled_before_the_watchdog_runs():
         from firmware import store
         from firmware.hal import Hal
 
-        hal = Hal(b.board, store.NOMINAL)
+        hal = Hal(b.board, store.nominal_calibration())
         try:
             hal.output_on()
         except RuntimeError:

@@ -72,6 +72,10 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("--plot", help="write a PNG plot here")
     s.add_argument("--csv", help="write the trace as CSV here")
     s.set_defaults(func=_simulate)
+    b = sub.add_parser("bench", help="measure M1-M8 (measures.md) on the real device code")
+    b.add_argument("--json", help="write every figure by its id here")
+    b.set_defaults(func=lambda a: __import__("tools.ionto.bench", fromlist=["bench"])
+                   .bench(a.json))
     args = p.parse_args(argv)
     return args.func(args)
 

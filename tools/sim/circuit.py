@@ -148,28 +148,41 @@ class Circuit:
         if self.force_trip:
             self.tripped = True
         on = self.gate > 0 and not self.tripped and self.contact != LIFTED
-        if on:
-            load = self.load_ohm()
-            if self.contact == SHORTED:
-                series, skin = load, 0.0
-            else:
-                series, skin = self.p["series_ohm"], self.skin_ohm()
-            avail = self.rail_mv() - self.board["sink_headroom_mv"] - self.v_skin
-            cap = avail / (series + self.r_sense) * 1000.0 if avail > 0 else 0.0
+        avail = self.rail_mv() - self.board["sink_headroom_mv"]
+        if avail < 0:
+            avail = 0.0
+        i = 0.0
+        if on and self.contact == SHORTED:
+            cap = avail / (self.p["short_ohm"] + self.r_sense) * 1000.0
             i = target if target < cap else cap
-            if i > self.board["hw_cap_ua"]:
-                self.tripped = True  # the comparator latch cuts the output itself
-                i = 0.0
-        else:
-            i = 0.0
-            skin = self.skin_ohm() if self.contact == IN_WATER else 0.0
-        # Skin capacitance: charges toward I * R_skin with tau = R_skin * C.
-        if skin > 0:
-            tau = skin * self.p["skin_uf"] * 1e-6
-            vs = i * self.gate / 1000.0 * skin if on else 0.0
-            self.v_skin = vs + (self.v_skin - vs) * math.exp(-dt / tau)
+            self.v_skin = 0.0
+        elif self.contact == IN_WATER:
+            skin = self.skin_ohm()
+            cap_f = self.p["skin_uf"] * 1e-6
+            rs = self.p["series_ohm"] + self.r_sense
+            gate = self.gate if on else 0.0
+            if on and target * rs / 1000.0 + self.v_skin <= avail:
+                # Regulated: the sink holds the target; the skin charges toward
+                # I * R_skin (the average, when pulsed), tau = R_skin * C.
+                i = target
+                vs = i * (gate if gate < 1 else 1.0) / 1000.0 * skin
+                self.v_skin = vs + (self.v_skin - vs) * math.exp(-dt / (skin * cap_f))
+            elif on:
+                # Compliance: the rail, less the sink's headroom, drives the series
+                # path into R_skin || C. Closed form: a stable update at any dt.
+                v_inf = avail * skin / (rs + skin)
+                tau = cap_f * rs * skin / (rs + skin)
+                self.v_skin = v_inf + (self.v_skin - v_inf) * math.exp(-dt / tau)
+                i = (avail - self.v_skin) / rs * 1000.0
+                if i > target:
+                    i = target
+            else:
+                self.v_skin *= math.exp(-dt / (skin * cap_f))
         else:
             self.v_skin = 0.0
+        if i > self.board["hw_cap_ua"]:
+            self.tripped = True  # the comparator latch cuts the output itself
+            i = 0.0
         self.i_ua = i
         self.i_avg_ua = i * (self.gate if self.gate < 1 else 1.0) + self.leak_ua
         if self.i_ua > self.max_i_ua:

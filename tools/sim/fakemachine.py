@@ -31,6 +31,8 @@ class Hardware:
         self.backup = array("I", [0] * 7)  # rp2 watchdog scratch registers
         self.button_down = False
         self.usb_present = False
+        self.current_reads = 0  # one per firmware tick: the tick counter of M5
+        self.off_log = []  # (t_us, current_reads) when the output went off
         self.power_on()
         # Roles of the pins, from the board description.
         self.roles = {}
@@ -58,8 +60,11 @@ class Hardware:
         c = self.circuit
         c.update(self.clock.us / 1e6)
         sp = b["pin_set"]
+        was_on = c.gate > 0 or c.set_frac > 0
         c.set_frac = self._level_frac(sp)
         c.gate = self._level_frac(b["pin_enable"])
+        if was_on and c.gate == 0 and c.set_frac == 0 and len(self.off_log) < 1000:
+            self.off_log.append((self.clock.us, self.current_reads))
         relay = self.level.get(b["pin_relay"], 0) if self.mode.get(b["pin_relay"]) == "out" else 0
         if relay != c.relay:
             c.relay_switches += 1
@@ -265,6 +270,8 @@ class ADC:
 
     def read_u16(self):
         hw.clock.advance(_COST_ADC)
+        if self.ch == "current":
+            hw.current_reads += 1
         c = hw.circuit
         c.update(hw.clock.us / 1e6)
         if self.ch is None:
@@ -275,6 +282,8 @@ class ADC:
 
     def _read_uv(self):
         hw.clock.advance(_COST_ADC)
+        if self.ch == "current":
+            hw.current_reads += 1
         c = hw.circuit
         c.update(hw.clock.us / 1e6)
         return c.read_uv(self.ch) if self.ch is not None else 0

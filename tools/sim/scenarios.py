@@ -34,7 +34,8 @@ def _short(b):
 
 def _stuck_sensor(b):
     _start(b)
-    b.at(5 * 60, lambda b: b.circuit.stuck.__setitem__("current", 1860))
+    # The dangerous case: the current channel reads zero while current flows.
+    b.at(5 * 60, lambda b: b.circuit.stuck.__setitem__("current", 0))
 
 
 def _leak(b):

@@ -1,0 +1,137 @@
+# Figures measured inside the MicroPython unix port (measures.md):
+#   M6 bytes allocated per tick (gc disabled, 10,000 ticks) in ramp, treatment, pause
+#   M7 time of one app tick / time of the reference tick, in the same run
+#   M8 heap in use after importing the whole app, and while it runs
+# Run: micropython -X heapsize=192K tools/sim/bench_device.py   (prints one JSON line)
+import gc
+import os  # noqa: E402
+import sys
+
+_ROOT = os.getcwd()  # run from the repository root
+sys.path.insert(0, _ROOT)
+# As deployed: the precompiled .mpy files (tools/check_device.py builds them),
+# ahead of the sources, so the firmware is imported as a board imports it.
+sys.path.insert(0, _ROOT + "/build/mpy/armv6m")
+gc.collect()
+_HEAP0 = gc.mem_alloc()
+from firmware import app as _app  # noqa: E402  (measured: the whole app's imports)
+from firmware import hal as _hal  # noqa: E402,F401
+from firmware.app import build  # noqa: E402
+
+gc.collect()
+HEAP_IMPORT = gc.mem_alloc() - _HEAP0
+FROM_MPY = _app.__file__.endswith(".mpy")
+
+import json  # noqa: E402
+import time  # noqa: E402
+
+from tools.sim.fakehal import FakeHal  # noqa: E402  (the test double: not counted)
+
+gc.collect()
+_HEAP1 = gc.mem_alloc()
+
+HAND = 3300
+N = 10000
+
+
+def _bath(hal, load_ohm):
+    if load_ohm and hal.output_is_on:
+        hal.i_ua = hal.set_ua
+        hal.v_mv = hal.set_ua * load_ohm // 1000
+    else:
+        hal.i_ua = 0
+        hal.v_mv = hal.rail_mv if hal.output_is_on else 0
+
+
+def _ticks(a, n, load_ohm):
+    hal = a.hal
+    for _ in range(n):
+        a.tick()
+        _bath(hal, load_ohm)
+
+
+def _alloc(a, load_ohm):
+    gc.collect()
+    gc.disable()
+    try:
+        before = gc.mem_alloc()
+        _ticks(a, N, load_ohm)
+        return gc.mem_alloc() - before
+    finally:
+        gc.enable()
+
+
+def _reference_tick_us(hal):
+    # Two ADC reads, one integer PI step, one PWM write, one WDT feed.
+    integ = 0
+    t0 = time.ticks_us()
+    for _ in range(N):
+        i = hal.read_current_ua()
+        v = hal.read_voltage_mv()
+        err = 15000 - i
+        integ += err
+        cmd = 15000 + (err >> 4) + (integ >> 8) + (v >> 20)
+        hal.set_current_ua(cmd)
+        hal.feed_watchdog()
+    return time.ticks_diff(time.ticks_us(), t0)
+
+
+def _app_tick_us(a):
+    t0 = time.ticks_us()
+    _ticks(a, N, HAND)
+    return time.ticks_diff(time.ticks_us(), t0)
+
+
+def _flash():
+    # A calibrated board's flash, as the app reads it at startup.
+    for d in ("build", "build/bench_flash"):
+        try:
+            os.mkdir(d)
+        except OSError:
+            pass
+    os.chdir("build/bench_flash")
+    cal = {"version": 1}
+    for ch in ("current", "voltage", "rail", "battery", "set"):
+        cal[ch] = {"offset": 0, "gain_ppm": 1000000}
+    with open("calibration.json", "w") as f:
+        f.write(json.dumps(cal))
+
+
+def main():
+    from firmware.boards import load
+
+    _flash()
+    board = load("pico")
+    a = build(board, lambda board, cal: FakeHal(board))  # the app's own startup path
+    hal = a.hal
+    a.sup.start_watchdog()
+    _ticks(a, 1000, HAND)
+    hal.button = True
+    _ticks(a, 2100, HAND)
+    hal.button = False
+    _ticks(a, 1000, HAND)
+    assert a.ses.state == 2, "not ramping"
+    out = {"state_ramp": a.ses.state, "M6_ramp_bytes": _alloc(a, HAND)}
+    _ticks(a, 40000, HAND)
+    out["state_treat"] = a.ses.state
+    out["M6_treat_bytes"] = _alloc(a, HAND)
+    # M7 in treatment: best of 3 of each, interleaved, in this one run.
+    app_us = ref_us = 1 << 30
+    for _ in range(3):
+        ref_us = min(ref_us, _reference_tick_us(hal))
+        app_us = min(app_us, _app_tick_us(a))
+    out["M7_app_tick_us"] = app_us / N
+    out["M7_ref_tick_us"] = ref_us / N
+    out["M7_ratio"] = app_us / ref_us
+    gc.collect()
+    # The app's objects (and the small FakeHal instance) on top of its imports.
+    out["M8_heap_running_bytes"] = HEAP_IMPORT + gc.mem_alloc() - _HEAP1
+    out["M8_heap_import_bytes"] = HEAP_IMPORT
+    out["M8_imported_from_mpy"] = FROM_MPY
+    _ticks(a, 100, 0)  # hand lifted
+    out["state_pause"] = a.ses.state
+    out["M6_pause_bytes"] = _alloc(a, 0)
+    print(json.dumps(out))
+
+
+main()
