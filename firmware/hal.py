@@ -61,8 +61,11 @@ class Hal:
         self._mul_v = _mul(board, board["voltage_div_ppm"], 0, cal["voltage"])
         self._mul_rail = _mul(board, board["rail_div_ppm"], 0, cal["rail"])
         self._mul_bat = _mul(board, board["battery_div_ppm"], 0, cal["battery"])
-        self._off_i = cal["current"]["offset"]
-        self._off_v = cal["voltage"]["offset"]
+        # The board's bias at the pin (esp32: into read_uv's linear range) in codes.
+        per_mv = 1 if uv else 4096
+        ref = 1 if uv else board["adc_ref_mv"]
+        self._off_i = cal["current"]["offset"] + board["current_bias_mv"] * per_mv // ref
+        self._off_v = cal["voltage"]["offset"] + board["voltage_bias_mv"] * per_mv // ref
         self._off_rail = cal["rail"]["offset"]
         self._off_bat = cal["battery"]["offset"]
         # Set path: duty = ua * duty_mul >> 12, with the set calibration folded in:

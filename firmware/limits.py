@@ -14,6 +14,7 @@ RAMP_DOWN_UA_S = const(1000)  # SR-8: default down 1.0 mA/s
 PROBE_UA = const(200)  # SR-9: contact probe current at most 0.2 mA
 OFF_LEAK_UA = const(100)  # SR-9/SR-12: current above 0.1 mA with the output off
 OFF_SETTLE_MS = const(20)  # project default: the sense RC settles after a cut
+LEAK_TICKS = const(5)  # project default: 5 readings in a row, not one noisy one
 CONTACT_LOST_PCT = const(20)  # SR-10: below 20 % of the commanded current ...
 CONTACT_LOST_MS = const(50)  # ... for 50 ms pauses the session
 CONTACT_GIVE_UP_MS = const(300000)  # SR-10: 5 minutes without contact ends it

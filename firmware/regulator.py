@@ -15,6 +15,7 @@ from micropython import const
 from firmware import limits
 
 _KI_SHIFT = const(8)  # integral gain 1/256 per tick: ~0.25 s time constant at 1 kHz
+_KP_SHIFT = const(3)  # proportional gain 1/8: ADC noise (2 LSB) adds only ~2 uA
 _ERR_CLAMP_UA = const(1000)  # at most ~4 uA of trim change per tick (gentleness, M3)
 _TRIM_MAX_UA = const(2000)  # the trim corrects offsets, it never drives the load
 _SINK_MARGIN_MV = const(500)  # compliance when the sink has less than headroom + this
@@ -124,7 +125,7 @@ class Regulator:
             integ = -lim
         self.integ = integ
         self.target_nua = t
-        cmd = t_ua + (integ >> _KI_SHIFT)
+        cmd = t_ua + (integ >> _KI_SHIFT) + (err >> _KP_SHIFT)
         return cmd if cmd > 0 else 0
 
     def reached_pct(self, i_ua):

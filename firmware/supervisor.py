@@ -41,6 +41,7 @@ class Supervisor:
         self._short_ticks = 0
         self._pinned_ticks = 0
         self._dead_ticks = 0
+        self._leak_ticks = 0
         self._battery_ticks = 0
         self._off_ticks = 0  # ticks since the output was last on
         self._frz_code = -1
@@ -101,7 +102,11 @@ class Supervisor:
             self._over_ticks = 0
         # SR-12 / SR-9: current with the output off, once the sense RC settled.
         if self._off_ticks > self._settle_ticks and i_ua > limits.OFF_LEAK_UA:
-            self.latch(faults.LEAK)
+            self._leak_ticks += 1
+            if self._leak_ticks >= limits.LEAK_TICKS:
+                self.latch(faults.LEAK)
+        else:
+            self._leak_ticks = 0
         self._check_sensors(i_ua, v_mv, target_ua, rail_mv, on)
         # SR-13: a short (both electrodes in one tray, a wet bridge).
         if on and i_ua >= limits.SHORT_MIN_UA and v_mv * 1000 < limits.SHORT_OHM * i_ua:

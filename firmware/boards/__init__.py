@@ -11,6 +11,7 @@ REQUIRED = (
     "pin_led", "pin_buzzer", "pin_trip", "pin_button", "pin_usb_sense",
     "pin_adc_current", "pin_adc_voltage", "pin_adc_rail", "pin_adc_battery",
     "adc_kind", "adc_ref_mv", "adc_linear_min_mv", "adc_linear_max_mv",
+    "current_bias_mv", "voltage_bias_mv",
     "current_sense_ohm", "current_div_ppm", "voltage_div_ppm", "rail_div_ppm",
     "battery_div_ppm", "set_pwm_hz", "set_pwm_high_mv", "set_gain_ppm", "set_filter_ms",
     "pulse_pwm_hz", "rail_mv", "sink_headroom_mv", "hw_cap_ua",

@@ -21,9 +21,15 @@ BOARD = {
     "adc_ref_mv": 3300,
     "adc_linear_min_mv": 150,  # read_uv is linear only in about 150-2450 mV
     "adc_linear_max_mv": 2450,
+    # read_uv floors near 75 mV below its linear range: a divider from 3.3 V
+    # lifts zero current and zero volts to 250 mV at the pin (linear), and the
+    # hal subtracts it. Without it an idle output reads ~1 mA (a false leak).
+    "current_bias_mv": 250,
+    "voltage_bias_mv": 250,
     "current_sense_ohm": 100,
-    "current_div_ppm": 800000,  # 25 mA -> 2.5 V -> 2.0 V at the pin (linear range)
-    "voltage_div_ppm": 40000,  # 58 V -> 2.32 V
+    # 30 mA (SR-5) -> 3.0 V -> 2.1 V + 0.25 V bias = 2.35 V: still linear.
+    "current_div_ppm": 700000,
+    "voltage_div_ppm": 35000,  # 58 V -> 2.03 V + 0.25 V bias
     "rail_div_ppm": 40000,
     "battery_div_ppm": 200000,  # 3-cell pack 12.6 V -> 2.52 V
     "set_pwm_hz": 20000,  # LEDC: about 11 bits at 20 kHz (platform.md)

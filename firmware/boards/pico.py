@@ -26,6 +26,8 @@ BOARD = {
     "adc_ref_mv": 3300,  # ADC full-scale voltage
     "adc_linear_min_mv": 0,  # readings outside [min, max] at the pin are not trusted
     "adc_linear_max_mv": 3300,
+    "current_bias_mv": 0,  # added at the ADC pin at zero current (none on the Pico)
+    "voltage_bias_mv": 0,
     "current_sense_ohm": 100,  # R_sense: I = V / R_sense
     "current_div_ppm": 1000000,  # ADC pin voltage / sense voltage (1.0: direct)
     "voltage_div_ppm": 50000,  # ADC pin voltage / electrode voltage (1 M + 52.6 k: 1/20)

@@ -245,3 +245,11 @@ def test_lifted_hand_is_not_a_dead_sensor():
     for _ in range(100):
         _on(sup, hal, 0, 57000)
     assert sup.fault == faults.NONE
+
+
+def test_one_noisy_reading_with_output_off_is_not_a_leak():
+    sup, hal = _sup()
+    for k in range(200):
+        _check(sup, 150 if k % 4 == 0 else 20, 0)  # spikes, never 5 in a row
+        sup.end_tick()
+    assert sup.fault == faults.NONE

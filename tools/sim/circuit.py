@@ -60,6 +60,9 @@ class Circuit:
             self.adc_gain[ch] = 1.0 + (rng.uniform() * 2 - 1) * p["adc_gain_pct"] / 100
             self.adc_offset[ch] = int((rng.uniform() * 2 - 1) * (p["adc_offset_lsb"] + 0.99))
         self.r_sense = float(board["current_sense_ohm"])
+        # The board's bias divider at the current and voltage ADC pins.
+        self._bias = {"current": board["current_bias_mv"], "voltage": board["voltage_bias_mv"],
+                      "rail": 0, "battery": 0}
         self.tau_set = board["set_filter_ms"] / 1000.0
         self.t = 0.0  # model time, seconds
         self.v1 = 0.0  # RC stage 1 (mV)
@@ -220,7 +223,7 @@ class Circuit:
             code = self.frozen[ch]
         else:
             b = self.board
-            pin_mv = self.node_mv(ch) * b[ch + "_div_ppm"] / 1e6
+            pin_mv = self.node_mv(ch) * b[ch + "_div_ppm"] / 1e6 + self._bias[ch]
             x = pin_mv / b["adc_ref_mv"] * 4096 * self.adc_gain[ch]
             x += self.adc_offset[ch] + self.noise[self._k & 1023] * self._noise_scale
             self._k += 7
@@ -243,7 +246,7 @@ class Circuit:
         if ch in self.frozen and self.frozen[ch] is not None:
             return self.frozen[ch]
         b = self.board
-        mv = self.node_mv(ch) * b[ch + "_div_ppm"] / 1e6 * self.adc_gain[ch]
+        mv = (self.node_mv(ch) * b[ch + "_div_ppm"] / 1e6 + self._bias[ch]) * self.adc_gain[ch]
         mv += self.adc_offset[ch] + self.noise[self._k & 1023] * self._noise_scale
         self._k += 7
         if mv < 150:  # below the linear range the reading flattens
