@@ -128,3 +128,14 @@ def test_pulsed_mode_regulates_the_peak():
         hal.v_mv = hal.i_ua * HAND // 1000
     assert app.ses.state == states.TREAT
     assert 7900 <= hal.set_ua <= 8100  # the peak is held at the set point
+
+
+def test_45_minute_cap_holds_even_past_the_configured_duration():
+    # SR-5: the cap is checked at run time, not only when configuring.
+    app, hal = _started()
+    run_ticks(app, 40000, HAND)
+    assert app.ses.state == states.TREAT
+    app.ses.duration_ms = 10 ** 8  # as if a bug had let a longer session through
+    app.ses.on_ms = 2700000 - 5
+    run_ticks(app, 10, HAND)
+    assert app.ses.state == states.RAMP_DOWN
