@@ -24,22 +24,24 @@ def make_app(calibrated=True):
 
 
 def run_ticks(app, n, load_ohm=0):
-    # Ticks with an ideal bath: the current follows the command when a load
-    # is given (load_ohm > 0), else nothing flows (no hand in the water).
-    # test_alloc.py repeats this loop inline (it must not add a call level).
+    # Ticks with the fake hal's ideal bath (FakeHal.bath).
     hal = app.hal
     for _ in range(n):
         app.tick()
-        if load_ohm and hal.output_is_on:
-            hal.i_ua = hal.set_ua
-            hal.v_mv = hal.set_ua * load_ohm // 1000
-        else:
-            hal.i_ua = 0
-            # An open load with the switch on puts the electrodes at the rail.
-            hal.v_mv = hal.rail_mv if hal.output_is_on else 0
+        hal.bath(load_ohm)
 
 
 def press(app, ms, load_ohm=0):
     app.hal.button = True
     run_ticks(app, ms * 1000 // app.tick_us, load_ohm)
     app.hal.button = False
+
+
+def treating_board(seed, at_s):
+    # A simulated board whose person starts a session at 1 s (held 2.5 s);
+    # `seen` fills in with a sample at at_s, once the run gets there.
+    from tools.sim.simboard import SimBoard
+
+    b = SimBoard("pico", seed=seed, flash_dir="build/sim_flash/test_" + str(seed))
+    b.press_button(1.0, 2.5)
+    return b, b.snapshot_at(at_s)

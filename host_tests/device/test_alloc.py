@@ -19,12 +19,7 @@ def _alloc_of_ticks(app, load_ohm):
         before = gc.mem_alloc()
         for _ in range(TICKS):
             app.tick()
-            if load_ohm and hal.output_is_on:
-                hal.i_ua = hal.set_ua
-                hal.v_mv = hal.set_ua * load_ohm // 1000
-            else:
-                hal.i_ua = 0
-                hal.v_mv = hal.rail_mv if hal.output_is_on else 0
+            hal.bath(load_ohm)
         return gc.mem_alloc() - before
     finally:
         gc.enable()

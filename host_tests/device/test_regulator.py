@@ -73,14 +73,21 @@ def test_cut_goes_to_zero_and_ramps_again_from_zero():
     assert c <= 2  # the next command is the first step of a ramp
 
 
-def test_compliance_limited_stops_integrating_and_holds_near_flow():
-    # SR-14: the rail cannot push more than 12 mA; the sink has no headroom.
+def _limited_at_12_ma():
+    # 18 mA asked; the rail cannot push more than 12 mA (the sink runs out of
+    # headroom there): the regulator ramps into compliance.
     r = _reg()
     r.set_goal(18000)
     i = 0
     for _ in range(60000):
         c = r.step(i, 1000 if i >= 12000 else 40000)
         i = c if c < 12000 else 12000
+    return r, i
+
+
+def test_compliance_limited_stops_integrating_and_holds_near_flow():
+    # SR-14: the rail cannot push more than 12 mA; the sink has no headroom.
+    r, i = _limited_at_12_ma()
     assert r.limited
     integ = r.integ
     for _ in range(1000):
@@ -92,12 +99,7 @@ def test_compliance_limited_stops_integrating_and_holds_near_flow():
 
 def test_press_while_limited_moves_current_gently():
     # SR-8: a press halves the load; the current may jump by the margin only.
-    r = _reg()
-    r.set_goal(18000)
-    i = 0
-    for _ in range(60000):
-        c = r.step(i, 1000 if i >= 12000 else 40000)
-        i = c if c < 12000 else 12000
+    r, i = _limited_at_12_ma()
     w = _Window()
     w.add(i)
     for k in range(200):

@@ -9,13 +9,6 @@ from tools.sim.simboard import SimBoard
 OUTPUTS = ("pin_enable", "pin_set", "pin_relay", "pin_trip_reset", "pin_buzzer", "pin_led")
 
 
-def _treating(seed, at_s):
-    # A board whose person starts a session; `seen` fills in at at_s.
-    b = SimBoard("pico", seed=seed, flash_dir="build/sim_flash/test_" + str(seed))
-    b.press_button(1.0, 2.5)
-    return b, b.snapshot_at(at_s)
-
-
 def test_boot_drives_every_output_low_before_anything_else():
     b = SimBoard("pico", seed=2, flash_dir="build/sim_flash/test_boot", log_hw=True)
     board = b.board

@@ -4,16 +4,7 @@
 # and 192K heap, which here holds the simulator's model too.
 import sys
 
-from tools.sim.simboard import SimBoard
-
-OUTPUTS = ("pin_enable", "pin_set", "pin_relay", "pin_trip_reset", "pin_buzzer", "pin_led")
-
-
-def _treating(seed, at_s):
-    # A board whose person starts a session; `seen` fills in at at_s.
-    b = SimBoard("pico", seed=seed, flash_dir="build/sim_flash/test_" + str(seed))
-    b.press_button(1.0, 2.5)
-    return b, b.snapshot_at(at_s)
+from support import treating_board
 
 
 def _boom(*args):
@@ -37,7 +28,7 @@ def test_an_exception_anywhere_in_the_app_leaves_the_output_off():
               ("firmware.app", "App", "tick"))
     seed = 10
     for module, cls, meth in places:
-        b, seen = _treating(seed, 36)
+        b, seen = treating_board(seed, 36)
         seed += 1
         _inject(b, module, cls, meth, 36.2)
         after = b.snapshot_at(36.4)

@@ -4,23 +4,15 @@
 # and 192K heap, which here holds the simulator's model too.
 import sys
 
+from support import treating_board
+
 from tools.sim import fakemachine
-from tools.sim.simboard import SimBoard
-
-OUTPUTS = ("pin_enable", "pin_set", "pin_relay", "pin_trip_reset", "pin_buzzer", "pin_led")
-
-
-def _treating(seed, at_s):
-    # A board whose person starts a session; `seen` fills in at at_s.
-    b = SimBoard("pico", seed=seed, flash_dir="build/sim_flash/test_" + str(seed))
-    b.press_button(1.0, 2.5)
-    return b, b.snapshot_at(at_s)
 
 
 def test_an_unfed_watchdog_resets_the_board_and_treatment_does_not_resume():
     # SR-3: a loop that stops feeding is reset within the timeout (1000 ms);
     # SR-4: after it, the board boots safe and does not start by itself.
-    b, seen = _treating(20, 40)
+    b, seen = treating_board(20, 40)
 
     def stop_feeding(b):
         sys.modules["firmware.supervisor"].Supervisor.end_tick = lambda self: None
@@ -41,7 +33,7 @@ def test_an_unfed_watchdog_resets_the_board_and_treatment_does_not_resume():
 
 def test_a_hung_loop_is_reset_by_the_watchdog():
     # S11: the loop hangs in a sleep; only the watchdog ends it.
-    b, seen = _treating(21, 40)
+    b, seen = treating_board(21, 40)
     b.at(40.0, lambda b: setattr(b.clock, "hang", True))
     b.at(41.5, lambda b: setattr(b.clock, "hang", False))
     after = b.snapshot_at(44.0)

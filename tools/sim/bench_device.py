@@ -34,20 +34,11 @@ HAND = 3300
 N = 10000
 
 
-def _bath(hal, load_ohm):
-    if load_ohm and hal.output_is_on:
-        hal.i_ua = hal.set_ua
-        hal.v_mv = hal.set_ua * load_ohm // 1000
-    else:
-        hal.i_ua = 0
-        hal.v_mv = hal.rail_mv if hal.output_is_on else 0
-
-
 def _ticks(a, n, load_ohm):
     hal = a.hal
     for _ in range(n):
         a.tick()
-        _bath(hal, load_ohm)
+        hal.bath(load_ohm)
 
 
 def _alloc(a, load_ohm):

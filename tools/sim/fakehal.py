@@ -103,3 +103,14 @@ class FakeHal:
 
     def feed_watchdog(self):
         self.feeds += 1
+
+    def bath(self, load_ohm):
+        # An ideal bath after a tick: the current follows the command through
+        # load_ohm (> 0), else nothing flows (no hand in the water) and an open
+        # load with the switch on puts the electrodes at the rail. Allocates nothing.
+        if load_ohm and self.output_is_on:
+            self.i_ua = self.set_ua
+            self.v_mv = self.set_ua * load_ohm // 1000
+        else:
+            self.i_ua = 0
+            self.v_mv = self.rail_mv if self.output_is_on else 0

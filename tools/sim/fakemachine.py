@@ -268,12 +268,17 @@ class ADC:
     def atten(self, a):
         return None
 
-    def read_u16(self):
+    def _convert(self):
+        # One conversion: its time, the tick counter of M5, the model brought up to date.
         hw.clock.advance(_COST_ADC)
         if self.ch == "current":
             hw.current_reads += 1
         c = hw.circuit
         c.update(hw.clock.us / 1e6)
+        return c
+
+    def read_u16(self):
+        c = self._convert()
         if self.ch is None:
             return 0
         if hw.port == "esp32":
@@ -281,11 +286,7 @@ class ADC:
         return c.read_u16(self.ch)
 
     def _read_uv(self):
-        hw.clock.advance(_COST_ADC)
-        if self.ch == "current":
-            hw.current_reads += 1
-        c = hw.circuit
-        c.update(hw.clock.us / 1e6)
+        c = self._convert()
         return c.read_uv(self.ch) if self.ch is not None else 0
 
 
