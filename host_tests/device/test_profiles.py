@@ -35,3 +35,7 @@ def test_duration_and_types():
     _refused(5, 15000, 1200000, 0, 1)
     _refused(p.HANDS, 15000, 1200000, 500, 1)
     _refused(p.HANDS, 15000, 1200000, 0, 3)
+
+
+def test_alternate_polarity_is_refused_until_it_exists():
+    assert "not available" in _refused(p.HANDS, 15000, 1200000, 0, p.POLARITY_ALTERNATE)
