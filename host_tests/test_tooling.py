@@ -6,6 +6,7 @@ control run on the unbroken copy, so none of them can pass vacuously.
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -55,7 +56,8 @@ def test_cpython_only_code_in_a_device_file_fails_in_the_unix_port(tmp_path, bre
     tree = _copy(tmp_path, ("test_profiles.py", "test_button.py"))
     control = _unix_port(tree)
     assert control.returncode == 0, control.stdout + control.stderr
-    assert "micropython: 9 passed, 0 failed" in control.stdout, control.stdout
+    ran = re.search(r"^micropython: (\d+) passed, 0 failed", control.stdout, re.M)
+    assert ran and int(ran.group(1)) > 0, control.stdout
     if breakage == "typing_import":
         _edit(tree / "firmware/limits.py", "from micropython import const\n",
               "from micropython import const\nfrom typing import List  # noqa\n")
