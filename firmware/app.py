@@ -104,7 +104,7 @@ class App:
             ms = self._us // 1000
             self._us -= ms * 1000
             self.ms += ms
-            led = ui.led_level(ses.state, sup.fault, self.ms)
+            led = ui.led_level(ses.state, sup.fault, self.ms, ses.refusal)
             if led != self._led_on:
                 self._led_on = led
                 hal.led(led)

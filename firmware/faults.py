@@ -9,9 +9,9 @@ SENSOR = const(3)  # SR-12: a reading pinned, frozen or above the rail
 LEAK = const(4)  # SR-12: current with the output off
 SHORT = const(5)  # SR-13: load below 250 Ohm at 2 mA or more
 TRIP = const(6)  # SR-15: hardware trip latch asserted
-BATTERY = const(7)  # SR-16: battery at cut-off
-OVERRUN = const(8)  # SR-3: the loop stalled for longer than it may
-INTERNAL = const(9)  # an exception in the application (SR-1)
+# A low battery is not a latch (SR-16: a controlled ramp-down and end; the next
+# start is refused, session.REFUSE_BATTERY). A stalled loop is the watchdog's
+# (SR-3), an exception main.py's finally's (SR-1); their codes after the reset
+# arrive with SR-4's reset-cause display.
 
-NAMES = ("none", "overcurrent", "surge", "sensor", "leak", "short", "trip",
-         "battery", "overrun", "internal")
+NAMES = ("none", "overcurrent", "surge", "sensor", "leak", "short", "trip")

@@ -14,8 +14,8 @@ REFUSE_NONE = const(0)
 REFUSE_UNCALIBRATED = const(1)  # SR-19
 REFUSE_LEAK = const(2)  # SR-9: current above 0.1 mA with the output off
 REFUSE_USB = const(3)  # SR-17
-REFUSE_FAULT = const(4)  # a fault is latched: acknowledge it first
-REFUSE_BATTERY = const(5)  # SR-16: the pack cannot last the session
+REFUSE_BATTERY = const(4)  # SR-16: the pack cannot last the session
+REFUSAL_NAMES = ("none", "uncalibrated", "leak", "usb", "battery")
 
 # States in which the session wants the output on (a module-level tuple: a
 # tuple written inside the method would be built, on the heap, every tick).

@@ -17,16 +17,25 @@ PATTERNS = (
     (0, 0),  # fault: the blink code below
     (100, 50),  # safe_mode: very fast blink
 )
-_CODE_ON_MS = const(200)
+_CODE_ON_MS = const(200)  # fault codes: slow blinks
 _CODE_SLOT_MS = const(500)
+_REFUSAL_ON_MS = const(60)  # refusal codes: quick blinks
+_REFUSAL_SLOT_MS = const(200)
 _CODE_PAUSE_MS = const(2000)
 
 
-def led_level(state, fault, ms):
+def _code(n, ms, slot, on):
+    # Blink n times, then a pause: 3 blinks = code 3.
+    t = ms % (n * slot + _CODE_PAUSE_MS)
+    return t < n * slot and t % slot < on
+
+
+def led_level(state, fault, ms, refusal=0):
     if state == states.FAULT or fault != faults.NONE:
-        # Blink `fault` times, then a pause: 3 blinks = fault 3.
-        cycle = fault * _CODE_SLOT_MS + _CODE_PAUSE_MS
-        t = ms % cycle
-        return t < fault * _CODE_SLOT_MS and t % _CODE_SLOT_MS < _CODE_ON_MS
+        return _code(fault, ms, _CODE_SLOT_MS, _CODE_ON_MS)
+    if refusal and (state == states.IDLE or state == states.DONE):
+        # A start was refused (firmware/session.py REFUSE_*): its code until
+        # the next start gesture.
+        return _code(refusal, ms, _REFUSAL_SLOT_MS, _REFUSAL_ON_MS)
     period, on = PATTERNS[state]
     return ms % period < on
