@@ -46,6 +46,7 @@ class Session:
         self._rev_phase = 0  # reversal: 0 ramping to zero, 1 output off, 2 relay switched
         self.pauses = 0
         self.reversals = 0
+        self.user_paused = False  # paused by a short press (not by contact loss)
 
     def configure(self, set_ua, duration_ms, polarity):
         if not 0 < set_ua <= limits.MAX_SET_UA:
@@ -60,6 +61,8 @@ class Session:
         s = self.state
         if s == states.REVERSING:
             return self._rev_phase == 0  # only while ramping to zero (SR-11)
+        if s == states.PAUSED and self.user_paused:
+            return self._reg.target_ua() > 0  # ramping down, then off
         return s in _OUTPUT_STATES
 
     def _enter(self, state):
@@ -78,6 +81,7 @@ class Session:
         self._reversal_done = False
         self.pauses = 0
         self.reversals = 0
+        self.user_paused = False
         self._reg.cut()
         self._reg.set_goal(limits.PROBE_UA)
         self._enter(states.WAIT_CONTACT)
@@ -110,6 +114,21 @@ class Session:
         ms = self._us // 1000
         self._us -= ms * 1000
         self._phase_ms += ms
+        if s == states.PAUSED and self.user_paused:
+            # Paused by the person: the current ramps down (SR-8), then the
+            # output is off; a hand still in the water does not resume it.
+            if event == button.HOLD:
+                self._end()
+            elif event == button.SHORT:
+                self.user_paused = False  # resume: probe, contact, ramp (SR-9, SR-10)
+                reg.cut()
+                reg.set_goal(limits.PROBE_UA)
+                self._enter(states.PAUSED)
+            elif self._phase_ms >= limits.CONTACT_GIVE_UP_MS:
+                self._end()  # a pause forgotten for 5 minutes ends the session
+            elif reg.target_ua() > 0:
+                self.on_ms += ms  # current still flows while ramping down
+            return
         if s == states.WAIT_CONTACT or s == states.PAUSED:
             # SR-9/SR-10: only the probe flows until contact; the timer holds.
             if event == button.HOLD:
@@ -127,6 +146,12 @@ class Session:
         if s == states.RAMP_UP or s == states.TREAT:
             if event == button.HOLD:
                 self.stop()
+                return
+            if event == button.SHORT:
+                self.pauses += 1
+                self.user_paused = True
+                reg.set_goal(0)  # along the down ramp, not a cut (SR-8)
+                self._enter(states.PAUSED)
                 return
             self.on_ms += ms
             t = reg.target_ua()

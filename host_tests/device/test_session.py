@@ -139,3 +139,42 @@ def test_45_minute_cap_holds_even_past_the_configured_duration():
     app.ses.on_ms = 2700000 - 5
     run_ticks(app, 10, HAND)
     assert app.ses.state == states.RAMP_DOWN
+
+
+def _short_press(app):
+    press(app, 200, HAND)
+    run_ticks(app, 50, HAND)  # the release is debounced before SHORT fires
+
+
+def test_short_press_pauses_gently_and_a_hand_in_the_water_does_not_resume():
+    app, hal = _started()
+    run_ticks(app, 40000, HAND)
+    assert app.ses.state == states.TREAT
+    _short_press(app)
+    assert app.ses.state == states.PAUSED and app.ses.user_paused
+    assert 14500 <= app.reg.target_ua() < 15000  # ramping down at 1 mA/s, not cut
+    run_ticks(app, 16000, HAND)
+    assert not hal.output_is_on  # off after the ramp
+    on_ms = app.ses.on_ms
+    run_ticks(app, 30000, HAND)  # the hand stays in the water
+    assert app.ses.state == states.PAUSED and not hal.output_is_on
+    assert app.ses.on_ms == on_ms  # timer held
+
+
+def test_second_short_press_resumes_from_the_foot_of_the_ramp():
+    app, hal = _started()
+    run_ticks(app, 40000, HAND)
+    _short_press(app)
+    run_ticks(app, 20000, HAND)
+    _short_press(app)
+    run_ticks(app, 600, HAND)
+    assert app.ses.state == states.RAMP_UP and not app.ses.user_paused
+    assert app.reg.target_ua() <= 200 + 300  # probe, then at most 0.6 s of ramp
+
+
+def test_hold_during_a_user_pause_ends_the_session():
+    app, hal = _started()
+    run_ticks(app, 40000, HAND)
+    _short_press(app)
+    press(app, 2100, HAND)
+    assert app.ses.state == states.DONE and not hal.output_is_on
