@@ -125,6 +125,7 @@ class App:
         s[st.RAIL_MV] = self.rail_mv
         s[st.BATTERY_MV] = self.battery_mv
         s[st.I_AVG_UA] = i_avg
+        s[st.CHARGE_MAS] = ses.charge_mas
         self.n = n + 1
         sup.end_tick()  # feeds the watchdog: only after a tick whose checks ran
 

@@ -19,6 +19,7 @@ CONTACT_LOST_PCT = const(20)  # SR-10: below 20 % of the commanded current ...
 CONTACT_LOST_MS = const(50)  # ... for 50 ms pauses the session
 CONTACT_GIVE_UP_MS = const(300000)  # SR-10: 5 minutes without contact ends it
 START_HOLD_MS = const(2000)  # SR-20: start needs the button held 2 s
+DOSE_CAP_PCT = const(110)  # SR-21: dose cap = planned dose + 10 % (project default)
 SURGE_MIN_UA = const(1000)  # SR-6: above set point + max(1 mA, 10 %) ...
 SURGE_PCT = const(10)
 SURGE_MS = const(20)  # ... for 20 ms cuts to zero and re-ramps

@@ -33,9 +33,6 @@ class Session:
         self._tick_us = tick_us
         self.state = states.IDLE
         self.refusal = REFUSE_NONE
-        self.set_ua = 15000
-        self.duration_ms = 1200000
-        self.polarity = POLARITY_MIDWAY
         self.on_ms = 0  # current-on time: the timer (held while paused)
         self.reversed = False
         self._us = 0  # sub-millisecond remainder of on time
@@ -47,6 +44,9 @@ class Session:
         self.pauses = 0
         self.reversals = 0
         self.user_paused = False  # paused by a short press (not by contact loss)
+        self.charge_mas = 0  # SR-21: charge delivered, mA*s
+        self._charge_acc = 0  # uA*us (pC) not yet carried into charge_mas
+        self.configure(15000, 1200000, POLARITY_MIDWAY)  # hands (profiles.DEFAULTS)
 
     def configure(self, set_ua, duration_ms, polarity):
         if not 0 < set_ua <= limits.MAX_SET_UA:
@@ -56,6 +56,8 @@ class Session:
         self.set_ua = set_ua
         self.duration_ms = duration_ms
         self.polarity = polarity
+        # SR-21: the planned dose (set point x duration) + 10 %, in mA*s.
+        self.dose_cap_mas = set_ua * (duration_ms // 1000) // 1000 * limits.DOSE_CAP_PCT // 100
 
     def output_wanted(self):
         s = self.state
@@ -82,6 +84,8 @@ class Session:
         self.pauses = 0
         self.reversals = 0
         self.user_paused = False
+        self.charge_mas = 0
+        self._charge_acc = 0
         self._reg.cut()
         self._reg.set_goal(limits.PROBE_UA)
         self._enter(states.WAIT_CONTACT)
@@ -114,6 +118,14 @@ class Session:
         ms = self._us // 1000
         self._us -= ms * 1000
         self._phase_ms += ms
+        if i_ua > 0:
+            # SR-21: integrate the charge. uA x us stays below 2**30 per tick;
+            # whole mA*s (1e9 pC) are carried over, so nothing allocates.
+            acc = self._charge_acc + i_ua * dt
+            if acc >= 1000000000:
+                acc -= 1000000000
+                self.charge_mas += 1
+            self._charge_acc = acc
         if s == states.PAUSED and self.user_paused:
             # Paused by the person: the current ramps down (SR-8), then the
             # output is off; a hand still in the water does not resume it.
@@ -167,7 +179,8 @@ class Session:
                 self._lost_ms = 0
             if s == states.RAMP_UP and t >= self.set_ua:
                 self._enter(states.TREAT)
-            elif self.on_ms >= self.duration_ms or self.on_ms >= limits.MAX_ON_MS:
+            elif (self.on_ms >= self.duration_ms or self.on_ms >= limits.MAX_ON_MS
+                  or self.charge_mas >= self.dose_cap_mas):
                 self.stop()
             elif (s == states.TREAT and self.polarity == POLARITY_MIDWAY
                   and not self._reversal_done and self.on_ms >= self.duration_ms // 2):

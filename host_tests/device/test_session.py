@@ -178,3 +178,22 @@ def test_hold_during_a_user_pause_ends_the_session():
     _short_press(app)
     press(app, 2100, HAND)
     assert app.ses.state == states.DONE and not hal.output_is_on
+
+
+def test_charge_is_integrated_in_ma_s():
+    # SR-21: 15 mA for 60 s of treatment adds 900 mA*s.
+    app, hal = _started(1200000)
+    run_ticks(app, 40000, HAND)
+    q0 = app.ses.charge_mas
+    run_ticks(app, 60000, HAND)
+    assert 899 <= app.ses.charge_mas - q0 <= 901
+
+
+def test_dose_cap_ends_the_session_along_the_ramp():
+    # SR-21: at the profile's dose cap the session ramps down, timer or not.
+    app, hal = _started()
+    assert app.ses.dose_cap_mas == 15000 * 120 // 1000 * 110 // 100
+    run_ticks(app, 40000, HAND)
+    app.ses.charge_mas = app.ses.dose_cap_mas - 1
+    run_ticks(app, 200, HAND)
+    assert app.ses.state == states.RAMP_DOWN
