@@ -6,10 +6,12 @@ import sys
 import time
 
 import firmware
-from firmware import button, limits, states, ui
+from firmware import button, faults, limits, states, ui
 from firmware import status as st
 from firmware.regulator import Regulator
 from firmware.session import (
+    END_BATTERY,
+    END_USB,
     REFUSE_BATTERY,
     REFUSE_LEAK,
     REFUSE_NONE,
@@ -17,7 +19,7 @@ from firmware.session import (
     REFUSE_USB,
     Session,
 )
-from firmware.supervisor import CUT, STOP, Supervisor
+from firmware.supervisor import CUT, STOP, STOP_BATTERY, Supervisor
 
 _SLOW_EVERY = 8  # rail and battery are read on alternate slow ticks
 
@@ -42,6 +44,7 @@ class App:
         self.overruns = 0
         self._led_on = False
         self.profile = 0
+        self.journal_dir = ""  # the flash root; tests write elsewhere
 
     def apply(self, settings):
         # A validated settings tuple (store.check_config); only with the output off.
@@ -84,7 +87,7 @@ class App:
         if action == CUT:
             ses.surge_cut()
         elif action == STOP and ses.state != states.RAMP_DOWN:
-            ses.stop()
+            ses.stop(END_BATTERY if sup.stop_reason == STOP_BATTERY else END_USB)
         ev = self.btn.update(hal.button_pressed(), self.tick_us)
         if ev == button.HOLD:
             s = ses.state
@@ -99,6 +102,11 @@ class App:
         sink_mv = self.rail_mv - v_mv - i_ua * self.sense_ohm // 1000
         cmd = self.reg.step(i_ua, sink_mv)
         sup.drive(ses.state, ses.output_wanted(), cmd)
+        load = v_mv * 1000 // i_ua if i_ua >= 100 else 0
+        if ses.state == states.TREAT:
+            ses.note_treating(i_ua, load)
+        elif ses.unjournaled and not hal.output_is_on:
+            self._journal()  # SR-18: only once the output is off
         self._us += self.tick_us
         if self._us >= 1000:
             ms = self._us // 1000
@@ -114,7 +122,7 @@ class App:
         s[st.SET_UA] = ses.set_ua
         s[st.I_UA] = i_ua
         s[st.V_MV] = v_mv
-        s[st.LOAD_OHM] = v_mv * 1000 // i_ua if i_ua >= 100 else 0
+        s[st.LOAD_OHM] = load
         s[st.REACHED_PCT] = self.reg.reached_pct(i_ua)
         s[st.FAULT] = sup.fault
         s[st.ELAPSED_S] = ses.on_ms // 1000
@@ -128,6 +136,21 @@ class App:
         s[st.CHARGE_MAS] = ses.charge_mas
         self.n = n + 1
         sup.end_tick()  # feeds the watchdog: only after a tick whose checks ran
+
+    def _journal(self):
+        # Once per session, after it ended, output off (SR-18). Allocates and
+        # writes the flash: the loop overruns a few ticks, with no current.
+        ses = self.ses
+        ses.unjournaled = False
+        rec = ses.record(self.profile)
+        rec["fault"] = faults.NAMES[self.sup.fault]
+        try:
+            from firmware import journal
+
+            journal.append(rec, self.journal_dir)
+        except OSError as e:
+            print("journal not written:", e)
+        _release("journal")
 
     def run(self, ticks=0):
         # The fixed-rate loop. ticks=0: forever. Deadlines advance by exactly one

@@ -22,6 +22,17 @@ REFUSAL_NAMES = ("none", "uncalibrated", "leak", "usb", "battery")
 _OUTPUT_STATES = (states.WAIT_CONTACT, states.RAMP_UP, states.TREAT, states.PAUSED,
                   states.RAMP_DOWN)
 
+# Why a session ended (journal "end"), by index.
+END_NAMES = ("", "timer", "user", "dose", "cap", "no_contact", "battery", "usb", "fault")
+END_TIMER = const(1)
+END_USER = const(2)
+END_DOSE = const(3)  # SR-21
+END_CAP = const(4)  # SR-5: 45 minutes of current
+END_NO_CONTACT = const(5)  # SR-10: 5 minutes without contact
+END_BATTERY = const(6)  # SR-16
+END_USB = const(7)  # SR-17
+END_FAULT = const(8)
+
 POLARITY_NONE = const(0)
 POLARITY_MIDWAY = const(1)  # SR-11: R.A. Fischer AUTO, Akbar 2013
 
@@ -46,6 +57,12 @@ class Session:
         self.user_paused = False  # paused by a short press (not by contact loss)
         self.charge_mas = 0  # SR-21: charge delivered, mA*s
         self._charge_acc = 0  # uA*us (pC) not yet carried into charge_mas
+        self.end_reason = 0
+        self.unjournaled = False  # a session ended and its record is not written yet
+        self.min_ua = 0  # while treating: current and load extremes for the journal
+        self.max_ua = 0
+        self.load_start_ohm = 0
+        self.load_end_ohm = 0
         self.configure(15000, 1200000, POLARITY_MIDWAY)  # hands (profiles.DEFAULTS)
 
     def configure(self, set_ua, duration_ms, polarity):
@@ -86,6 +103,12 @@ class Session:
         self.user_paused = False
         self.charge_mas = 0
         self._charge_acc = 0
+        self.end_reason = 0
+        self.unjournaled = False
+        self.min_ua = 0
+        self.max_ua = 0
+        self.load_start_ohm = 0
+        self.load_end_ohm = 0
         self._reg.cut()
         self._reg.set_goal(limits.PROBE_UA)
         self._enter(states.WAIT_CONTACT)
@@ -96,10 +119,22 @@ class Session:
         if self.state == states.TREAT:
             self._enter(states.RAMP_UP)
 
-    def stop(self):
-        # Hold 2 s during a session, or the end of the timer: a gentle end.
+    def stop(self, reason):
+        # Hold 2 s during a session, the timer, a cap, the battery: a gentle end.
+        self.end_reason = reason
         self._reg.set_goal(0)
         self._enter(states.RAMP_DOWN)
+
+    def note_treating(self, i_ua, load_ohm):
+        # Called each tick in TREAT: the journal's extremes (no allocation).
+        if self.max_ua == 0:
+            self.min_ua = i_ua
+            self.load_start_ohm = load_ohm
+        if i_ua < self.min_ua:
+            self.min_ua = i_ua
+        if i_ua > self.max_ua:
+            self.max_ua = i_ua
+        self.load_end_ohm = load_ohm
 
     def step(self, event, i_ua, fault):
         reg = self._reg
@@ -107,6 +142,9 @@ class Session:
         dt = self._tick_us
         if fault != faults.NONE:
             if s != states.FAULT:
+                if s != states.IDLE and s != states.DONE:
+                    self.end_reason = END_FAULT
+                    self.unjournaled = True
                 reg.cut()
                 reg.set_goal(0)
                 self._enter(states.FAULT)
@@ -130,21 +168,21 @@ class Session:
             # Paused by the person: the current ramps down (SR-8), then the
             # output is off; a hand still in the water does not resume it.
             if event == button.HOLD:
-                self._end()
+                self._end(END_USER)
             elif event == button.SHORT:
                 self.user_paused = False  # resume: probe, contact, ramp (SR-9, SR-10)
                 reg.cut()
                 reg.set_goal(limits.PROBE_UA)
                 self._enter(states.PAUSED)
             elif self._phase_ms >= limits.CONTACT_GIVE_UP_MS:
-                self._end()  # a pause forgotten for 5 minutes ends the session
+                self._end(END_NO_CONTACT)  # a pause forgotten for 5 minutes
             elif reg.target_ua() > 0:
                 self.on_ms += ms  # current still flows while ramping down
             return
         if s == states.WAIT_CONTACT or s == states.PAUSED:
             # SR-9/SR-10: only the probe flows until contact; the timer holds.
             if event == button.HOLD:
-                self._end()
+                self._end(END_USER)
                 return
             self._contact_ms = self._contact_ms + ms if i_ua >= limits.PROBE_UA // 2 else 0
             if self._contact_ms >= _CONTACT_MS:
@@ -153,11 +191,11 @@ class Session:
                 reg.set_goal(self.set_ua)
                 self._enter(states.RAMP_UP)
             elif s == states.PAUSED and self._phase_ms >= limits.CONTACT_GIVE_UP_MS:
-                self._end()
+                self._end(END_NO_CONTACT)
             return
         if s == states.RAMP_UP or s == states.TREAT:
             if event == button.HOLD:
-                self.stop()
+                self.stop(END_USER)
                 return
             if event == button.SHORT:
                 self.pauses += 1
@@ -179,9 +217,12 @@ class Session:
                 self._lost_ms = 0
             if s == states.RAMP_UP and t >= self.set_ua:
                 self._enter(states.TREAT)
-            elif (self.on_ms >= self.duration_ms or self.on_ms >= limits.MAX_ON_MS
-                  or self.charge_mas >= self.dose_cap_mas):
-                self.stop()
+            elif self.on_ms >= limits.MAX_ON_MS:
+                self.stop(END_CAP)
+            elif self.charge_mas >= self.dose_cap_mas:
+                self.stop(END_DOSE)
+            elif self.on_ms >= self.duration_ms:
+                self.stop(END_TIMER)
             elif (s == states.TREAT and self.polarity == POLARITY_MIDWAY
                   and not self._reversal_done and self.on_ms >= self.duration_ms // 2):
                 self._reversal_done = True
@@ -195,7 +236,7 @@ class Session:
         if s == states.RAMP_DOWN:
             self.on_ms += ms
             if reg.target_ua() == 0:
-                self._end()
+                self._end(self.end_reason)
             return
         # IDLE or DONE: the start gesture is handled by the app (pre-checks).
 
@@ -220,7 +261,22 @@ class Session:
             reg.set_goal(self.set_ua)
             self._enter(states.RAMP_UP)
 
-    def _end(self):
+    def _end(self, reason):
+        self.end_reason = reason
+        self.unjournaled = True
         self._reg.cut()
         self._reg.set_goal(0)
         self._enter(states.DONE)
+
+    def record(self, profile):
+        # The journal record of the session that just ended (allocates: called
+        # once, after the output is off).
+        on_s = self.on_ms // 1000
+        return {"v": 1, "profile": profile, "set_ua": self.set_ua,
+                "planned_s": self.duration_ms // 1000, "on_s": on_s,
+                "charge_ma_min": self.charge_mas // 60,
+                "mean_ua": self.charge_mas * 1000 // on_s if on_s else 0,
+                "min_ua": self.min_ua, "max_ua": self.max_ua,
+                "load_start_ohm": self.load_start_ohm, "load_end_ohm": self.load_end_ohm,
+                "pauses": self.pauses, "reversals": self.reversals,
+                "end": END_NAMES[self.end_reason]}

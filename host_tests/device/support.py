@@ -4,6 +4,8 @@ import sys
 
 from tools.sim.fakehal import FakeHal  # noqa: F401  (the tests import it from here)
 
+HAND = 3300  # Ohm: the default hand of measures.md (300 series + 3 k skin)
+
 
 def skip(reason):
     # pytest and mptest both report this as a skip, never as a pass.
@@ -14,11 +16,25 @@ def skip(reason):
     raise SkipTest(reason)
 
 
+def _build_dir(path):
+    import os
+
+    d = ""
+    for part in path.split("/"):
+        d = d + "/" + part if d else part
+        try:
+            os.mkdir(d)
+        except OSError:
+            pass
+    return path
+
+
 def make_app(calibrated=True):
     from firmware.app import App
 
     hal = FakeHal()
     app = App(hal, hal.board, calibrated)
+    app.journal_dir = _build_dir("build/fake_flash") + "/"
     app.sup.start_watchdog()
     return app, hal
 

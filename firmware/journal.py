@@ -1,0 +1,50 @@
+# The session journal on the board's flash: one JSON line per session.
+# Appending one line is memory-light; a power cut can tear at most the line
+# being written, and read() skips a torn line (SR-19: at most the record being
+# written is lost). When the file passes MAX_BYTES it is renamed (atomically)
+# to journal.1.jsonl, which drops the one before: the oldest records go first.
+# Written only with the output off (SR-18): the app calls append() after the
+# session has ended and the supervisor has switched the output off.
+import json
+import os
+
+FILE = "journal.jsonl"
+OLD = "journal.1.jsonl"
+MAX_BYTES = 8192  # two files: about 60 sessions on a few KB of flash
+
+
+def _size(path):
+    try:
+        return os.stat(path)[6]
+    except OSError:
+        return 0
+
+
+def append(record, folder=""):
+    # folder: "" on the board (the flash root), or "dir/" (tests).
+    path = folder + FILE
+    line = json.dumps(record) + "\n"
+    if _size(path) + len(line) > MAX_BYTES:
+        os.rename(path, folder + OLD)  # replaces the older file atomically
+    with open(path, "a") as f:
+        f.write(line)
+
+
+def read(folder=""):
+    # Oldest first; a torn or corrupt line is skipped, never fatal.
+    out = []
+    for name in (OLD, FILE):
+        path = folder + name
+        try:
+            f = open(path)
+        except OSError:
+            continue
+        with f:
+            for line in f:
+                try:
+                    rec = json.loads(line)
+                except ValueError:
+                    continue
+                if isinstance(rec, dict):
+                    out.append(rec)
+    return out
