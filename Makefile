@@ -10,7 +10,7 @@ ESP32_STUBS := micropython-esp32-stubs==1.29.0.post1
 # The device tests run in the real MicroPython unix port with a board-sized heap.
 # (tools/run_device_tests.py: one `micropython -X heapsize=192K` per test file)
 
-.PHONY: all sim test lint mpy typecheck devtest pytest manifest bench clean
+.PHONY: all sim test lint mpy typecheck devtest pytest manifest package.json bench clean
 
 all: test
 

@@ -2,11 +2,10 @@
 # runs the fixed-rate control loop. One tick: read -> check -> decide ->
 # regulate -> drive -> status -> feed the watchdog. The tick allocates
 # nothing (a test measures it in the unix port with gc.mem_alloc).
-import sys
 import time
 
 import firmware
-from firmware import button, faults, limits, states, ui
+from firmware import button, limits, states, ui
 from firmware import status as st
 from firmware.regulator import Regulator
 from firmware.session import (
@@ -142,15 +141,14 @@ class App:
         # writes the flash: the loop overruns a few ticks, with no current.
         ses = self.ses
         ses.unjournaled = False
-        rec = ses.record(self.profile)
-        rec["fault"] = faults.NAMES[self.sup.fault]
         try:
             from firmware import journal
 
-            journal.append(rec, self.journal_dir)
+            journal.append(journal.record(ses, self.profile, self.sup.fault), self.journal_dir)
         except OSError as e:
             print("journal not written:", e)
-        _release("journal")
+        firmware.release("journal")
+        firmware.release("names")
 
     def run(self, ticks=0):
         # The fixed-rate loop. ticks=0: forever. Deadlines advance by exactly one
@@ -177,14 +175,6 @@ class App:
             deadline = ticks_add(deadline, period)
 
 
-def _release(name):
-    # Startup-only code (files, validation): drop it so its RAM returns to the
-    # heap for the loop (M8). Imported again when it is next needed.
-    sys.modules.pop("firmware." + name, None)
-    if hasattr(firmware, name):
-        delattr(firmware, name)
-
-
 def build(board, make_hal):
     # Read calibration and config, make the hal and the app; startup only.
     from firmware import store
@@ -198,8 +188,8 @@ def build(board, make_hal):
     hal = make_hal(board, cal if cal is not None else store.nominal_calibration())
     app = App(hal, board, cal is not None)
     app.apply(settings)
-    _release("store")
-    _release("profiles")
+    firmware.release("store")
+    firmware.release("profiles")
     return app
 
 

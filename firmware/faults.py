@@ -13,5 +13,3 @@ TRIP = const(6)  # SR-15: hardware trip latch asserted
 # start is refused, session.REFUSE_BATTERY). A stalled loop is the watchdog's
 # (SR-3), an exception main.py's finally's (SR-1); their codes after the reset
 # arrive with SR-4's reset-cause display.
-
-NAMES = ("none", "overcurrent", "surge", "sensor", "leak", "short", "trip")

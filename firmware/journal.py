@@ -8,9 +8,25 @@
 import json
 import os
 
+from firmware import names
+
 FILE = "journal.jsonl"
 OLD = "journal.1.jsonl"
 MAX_BYTES = 8192  # two files: about 60 sessions on a few KB of flash
+
+
+def record(ses, profile, fault):
+    # The record of the session that just ended (here, not in session.py: this
+    # module is loaded only to write it, so the loop's heap stays small, M8).
+    on_s = ses.on_ms // 1000
+    return {"v": 1, "profile": profile, "set_ua": ses.set_ua,
+            "planned_s": ses.duration_ms // 1000, "on_s": on_s,
+            "charge_ma_min": ses.charge_mas // 60,
+            "mean_ua": ses.charge_mas * 1000 // on_s if on_s else 0,
+            "min_ua": ses.min_ua, "max_ua": ses.max_ua,
+            "load_start_ohm": ses.load_start_ohm, "load_end_ohm": ses.load_end_ohm,
+            "pauses": ses.pauses, "reversals": ses.reversals,
+            "end": names.ENDS[ses.end_reason], "fault": names.FAULTS[fault]}
 
 
 def _size(path):

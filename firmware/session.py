@@ -15,15 +15,13 @@ REFUSE_UNCALIBRATED = const(1)  # SR-19
 REFUSE_LEAK = const(2)  # SR-9: current above 0.1 mA with the output off
 REFUSE_USB = const(3)  # SR-17
 REFUSE_BATTERY = const(4)  # SR-16: the pack cannot last the session
-REFUSAL_NAMES = ("none", "uncalibrated", "leak", "usb", "battery")
 
 # States in which the session wants the output on (a module-level tuple: a
 # tuple written inside the method would be built, on the heap, every tick).
 _OUTPUT_STATES = (states.WAIT_CONTACT, states.RAMP_UP, states.TREAT, states.PAUSED,
                   states.RAMP_DOWN)
 
-# Why a session ended (journal "end"), by index.
-END_NAMES = ("", "timer", "user", "dose", "cap", "no_contact", "battery", "usb", "fault")
+# Why a session ended (the journal's "end": firmware/names.py ENDS).
 END_TIMER = const(1)
 END_USER = const(2)
 END_DOSE = const(3)  # SR-21
@@ -267,16 +265,3 @@ class Session:
         self._reg.cut()
         self._reg.set_goal(0)
         self._enter(states.DONE)
-
-    def record(self, profile):
-        # The journal record of the session that just ended (allocates: called
-        # once, after the output is off).
-        on_s = self.on_ms // 1000
-        return {"v": 1, "profile": profile, "set_ua": self.set_ua,
-                "planned_s": self.duration_ms // 1000, "on_s": on_s,
-                "charge_ma_min": self.charge_mas // 60,
-                "mean_ua": self.charge_mas * 1000 // on_s if on_s else 0,
-                "min_ua": self.min_ua, "max_ua": self.max_ua,
-                "load_start_ohm": self.load_start_ohm, "load_end_ohm": self.load_end_ohm,
-                "pauses": self.pauses, "reversals": self.reversals,
-                "end": END_NAMES[self.end_reason]}

@@ -11,6 +11,3 @@ RAMP_DOWN = const(6)  # current falling to zero (SR-8)
 DONE = const(7)  # session over, output off
 FAULT = const(8)  # fault latched, output off until acknowledged
 SAFE_MODE = const(9)  # button held at power-up: no app, REPL only (SR-20)
-
-NAMES = ("idle", "wait_contact", "ramp_up", "treat", "paused", "reversing",
-         "ramp_down", "done", "fault", "safe_mode")

@@ -24,8 +24,5 @@ I_AVG_UA = const(15)  # measured average; I_UA is the peak estimate in pulsed DC
 CHARGE_MAS = const(16)  # SR-21: charge delivered in this session, mA*s
 SIZE = const(17)
 
-NAMES = ("state", "target_ua", "set_ua", "i_ua", "v_mv", "load_ohm", "reached_pct",
-         "fault", "elapsed_s", "ticks", "overruns", "duty", "enabled", "rail_mv",
-         "battery_mv", "i_avg_ua", "charge_mas")
 
 status = array("i", [0] * SIZE)

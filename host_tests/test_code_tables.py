@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import tools.sim.mpshim  # noqa: F401
-from firmware import faults, session, states, ui
+from firmware import faults, names, session, states, ui
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text()
 
@@ -23,23 +23,25 @@ def _rows(header: str) -> list[list[str]]:
 
 def test_every_state_has_a_pattern_and_a_line():
     documented = [r[0] for r in _rows("| state | LED |")]
-    assert documented == list(states.NAMES)
-    assert len(ui.PATTERNS) == len(states.NAMES)
+    assert documented == list(names.STATES)
+    codes = sorted(v for k, v in vars(states).items() if re.fullmatch(r"[A-Z_]+", k))
+    assert codes == list(range(len(names.STATES)))
+    assert len(ui.PATTERNS) == len(names.STATES)
 
 
 def test_every_fault_code_is_documented_with_its_number():
     rows = _rows("| fault (slow blinks) |")
-    assert [(int(r[0]), r[1]) for r in rows] == list(enumerate(faults.NAMES))[1:]
+    assert [(int(r[0]), r[1]) for r in rows] == list(enumerate(names.FAULTS))[1:]
     assert all(r[3] for r in rows)  # each has something to do
-    names = {k for k, v in vars(faults).items() if re.fullmatch(r"[A-Z]+", k) and k != "NAMES"}
-    assert len(names) == len(faults.NAMES)  # no code without a name
+    codes = sorted(v for k, v in vars(faults).items() if re.fullmatch(r"[A-Z]+", k))
+    assert codes == list(range(len(names.FAULTS)))  # every code has a name, in order
 
 
 def test_every_refusal_is_documented_with_its_number():
     rows = _rows("| refused start (quick blinks) |")
-    assert [(int(r[0]), r[1]) for r in rows] == list(enumerate(session.REFUSAL_NAMES))[1:]
+    assert [(int(r[0]), r[1]) for r in rows] == list(enumerate(names.REFUSALS))[1:]
     consts = sorted(v for k, v in vars(session).items() if k.startswith("REFUSE_"))
-    assert consts == list(range(len(session.REFUSAL_NAMES)))
+    assert consts == list(range(len(names.REFUSALS)))
 
 
 def test_blink_codes_blink_their_number():
@@ -52,7 +54,7 @@ def test_blink_codes_blink_their_number():
             level = now
         return count
 
-    for code in range(1, len(faults.NAMES)):
+    for code in range(1, len(names.FAULTS)):
         assert blinks(code, 0, code * 500 + 2000) == code
-    for code in range(1, len(session.REFUSAL_NAMES)):
+    for code in range(1, len(names.REFUSALS)):
         assert blinks(0, code, code * 200 + 2000) == code

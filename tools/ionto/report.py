@@ -1,7 +1,7 @@
 """Readable timeline and plot of a simulated (or recorded) session.
 
 A trace is a list of rows (dicts): ``t_s`` plus the firmware status fields
-(firmware/status.py NAMES: state, target_ua, set_ua, i_ua, v_mv, load_ohm, ...)
+(firmware/names.py STATUS: state, target_ua, set_ua, i_ua, v_mv, load_ohm, ...)
 and the model's truth where the simulator knows it (``true_i_ua``,
 ``true_load_ohm``).
 """
@@ -9,16 +9,16 @@ and the model's truth where the simulator knows it (``true_i_ua``,
 from __future__ import annotations
 
 import tools.sim.mpshim  # noqa: F401  (the firmware's `micropython` in CPython)
-from firmware import faults, states
+from firmware import names
 
 
 def state_name(code: int) -> str:
-    return states.NAMES[code] if 0 <= code < len(states.NAMES) else f"state{code}"
+    return names.STATES[code] if 0 <= code < len(names.STATES) else f"state{code}"
 
 
 def _fmt_row(r: dict) -> str:
     load = r.get("true_load_ohm") or r.get("load_ohm") or 0
-    fault = faults.NAMES[r["fault"]] if r.get("fault") else ""
+    fault = names.FAULTS[r["fault"]] if r.get("fault") else ""
     return (
         f"{r['t_s']:8.1f} s  {state_name(r['state']):<12} set {r['set_ua'] / 1000:6.2f} mA  "
         f"target {r['target_ua'] / 1000:6.2f} mA  I {r['i_ua'] / 1000:6.2f} mA  "

@@ -121,7 +121,9 @@ class SimBoard:
                "gate": c.gate, "tripped": c.tripped, "boots": self.boots}
         st = self.status()
         if st is not None:
-            names = sys.modules.get("firmware.status", self._status_mod).NAMES
+            from firmware import names as firmware_names
+
+            names = firmware_names.STATUS
             for k in range(len(names)):
                 row[names[k]] = st[k]
         return row

@@ -1,0 +1,30 @@
+# Is a board description complete and consistent? Run once by
+# firmware.boards.load() at startup, then released.
+# Every field the firmware and the simulator rely on (documented in pico.py).
+REQUIRED = (
+    "name", "port", "pin_set", "pin_enable", "pin_relay", "pin_trip_reset",
+    "pin_led", "pin_buzzer", "pin_trip", "pin_button", "pin_usb_sense",
+    "pin_adc_current", "pin_adc_voltage", "pin_adc_rail", "pin_adc_battery",
+    "adc_kind", "adc_ref_mv", "adc_linear_min_mv", "adc_linear_max_mv",
+    "current_bias_mv", "voltage_bias_mv",
+    "current_sense_ohm", "current_div_ppm", "voltage_div_ppm", "rail_div_ppm",
+    "battery_div_ppm", "set_pwm_hz", "set_pwm_high_mv", "set_gain_ppm", "set_filter_ms",
+    "pulse_pwm_hz", "rail_mv", "sink_headroom_mv", "hw_cap_ua",
+    "battery_min_mv", "tick_us", "wdt_timeout_ms", "usb_treatment",
+)
+
+def check(board):
+    for key in REQUIRED:
+        if key not in board:
+            raise ValueError("board description lacks " + key)
+    # SR-3: the watchdog timeout is at most 1000 ms (shared/design/safety.md).
+    if not 0 < board["wdt_timeout_ms"] <= 1000:
+        raise ValueError("wdt_timeout_ms must be 1..1000")
+    if board["adc_kind"] not in ("u16", "uv"):
+        raise ValueError("adc_kind must be u16 or uv")
+    if board["pin_set"] == board["pin_enable"]:
+        raise ValueError("set and enable must be different pins")
+    if board["port"] == "rp2" and board["pin_set"] >> 1 == board["pin_enable"] >> 1:
+        # GP2k and GP2k+1 share a PWM slice and its frequency (platform.md).
+        raise ValueError("set and enable share an rp2 PWM slice")
+    return board
