@@ -9,11 +9,14 @@ from firmware import button, limits, states, ui
 from firmware import status as st
 from firmware.regulator import Regulator
 from firmware.session import (
+    CHECK_SETTLE_MS,
     END_BATTERY,
     END_USB,
+    POLARITY_ALTERNATE,
     REFUSE_BATTERY,
     REFUSE_LEAK,
     REFUSE_NONE,
+    REFUSE_RAIL,
     REFUSE_UNCALIBRATED,
     REFUSE_USB,
     Session,
@@ -44,6 +47,10 @@ class App:
         self._led_on = False
         self.profile = 0
         self.journal_dir = ""  # the flash root; tests write elsewhere
+        # SR-11 "alternate": the relay position the last session started with
+        # (from the journal at startup, then from each session).
+        self.last_start_reversed = False
+        self._start_armed = False  # a hold that began at rest: its release starts
 
     def apply(self, settings):
         # A validated settings tuple (store.check_config); only with the output off.
@@ -54,16 +61,27 @@ class App:
         self.hal.set_pulsed(pulse_hz, 50)  # 50 %: the default duty (hardware.md)
 
     def refusal(self, i_ua):
-        # Pre-session checks, each with its own refusal code (SR-9, SR-17, SR-19).
+        # Pre-session checks, each with its own refusal code (SR-9, SR-16, SR-17,
+        # SR-19), run on every tick of the CHECKS window with the output off.
+        # The trip input needs none: the supervisor latches it in every state.
         if not self.calibrated:
             return REFUSE_UNCALIBRATED
         if self.hal.usb_present() and not self.board["usb_treatment"]:
             return REFUSE_USB
         if i_ua > limits.OFF_LEAK_UA:
-            return REFUSE_LEAK
+            return REFUSE_LEAK  # the zero reading (SR-9)
         if not self.sup.battery_ok_to_start(self.battery_mv):
             return REFUSE_BATTERY
+        rail = self.rail_mv
+        if rail * 100 < self.board["rail_mv"] * limits.RAIL_START_MIN_PCT:
+            return REFUSE_RAIL
+        if rail > limits.RAIL_START_MAX_MV:
+            return REFUSE_RAIL
         return REFUSE_NONE
+
+    def start_reversed(self):
+        # SR-11 "alternate": each session starts opposite to the last one.
+        return self.ses.polarity == POLARITY_ALTERNATE and not self.last_start_reversed
 
     def tick(self):
         hal = self.hal
@@ -88,16 +106,26 @@ class App:
         elif action == STOP and ses.state != states.RAMP_DOWN:
             ses.stop(END_BATTERY if sup.stop_reason == STOP_BATTERY else END_USB)
         ev = self.btn.update(hal.button_pressed(), self.tick_us)
+        s = ses.state
         if ev == button.HOLD:
-            s = ses.state
             if s == states.IDLE or s == states.DONE:
-                sup.new_session()
-                ses.start(self.refusal(i_ua))
-                ev = button.NONE  # consumed: the same hold must not also stop it
+                # SR-20: the start waits for the release (a stuck button never
+                # releases); remember that this press began at rest.
+                self._start_armed = True
             elif s == states.FAULT:
-                sup.acknowledge()
+                sup.acknowledge()  # SR-15: output off, trip latch reset
                 ev = button.NONE
-        ses.step(ev, i_ua, sup.fault)
+        elif ev == button.LONG or ev == button.STUCK:
+            if ev == button.LONG and self._start_armed and (s == states.IDLE
+                                                             or s == states.DONE):
+                sup.new_session()
+                ses.begin(self.start_reversed())  # the CHECKS state, output off
+            self._start_armed = False
+            ev = button.NONE
+        verdict = REFUSE_NONE
+        if ses.state == states.CHECKS and ses.phase_ms >= CHECK_SETTLE_MS:
+            verdict = self.refusal(i_ua)
+        ses.step(ev, i_ua, sup.fault, verdict)
         sink_mv = self.rail_mv - v_mv - i_ua * self.sense_ohm // 1000
         cmd = self.reg.step(i_ua, sink_mv)
         sup.drive(ses.state, ses.output_wanted(), cmd)
@@ -111,7 +139,8 @@ class App:
             ms = self._us // 1000
             self._us -= ms * 1000
             self.ms += ms
-            led = ui.led_level(ses.state, sup.fault, self.ms, ses.refusal)
+            # Held 2 s at rest: steady on says "release to start".
+            led = self._start_armed or ui.led_level(ses.state, sup.fault, self.ms, ses.refusal)
             if led != self._led_on:
                 self._led_on = led
                 hal.led(led)
@@ -141,6 +170,7 @@ class App:
         # writes the flash: the loop overruns a few ticks, with no current.
         ses = self.ses
         ses.unjournaled = False
+        self.last_start_reversed = ses.start_reversed
         try:
             from firmware import journal
 
@@ -188,6 +218,12 @@ def build(board, make_hal):
     hal = make_hal(board, cal if cal is not None else store.nominal_calibration())
     app = App(hal, board, cal is not None)
     app.apply(settings)
+    from firmware import journal
+
+    rec = journal.last()
+    app.last_start_reversed = rec is not None and rec.get("reversed_start") == 1
+    firmware.release("journal")
+    firmware.release("names")
     firmware.release("store")
     firmware.release("profiles")
     return app

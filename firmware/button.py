@@ -6,8 +6,9 @@ from firmware import limits
 
 NONE = const(0)
 SHORT = const(1)  # pressed 50 ms - 1 s, then released
-HOLD = const(2)  # held 2 s (fires once, while still held): start / stop / acknowledge
+HOLD = const(2)  # held 2 s (fires once, while still held): stop / acknowledge
 STUCK = const(3)  # held 20 s: a stuck button; never starts anything
+LONG = const(4)  # released after a hold of 2-20 s: start (a stuck button never releases)
 
 _DEBOUNCE_US = const(20000)  # level must be stable this long to count
 _SHORT_MIN_US = const(50000)
@@ -38,8 +39,11 @@ class Button:
             self._held_us = 0
             self._fired = False
             short = _SHORT_MIN_US <= held <= _SHORT_MAX_US
-            if not raw_down and self._armed and not fired and short:
-                return SHORT
+            if not raw_down and self._armed:
+                if not fired and short:
+                    return SHORT
+                if fired:
+                    return LONG  # HOLD fired and STUCK did not (that disarms)
             return NONE
         if self.down:
             self._held_us += dt_us

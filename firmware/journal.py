@@ -26,6 +26,7 @@ def record(ses, profile, fault):
             "min_ua": ses.min_ua, "max_ua": ses.max_ua,
             "load_start_ohm": ses.load_start_ohm, "load_end_ohm": ses.load_end_ohm,
             "pauses": ses.pauses, "reversals": ses.reversals,
+            "polarity": ses.polarity, "reversed_start": 1 if ses.start_reversed else 0,
             "end": names.ENDS[ses.end_reason], "fault": names.FAULTS[fault]}
 
 
@@ -64,3 +65,10 @@ def read(folder=""):
                 if isinstance(rec, dict):
                     out.append(rec)
     return out
+
+
+def last(folder=""):
+    # The newest record, or None: what the app needs at startup (the polarity
+    # of the last session, SR-11 "alternate").
+    recs = read(folder)
+    return recs[-1] if recs else None

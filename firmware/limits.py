@@ -38,3 +38,7 @@ DEAD_I_TICKS = const(2)  # (a lift is not this: the sink saturates, electrodes n
 PINNED_TICKS = const(2)  # SR-12: a reading pinned at full scale this many ticks
 BATTERY_LOW_MS = const(1000)  # SR-16: below the board's battery_min_mv this long
 BATTERY_START_PCT = const(110)  # SR-16: start refused below min + 10 % (project default)
+RAIL_START_MIN_PCT = const(80)  # start refused when the rail reads under 80 % of the
+# board's rail (the boost is not running: every session would be compliance-limited)
+RAIL_START_MAX_MV = const(63000)  # ... or above 60 V + 5 % (hardware.md: never above 60 V;
+# SR-12's 5 % reading tolerance). Both project defaults.

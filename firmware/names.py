@@ -4,7 +4,7 @@
 
 # firmware/states.py, by code
 STATES = ("idle", "wait_contact", "ramp_up", "treat", "paused", "reversing",
-          "ramp_down", "done", "fault", "safe_mode")
+          "ramp_down", "done", "fault", "safe_mode", "checks")
 
 # firmware/faults.py, by code
 FAULTS = ("none", "overcurrent", "surge", "sensor", "leak", "short", "trip")
@@ -15,7 +15,7 @@ STATUS = ("state", "target_ua", "set_ua", "i_ua", "v_mv", "load_ohm", "reached_p
           "battery_mv", "i_avg_ua", "charge_mas")
 
 # firmware/session.py REFUSE_*, by code
-REFUSALS = ("none", "uncalibrated", "leak", "usb", "battery")
+REFUSALS = ("none", "uncalibrated", "leak", "usb", "battery", "rail")
 
 # firmware/session.py END_*, by code (the journal's "end")
 ENDS = ("", "timer", "user", "dose", "cap", "no_contact", "battery", "usb", "fault")

@@ -49,10 +49,6 @@ def check(index, set_ua, duration_ms, pulse_hz, polarity):
         raise ValueError("the child profile is pulsed only (SR-7)")
     if pulse_hz and not 1000 <= pulse_hz <= 10000:
         raise ValueError("pulse frequency must be 1000-10000 Hz")
-    if polarity == POLARITY_ALTERNATE:
-        # Needs the journal to know the last session's polarity: not built yet,
-        # so refused rather than silently run as "none".
-        raise ValueError("polarity 2 (alternate per session) is not available yet")
-    if polarity not in (POLARITY_NONE, POLARITY_MIDWAY):
-        raise ValueError("polarity must be 0 (none) or 1 (midway)")
+    if polarity not in (POLARITY_NONE, POLARITY_MIDWAY, POLARITY_ALTERNATE):
+        raise ValueError("polarity must be 0 (none), 1 (midway) or 2 (alternate per session)")
     return index

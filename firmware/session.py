@@ -9,17 +9,22 @@ from firmware import button, faults, limits, states
 _CONTACT_MS = const(100)  # probe current flowing this long = a hand is in the water
 _REVERSE_OFF_MS = const(500)  # SR-11: output off at least 500 ms around the relay
 _RELAY_SETTLE_MS = const(50)  # SR-11: wait 50 ms after switching the relay
+_CHECKS_MS = const(200)  # pre-session checks: relay settled, then the zero reading
+CHECK_SETTLE_MS = const(100)  # the checks' verdicts count from here (sense RC settled)
 
 REFUSE_NONE = const(0)
 REFUSE_UNCALIBRATED = const(1)  # SR-19
 REFUSE_LEAK = const(2)  # SR-9: current above 0.1 mA with the output off
 REFUSE_USB = const(3)  # SR-17
 REFUSE_BATTERY = const(4)  # SR-16: the pack cannot last the session
+REFUSE_RAIL = const(5)  # the boost rail reads outside its range (limits.RAIL_START_*)
 
 # States in which the session wants the output on (a module-level tuple: a
 # tuple written inside the method would be built, on the heap, every tick).
 _OUTPUT_STATES = (states.WAIT_CONTACT, states.RAMP_UP, states.TREAT, states.PAUSED,
                   states.RAMP_DOWN)
+# States in which a session is under way (a fault there ends it, journaled).
+_SESSION_STATES = _OUTPUT_STATES + (states.REVERSING,)
 
 # Why a session ended (the journal's "end": firmware/names.py ENDS).
 END_TIMER = const(1)
@@ -33,6 +38,7 @@ END_FAULT = const(8)
 
 POLARITY_NONE = const(0)
 POLARITY_MIDWAY = const(1)  # SR-11: R.A. Fischer AUTO, Akbar 2013
+POLARITY_ALTERNATE = const(2)  # SR-11: reverse per session, not within (Hidrex 1994)
 
 
 class Session:
@@ -44,8 +50,9 @@ class Session:
         self.refusal = REFUSE_NONE
         self.on_ms = 0  # current-on time: the timer (held while paused)
         self.reversed = False
+        self.start_reversed = False  # the relay position this session started with
         self._us = 0  # sub-millisecond remainder of on time
-        self._phase_ms = 0  # time in the current state or phase
+        self.phase_ms = 0  # time in the current state or phase
         self._contact_ms = 0
         self._lost_ms = 0
         self._reversal_done = False
@@ -84,15 +91,19 @@ class Session:
 
     def _enter(self, state):
         self.state = state
-        self._phase_ms = 0
+        self.phase_ms = 0
         self._contact_ms = 0
         self._lost_ms = 0
 
-    def start(self, refusal):
-        # The start gesture arrived; refusal is the pre-session checks' verdict.
-        self.refusal = refusal
-        if refusal != REFUSE_NONE:
-            return
+    def begin(self, start_reversed):
+        # The start gesture: pre-session checks with the output off. The relay
+        # takes this session's polarity now, never with current (SR-11); the
+        # checks window covers its 50 ms settling.
+        self.refusal = REFUSE_NONE
+        self.start_reversed = start_reversed
+        if start_reversed != self.reversed:  # the relay is left as the last session ended
+            self.reversed = start_reversed
+            self._relay(start_reversed)
         self.on_ms = 0
         self._us = 0
         self._reversal_done = False
@@ -108,8 +119,7 @@ class Session:
         self.load_start_ohm = 0
         self.load_end_ohm = 0
         self._reg.cut()
-        self._reg.set_goal(limits.PROBE_UA)
-        self._enter(states.WAIT_CONTACT)
+        self._enter(states.CHECKS)
 
     def surge_cut(self):
         # SR-6: the supervisor cut the output; ramp again from zero.
@@ -134,13 +144,14 @@ class Session:
             self.max_ua = i_ua
         self.load_end_ohm = load_ohm
 
-    def step(self, event, i_ua, fault):
+    def step(self, event, i_ua, fault, refusal=REFUSE_NONE):
+        # refusal: the pre-session checks' verdict this tick (only in CHECKS).
         reg = self._reg
         s = self.state
         dt = self._tick_us
         if fault != faults.NONE:
             if s != states.FAULT:
-                if s != states.IDLE and s != states.DONE:
+                if s in _SESSION_STATES:
                     self.end_reason = END_FAULT
                     self.unjournaled = True
                 reg.cut()
@@ -153,8 +164,17 @@ class Session:
         self._us += dt
         ms = self._us // 1000
         self._us -= ms * 1000
-        self._phase_ms += ms
-        if i_ua > 0:
+        self.phase_ms += ms
+        if s == states.CHECKS:
+            if refusal != REFUSE_NONE:
+                self.refusal = refusal  # its LED code until the next start gesture
+                self._enter(states.IDLE)
+            elif self.phase_ms >= _CHECKS_MS:
+                reg.cut()
+                reg.set_goal(limits.PROBE_UA)
+                self._enter(states.WAIT_CONTACT)
+            return
+        if i_ua > 0 and s in _SESSION_STATES:
             # SR-21: integrate the charge. uA x us stays below 2**30 per tick;
             # whole mA*s (1e9 pC) are carried over, so nothing allocates.
             acc = self._charge_acc + i_ua * dt
@@ -172,7 +192,7 @@ class Session:
                 reg.cut()
                 reg.set_goal(limits.PROBE_UA)
                 self._enter(states.PAUSED)
-            elif self._phase_ms >= limits.CONTACT_GIVE_UP_MS:
+            elif self.phase_ms >= limits.CONTACT_GIVE_UP_MS:
                 self._end(END_NO_CONTACT)  # a pause forgotten for 5 minutes
             elif reg.target_ua() > 0:
                 self.on_ms += ms  # current still flows while ramping down
@@ -188,7 +208,7 @@ class Session:
                 # never a jump back to the set point (the fence effect).
                 reg.set_goal(self.set_ua)
                 self._enter(states.RAMP_UP)
-            elif s == states.PAUSED and self._phase_ms >= limits.CONTACT_GIVE_UP_MS:
+            elif s == states.PAUSED and self.phase_ms >= limits.CONTACT_GIVE_UP_MS:
                 self._end(END_NO_CONTACT)
             return
         if s == states.RAMP_UP or s == states.TREAT:
@@ -229,6 +249,12 @@ class Session:
                 self._rev_phase = 0
             return
         if s == states.REVERSING:
+            if event == button.HOLD:
+                if self._rev_phase == 0:
+                    self.stop(END_USER)  # on down the same ramp
+                else:
+                    self._end(END_USER)  # the output is already off
+                return
             self._reversing(i_ua, ms)
             return
         if s == states.RAMP_DOWN:
@@ -236,7 +262,7 @@ class Session:
             if reg.target_ua() == 0:
                 self._end(self.end_reason)
             return
-        # IDLE or DONE: the start gesture is handled by the app (pre-checks).
+        # IDLE or DONE: the start gesture is handled by the app (begin()).
 
     def _reversing(self, i_ua, ms):
         # SR-11: ramp to zero, confirm below 0.1 mA, output off >= 500 ms,
@@ -246,15 +272,15 @@ class Session:
             self.on_ms += ms
             if reg.target_ua() == 0 and i_ua < limits.OFF_LEAK_UA:
                 self._rev_phase = 1  # output off from here (output_wanted)
-                self._phase_ms = 0
+                self.phase_ms = 0
             return
-        if self._rev_phase == 1 and self._phase_ms >= _REVERSE_OFF_MS:
+        if self._rev_phase == 1 and self.phase_ms >= _REVERSE_OFF_MS:
             self.reversed = not self.reversed
             self._relay(self.reversed)  # the hal refuses while the output is on
             self._rev_phase = 2
             self.reversals += 1
-            self._phase_ms = 0
-        elif self._rev_phase == 2 and self._phase_ms >= _RELAY_SETTLE_MS:
+            self.phase_ms = 0
+        elif self._rev_phase == 2 and self.phase_ms >= _RELAY_SETTLE_MS:
             reg.cut()
             reg.set_goal(self.set_ua)
             self._enter(states.RAMP_UP)

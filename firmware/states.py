@@ -11,3 +11,4 @@ RAMP_DOWN = const(6)  # current falling to zero (SR-8)
 DONE = const(7)  # session over, output off
 FAULT = const(8)  # fault latched, output off until acknowledged
 SAFE_MODE = const(9)  # button held at power-up: no app, REPL only (SR-20)
+CHECKS = const(10)  # pre-session checks with the output off (SR-9, SR-16, SR-17, SR-19)

@@ -16,6 +16,7 @@ PATTERNS = (
     (3000, 1500),  # done: slow long blink
     (0, 0),  # fault: the blink code below
     (100, 50),  # safe_mode: very fast blink
+    (300, 300),  # checks: on (about 0.2 s after the start gesture)
 )
 _CODE_ON_MS = const(200)  # fault codes: slow blinks
 _CODE_SLOT_MS = const(500)

@@ -1,4 +1,5 @@
-# Button gestures (SR-20): hold 2 s starts; a stuck or bouncing button never does.
+# Button gestures (SR-20): hold 2 s and release starts; a stuck or bouncing
+# button never does (a stuck one never releases; HOLD alone only stops).
 from firmware import button
 
 
@@ -18,7 +19,16 @@ def test_hold_two_seconds_gives_one_hold():
     _feed(b, True, 3000, ev)
     assert ev == [button.HOLD]
     _feed(b, False, 500, ev)
-    assert ev == [button.HOLD]  # no SHORT after a HOLD
+    assert ev == [button.HOLD, button.LONG]  # the release after a hold: no SHORT
+
+
+def test_a_button_stuck_past_20_s_gives_no_long_on_release():
+    b = button.Button()
+    ev = []
+    _feed(b, False, 1000, ev)
+    _feed(b, True, 21000, ev)
+    _feed(b, False, 1000, ev)
+    assert ev == [button.HOLD, button.STUCK]
 
 
 def test_short_press():
@@ -34,7 +44,7 @@ def test_button_stuck_from_power_up_never_starts():
     b = button.Button()
     ev = []
     _feed(b, True, 60000, ev)
-    assert button.HOLD not in ev
+    assert button.HOLD not in ev and button.LONG not in ev
 
 
 def test_bouncing_button_never_starts():
@@ -44,7 +54,7 @@ def test_bouncing_button_never_starts():
     for _ in range(2000):  # contact chatter: 5 ms down, 5 ms up, for 20 s
         _feed(b, True, 5, ev)
         _feed(b, False, 5, ev)
-    assert button.HOLD not in ev
+    assert button.HOLD not in ev and button.LONG not in ev
 
 
 def test_stuck_during_use_reports_stuck_and_needs_release():

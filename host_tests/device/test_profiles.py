@@ -37,5 +37,7 @@ def test_duration_and_types():
     _refused(p.HANDS, 15000, 1200000, 0, 3)
 
 
-def test_alternate_polarity_is_refused_until_it_exists():
-    assert "not available" in _refused(p.HANDS, 15000, 1200000, 0, p.POLARITY_ALTERNATE)
+def test_the_three_polarity_modes_of_sr11_are_accepted_and_no_other():
+    for mode in (p.POLARITY_NONE, p.POLARITY_MIDWAY, p.POLARITY_ALTERNATE):
+        assert p.check(p.HANDS, 15000, 1200000, 0, mode) == p.HANDS
+    assert "polarity" in _refused(p.HANDS, 15000, 1200000, 0, -1)

@@ -14,6 +14,7 @@ def _started(duration_ms=120000):
     app.ses.configure(15000, duration_ms, 1)
     run_ticks(app, 1000, HAND)
     press(app, 2100, HAND)
+    run_ticks(app, 300, HAND)  # the pre-session checks (200 ms, output off)
     return app, hal
 
 
@@ -70,6 +71,10 @@ def test_start_refused_when_uncalibrated():
     app, hal = make_app(calibrated=False)
     run_ticks(app, 1000, HAND)
     press(app, 2100, HAND)
+    assert app.ses.state == states.IDLE  # the start waits for the release (SR-20)
+    run_ticks(app, 50, HAND)
+    assert app.ses.state == states.CHECKS
+    run_ticks(app, 250, HAND)
     assert app.ses.state == states.IDLE and app.ses.refusal == REFUSE_UNCALIBRATED
     assert hal.ons == 0
 
@@ -79,6 +84,7 @@ def test_start_refused_with_usb_power():
     hal.usb = True
     run_ticks(app, 1000, HAND)
     press(app, 2100, HAND)
+    run_ticks(app, 300, HAND)
     assert app.ses.refusal == REFUSE_USB and hal.ons == 0
 
 
