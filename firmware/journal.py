@@ -47,28 +47,39 @@ def append(record, folder=""):
         f.write(line)
 
 
+def _records(path):
+    # The valid records of one file, oldest first; a torn or corrupt line is
+    # skipped, never fatal. A generator: one line in memory at a time.
+    try:
+        f = open(path)
+    except OSError:
+        return
+    with f:
+        for line in f:
+            try:
+                rec = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(rec, dict):
+                yield rec
+
+
 def read(folder=""):
-    # Oldest first; a torn or corrupt line is skipped, never fatal.
+    # Every record, oldest first.
     out = []
     for name in (OLD, FILE):
-        path = folder + name
-        try:
-            f = open(path)
-        except OSError:
-            continue
-        with f:
-            for line in f:
-                try:
-                    rec = json.loads(line)
-                except ValueError:
-                    continue
-                if isinstance(rec, dict):
-                    out.append(rec)
+        for rec in _records(folder + name):
+            out.append(rec)
     return out
 
 
 def last(folder=""):
     # The newest record, or None: what the app needs at startup (the polarity
     # of the last session, SR-11 "alternate").
-    recs = read(folder)
-    return recs[-1] if recs else None
+    for name in (FILE, OLD):
+        found = None
+        for rec in _records(folder + name):
+            found = rec
+        if found is not None:
+            return found
+    return None
