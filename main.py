@@ -25,8 +25,13 @@ try:
     if button_held_at_power_up():
         print("ionto: safe mode (button held at power-up): app not started, REPL only")
     else:
-        from firmware import app
+        import firmware
+        from firmware import startup
 
-        app.main(board)
+        app = startup.board_app(board)
+        del startup  # the last reference: release() lets its RAM go (M8)
+        firmware.release("startup")
+        print("ionto: ready on", board["name"])
+        app.run()
 finally:
     drive_outputs_low(machine, board)

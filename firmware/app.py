@@ -22,6 +22,7 @@ from firmware.session import (
     Session,
 )
 from firmware.supervisor import CUT, STOP, STOP_BATTERY, Supervisor
+from firmware.trace import Trace
 
 _SLOW_EVERY = 8  # rail and battery are read on alternate slow ticks
 
@@ -51,14 +52,8 @@ class App:
         # (from the journal at startup, then from each session).
         self.last_start_reversed = False
         self._start_armed = False  # a hold that began at rest: its release starts
-
-    def apply(self, settings):
-        # A validated settings tuple (store.check_config); only with the output off.
-        index, set_ua, duration_ms, pulse_hz, polarity, ramp_up = settings
-        self.profile = index
-        self.ses.configure(set_ua, duration_ms, polarity)
-        self.reg.set_rates(ramp_up, limits.RAMP_DOWN_UA_S)
-        self.hal.set_pulsed(pulse_hz, 50)  # 50 %: the default duty (hardware.md)
+        self.trace = Trace()  # preallocated: the session's per-second samples
+        self.session_id = 1  # the next session's journal id (from the journal at startup)
 
     def refusal(self, i_ua):
         # Pre-session checks, each with its own refusal code (SR-9, SR-16, SR-17,
@@ -120,6 +115,7 @@ class App:
                                                              or s == states.DONE):
                 sup.new_session()
                 ses.begin(self.start_reversed())  # the CHECKS state, output off
+                self.trace.start()
             self._start_armed = False
             ev = button.NONE
         verdict = REFUSE_NONE
@@ -130,6 +126,8 @@ class App:
         cmd = self.reg.step(i_ua, sink_mv)
         sup.drive(ses.state, ses.output_wanted(), cmd)
         load = v_mv * 1000 // i_ua if i_ua >= 100 else 0
+        if ses.in_session():
+            self.trace.add(i_ua, v_mv, ses.state, self.tick_us)
         if ses.state == states.TREAT:
             ses.note_treating(i_ua, load)
         elif ses.unjournaled and not hal.output_is_on:
@@ -174,7 +172,11 @@ class App:
         try:
             from firmware import journal
 
-            journal.append(journal.record(ses, self.profile, self.sup.fault), self.journal_dir)
+            sid = self.session_id
+            self.session_id = sid + 1
+            journal.append(journal.record(ses, self.profile, self.sup.fault, sid),
+                           self.journal_dir)
+            journal.save_trace(self.trace, sid, self.journal_dir)
         except OSError as e:
             print("journal not written:", e)
         firmware.release("journal")
@@ -203,35 +205,3 @@ class App:
             else:
                 sleep_us(-late)
             deadline = ticks_add(deadline, period)
-
-
-def build(board, make_hal):
-    # Read calibration and config, make the hal and the app; startup only.
-    from firmware import store
-
-    cal, why = store.load_calibration()
-    if cal is None:
-        print("calibration:", why, "- treatment refused until calibrated (SR-19)")
-    settings, warning = store.load_config()
-    if warning:
-        print(warning)
-    hal = make_hal(board, cal if cal is not None else store.nominal_calibration())
-    app = App(hal, board, cal is not None)
-    app.apply(settings)
-    from firmware import journal
-
-    rec = journal.last()
-    app.last_start_reversed = rec is not None and rec.get("reversed_start") == 1
-    firmware.release("journal")
-    firmware.release("names")
-    firmware.release("store")
-    firmware.release("profiles")
-    return app
-
-
-def main(board):
-    from firmware.hal import Hal  # the only module that imports machine
-
-    app = build(board, Hal)
-    print("ionto: ready on", board["name"])
-    app.run()

@@ -12,39 +12,20 @@ import machine
 from micropython import const
 
 _SHIFT = const(12)
-_MUL_MAX = const(1 << 18)
 _DUTY_MAX = const(65535)
-
-
-def _mul(board, div_ppm, ohm, cal):
-    # Value at 4096 codes: mV at the measured node, or uA through `ohm`.
-    pin_mv = board["adc_ref_mv"] if board["adc_kind"] == "u16" else 4096
-    value = pin_mv * 1000000 // div_ppm
-    if ohm:
-        value = value * 1000 // ohm
-    mul = value * cal["gain_ppm"] // 1000000
-    if not 0 < mul < _MUL_MAX:
-        raise ValueError("ADC scale out of range: check the board description")
-    return mul
 
 
 class Hal:
     def __init__(self, board, cal):
+        # The pins and scale factors come from firmware/hal_setup.py, which is
+        # loaded for this and then released (startup only, M8).
+        import firmware
+        from firmware import hal_setup
+
         self.board = board
-        Pin = machine.Pin
-        # Outputs first, all low (SR-1); the set pin then becomes a PWM at duty 0.
-        self._enable = Pin(board["pin_enable"], Pin.OUT, value=0)
-        self._relay = Pin(board["pin_relay"], Pin.OUT, value=0)
-        self._trip_reset = Pin(board["pin_trip_reset"], Pin.OUT, value=0)
-        self._led = Pin(board["pin_led"], Pin.OUT, value=0)
-        b = board["pin_buzzer"]
-        self._buzzer = Pin(b, Pin.OUT, value=0) if b is not None else None
-        self._set_pin = Pin(board["pin_set"], Pin.OUT, value=0)
-        self._pwm = machine.PWM(self._set_pin, freq=board["set_pwm_hz"], duty_u16=0)
-        self._trip = Pin(board["pin_trip"], Pin.IN, Pin.PULL_UP)
-        self._button = Pin(board["pin_button"], Pin.IN, Pin.PULL_UP)
-        u = board["pin_usb_sense"]
-        self._usb = Pin(u, Pin.IN) if u is not None else None
+        (self._enable, self._relay, self._trip_reset, self._led, self._buzzer,
+         self._set_pin, self._pwm, self._trip, self._button, self._usb) = hal_setup.pins(
+            machine, board)
         # Bound methods taken once: taking them per call would allocate.
         self._enable_value = self._enable.value
         self._duty = self._pwm.duty_u16
@@ -52,29 +33,13 @@ class Hal:
         self._uv = uv
         # Full scale of a code: a reading here is pinned (SR-12).
         self.code_hi = board["adc_linear_max_mv"] if uv else 4095
-        self._read_i = self._reader(board["pin_adc_current"], uv)
-        self._read_v = self._reader(board["pin_adc_voltage"], uv)
-        self._read_rail = self._reader(board["pin_adc_rail"], uv)
-        self._read_bat = self._reader(board["pin_adc_battery"], uv)
-        self._mul_i = _mul(board, board["current_div_ppm"], board["current_sense_ohm"],
-                           cal["current"])
-        self._mul_v = _mul(board, board["voltage_div_ppm"], 0, cal["voltage"])
-        self._mul_rail = _mul(board, board["rail_div_ppm"], 0, cal["rail"])
-        self._mul_bat = _mul(board, board["battery_div_ppm"], 0, cal["battery"])
-        # The board's bias at the pin (esp32: into read_uv's linear range) in codes.
-        per_mv = 1 if uv else 4096
-        ref = 1 if uv else board["adc_ref_mv"]
-        self._off_i = cal["current"]["offset"] + board["current_bias_mv"] * per_mv // ref
-        self._off_v = cal["voltage"]["offset"] + board["voltage_bias_mv"] * per_mv // ref
-        self._off_rail = cal["rail"]["offset"]
-        self._off_bat = cal["battery"]["offset"]
-        # Set path: duty = ua * duty_mul >> 12, with the set calibration folded in:
-        # actual = commanded * gain + offset (gain_ppm = actual / nominal).
-        full_ua = board["set_pwm_high_mv"] * board["set_gain_ppm"] // board["current_sense_ohm"]
-        full_ua = full_ua // 1000 * cal["set"]["gain_ppm"] // 1000000
-        self.set_full_ua = full_ua
-        self._duty_mul = (_DUTY_MAX << _SHIFT) // full_ua
-        self._set_off_ua = cal["set"]["offset"]
+        (self._read_i, self._read_v, self._read_rail, self._read_bat) = hal_setup.readers(
+            machine, board, uv)
+        (self._mul_i, self._mul_v, self._mul_rail, self._mul_bat, self._off_i, self._off_v,
+         self._off_rail, self._off_bat, self.set_full_ua, self._duty_mul,
+         self._set_off_ua) = hal_setup.scales(board, cal, _SHIFT, _DUTY_MAX)
+        del hal_setup
+        firmware.release("hal_setup")
         self._wdt = None
         self._gate = None  # PWM on the enable pin while pulsed and on
         self.pulse_hz = 0  # 0: DC; else pulsed DC at this gate frequency
@@ -84,14 +49,6 @@ class Hal:
         self.code_i = 0
         self.code_v = 0
         self.duty = 0
-
-    def _reader(self, gpio, uv):
-        adc = machine.ADC(machine.Pin(gpio))  # ADC(Pin) sets the pin high-Z on rp2
-        if uv:
-            adc.atten(machine.ADC.ATTN_11DB)
-            # esp32 only: read_uv is not in the rp2 stubs, hence getattr.
-            return getattr(adc, "read_uv")  # noqa: B009
-        return adc.read_u16
 
     def _code(self, raw):
         if self._uv:

@@ -13,13 +13,15 @@ from firmware import names
 FILE = "journal.jsonl"
 OLD = "journal.1.jsonl"
 MAX_BYTES = 8192  # two files: about 60 sessions on a few KB of flash
+TRACE_KEEP = 4  # trace files kept: the last four sessions (trace0.bin the newest)
+TRACE_MAGIC = b"IOT1"
 
 
-def record(ses, profile, fault):
+def record(ses, profile, fault, session_id):
     # The record of the session that just ended (here, not in session.py: this
     # module is loaded only to write it, so the loop's heap stays small, M8).
     on_s = ses.on_ms // 1000
-    return {"v": 1, "profile": profile, "set_ua": ses.set_ua,
+    return {"v": 1, "id": session_id, "profile": profile, "set_ua": ses.set_ua,
             "planned_s": ses.duration_ms // 1000, "on_s": on_s,
             "charge_ma_min": ses.charge_mas // 60,
             "mean_ua": ses.charge_mas * 1000 // on_s if on_s else 0,
@@ -83,3 +85,31 @@ def last(folder=""):
         if found is not None:
             return found
     return None
+
+
+def trace_name(k, folder=""):
+    return folder + "trace" + str(k) + ".bin"
+
+
+def save_trace(trace, session_id, folder=""):
+    # The session's per-second trace (firmware/trace.py), after the session,
+    # output off (SR-18). The older files move up and the oldest goes (bounded);
+    # written to a temporary file and renamed: a power cut leaves whole files
+    # (at most the newest is lost, SR-19). Layout: magic, id (2 bytes LE),
+    # seconds per sample, sample count (2 bytes LE), event count, then the
+    # samples (0.1 mA, 0.25 V) and the events (second, 2 bytes LE; state).
+    tmp = trace_name(0, folder) + ".tmp"
+    n = trace.n
+    k = trace.n_events
+    with open(tmp, "wb") as f:
+        f.write(TRACE_MAGIC)
+        f.write(bytes((session_id & 255, (session_id >> 8) & 255, trace.every_s,
+                       n & 255, n >> 8, k)))
+        f.write(memoryview(trace.buf)[:2 * n])
+        f.write(memoryview(trace.events)[:3 * k])
+    for j in range(TRACE_KEEP - 1, 0, -1):
+        try:
+            os.rename(trace_name(j - 1, folder), trace_name(j, folder))
+        except OSError:
+            pass  # fewer sessions than files so far
+    os.rename(tmp, trace_name(0, folder))

@@ -81,6 +81,9 @@ class Session:
         # SR-21: the planned dose (set point x duration) + 10 %, in mA*s.
         self.dose_cap_mas = set_ua * (duration_ms // 1000) // 1000 * limits.DOSE_CAP_PCT // 100
 
+    def in_session(self):
+        return self.state in _SESSION_STATES
+
     def output_wanted(self):
         s = self.state
         if s == states.REVERSING:

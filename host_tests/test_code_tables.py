@@ -26,7 +26,7 @@ def test_every_state_has_a_pattern_and_a_line():
     assert documented == list(names.STATES)
     codes = sorted(v for k, v in vars(states).items() if re.fullmatch(r"[A-Z_]+", k))
     assert codes == list(range(len(names.STATES)))
-    assert len(ui.PATTERNS) == len(names.STATES)
+    assert len(ui.PATTERNS) == 2 * len(names.STATES)
 
 
 def test_every_fault_code_is_documented_with_its_number():

@@ -36,8 +36,11 @@ def load(name=None):
     for ch in name:  # a module name, nothing that could reach outside this folder
         if not (ch.isalpha() or ch.isdigit() or ch == "_"):
             raise ValueError("bad board name " + repr(name))
-    mod = __import__("firmware.boards." + name, None, None, ("BOARD",))
-    board = mod.BOARD
+    full = "firmware.boards." + name
+    board = __import__(full, None, None, ("BOARD",)).BOARD
+    # The dict is all that is needed: the module goes (M8).
+    sys.modules.pop(full, None)
+    globals().pop(name, None)
     # The completeness check runs once, at startup, then is released (M8).
     import firmware
     from firmware import board_check

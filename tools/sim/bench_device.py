@@ -14,9 +14,9 @@ sys.path.insert(0, _ROOT)
 sys.path.insert(0, _ROOT + "/build/mpy/armv6m")
 gc.collect()
 _HEAP0 = gc.mem_alloc()
+import firmware  # noqa: E402
 from firmware import app as _app  # noqa: E402  (measured: the whole app's imports)
 from firmware import hal as _hal  # noqa: E402,F401
-from firmware.app import build  # noqa: E402
 
 gc.collect()
 HEAP_IMPORT = gc.mem_alloc() - _HEAP0
@@ -90,10 +90,13 @@ def _flash():
 
 def main():
     from firmware.boards import load
+    from firmware.startup import build
 
     _flash()
     board = load("pico")
     a = build(board, lambda board, cal: FakeHal(board))  # the app's own startup path
+    del build
+    firmware.release("startup")  # as main.py does
     hal = a.hal
     a.sup.start_watchdog()
     _ticks(a, 1000, HAND)

@@ -3,6 +3,7 @@
 # MicroPython unix port. A watchdog expiry or machine.reset() resets the board
 # (outputs undriven, reset_cause set) and boot.py and main.py run again; the
 # person in the water (the circuit) carries on.
+import gc
 import json
 import os
 import sys
@@ -166,6 +167,10 @@ class SimBoard:
     def _boot_once(self):
         self.boots += 1
         self._purge()
+        # A real reset starts with an empty heap; here the last boot's objects
+        # are garbage: collect them before the new boot allocates (the unix
+        # port's 192K heap also holds the model).
+        gc.collect()
         __import__("boot")
         __import__("main")  # runs the app; returns only in safe mode
 
