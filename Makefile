@@ -24,7 +24,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 sim: $(STAMP)
-	$(BIN)/ionto simulate --scenario S1 --plot build/sim_S1.png
+	$(BIN)/ionto simulate --scenario tour --plot build/sim_tour.png
 
 test: lint mpy typecheck manifest devtest pytest
 

@@ -87,9 +87,16 @@ class App:
         # Pulsed DC: the sense RC makes the ADC read the average; the sink holds
         # the peak, which is what the set point and every check are about. With
         # the gate stopped the average is the current itself (SR-12 leak check).
-        pct = hal.pulse_duty_pct
-        i_ua = i_avg if pct == 100 or not hal.output_is_on else i_avg * 100 // pct
         v_mv = hal.read_voltage_mv()
+        pct = hal.pulse_duty_pct
+        if pct != 100 and hal.output_is_on:
+            # Both channels' RCs show the average of the gated pulse: scale both
+            # to the peak, so the load (V / I), the short check (SR-13) and the
+            # rail check see the pulse as it is.
+            i_ua = i_avg * 100 // pct
+            v_mv = v_mv * 100 // pct
+        else:
+            i_ua = i_avg
         if n % _SLOW_EVERY == 0:
             if n & _SLOW_EVERY:
                 self.rail_mv = hal.read_rail_mv()
@@ -121,6 +128,7 @@ class App:
         verdict = REFUSE_NONE
         if ses.state == states.CHECKS and ses.phase_ms >= CHECK_SETTLE_MS:
             verdict = self.refusal(i_ua)
+        ses.i_avg_ua = i_avg
         ses.step(ev, i_ua, sup.fault, verdict)
         sink_mv = self.rail_mv - v_mv - i_ua * self.sense_ohm // 1000
         cmd = self.reg.step(i_ua, sink_mv)
@@ -160,6 +168,7 @@ class App:
         s[st.BATTERY_MV] = self.battery_mv
         s[st.I_AVG_UA] = i_avg
         s[st.CHARGE_MAS] = ses.charge_mas
+        s[st.REFUSAL] = ses.refusal
         self.n = n + 1
         sup.end_tick()  # feeds the watchdog: only after a tick whose checks ran
 

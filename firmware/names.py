@@ -12,7 +12,7 @@ FAULTS = ("none", "overcurrent", "surge", "sensor", "leak", "short", "trip")
 # firmware/status.py, by index
 STATUS = ("state", "target_ua", "set_ua", "i_ua", "v_mv", "load_ohm", "reached_pct",
           "fault", "elapsed_s", "ticks", "overruns", "duty", "enabled", "rail_mv",
-          "battery_mv", "i_avg_ua", "charge_mas")
+          "battery_mv", "i_avg_ua", "charge_mas", "refusal")
 
 # firmware/session.py REFUSE_*, by code
 REFUSALS = ("none", "uncalibrated", "leak", "usb", "battery", "rail")

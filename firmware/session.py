@@ -61,6 +61,7 @@ class Session:
         self.reversals = 0
         self.user_paused = False  # paused by a short press (not by contact loss)
         self.charge_mas = 0  # SR-21: charge delivered, mA*s
+        self.i_avg_ua = 0  # set by the app each tick: the measured average current
         self._charge_acc = 0  # uA*us (pC) not yet carried into charge_mas
         self.end_reason = 0
         self.unjournaled = False  # a session ended and its record is not written yet
@@ -137,7 +138,11 @@ class Session:
         self._enter(states.RAMP_DOWN)
 
     def note_treating(self, i_ua, load_ohm):
-        # Called each tick in TREAT: the journal's extremes (no allocation).
+        # Called each tick in TREAT: the journal's extremes (no allocation),
+        # over the ticks with contact: the few ticks before a contact loss is
+        # confirmed (SR-10) are a pause, not the treatment's minimum.
+        if i_ua * 100 < self._reg.target_ua() * limits.CONTACT_LOST_PCT:
+            return
         if self.max_ua == 0:
             self.min_ua = i_ua
             self.load_start_ohm = load_ohm
@@ -177,10 +182,11 @@ class Session:
                 reg.set_goal(limits.PROBE_UA)
                 self._enter(states.WAIT_CONTACT)
             return
-        if i_ua > 0 and s in _SESSION_STATES:
+        i_avg = self.i_avg_ua  # what flowed: the average, when pulsed (app.py)
+        if i_avg > 0 and s in _SESSION_STATES:
             # SR-21: integrate the charge. uA x us stays below 2**30 per tick;
             # whole mA*s (1e9 pC) are carried over, so nothing allocates.
-            acc = self._charge_acc + i_ua * dt
+            acc = self._charge_acc + i_avg * dt
             if acc >= 1000000000:
                 acc -= 1000000000
                 self.charge_mas += 1

@@ -22,7 +22,8 @@ RAIL_MV = const(13)
 BATTERY_MV = const(14)
 I_AVG_UA = const(15)  # measured average; I_UA is the peak estimate in pulsed DC
 CHARGE_MAS = const(16)  # SR-21: charge delivered in this session, mA*s
-SIZE = const(17)
+REFUSAL = const(17)  # the last refused start's code (firmware/session.py REFUSE_*), 0 = none
+SIZE = const(18)
 
 
 status = array("i", [0] * SIZE)

@@ -63,7 +63,8 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="ionto", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True)
     s = sub.add_parser("simulate", help="run a named scenario on the simulated board")
-    s.add_argument("--scenario", default="S1", help="S1-S15 (measures.md); default S1")
+    s.add_argument("--scenario", default="S1",
+                   help="S1-S15 (measures.md) or tour (what make sim shows); default S1")
     s.add_argument("--seed", type=int, default=1)
     s.add_argument("--board", default="pico", choices=("pico", "esp32_devkitc"))
     s.add_argument("--minutes", type=float, default=0, help="override the run length")

@@ -81,6 +81,13 @@ class SimBoard:
         except OSError:
             return None
 
+    def read_bytes(self, name):
+        try:
+            with open(self.flash + "/" + name, "rb") as f:
+                return f.read()
+        except OSError:
+            return None
+
     def bench_calibration(self):
         # What the calibration procedure finds on this simulated board: the
         # inverse of the model's ADC gain and offset, measured with a 0.2 %
