@@ -24,6 +24,9 @@ def button_held_at_power_up():
 try:
     if button_held_at_power_up():
         print("ionto: safe mode (button held at power-up): app not started, REPL only")
+        from firmware import safe_mode
+
+        safe_signal = safe_mode.signal(machine, board)  # kept: the LED blinks from a timer
     else:
         import firmware
         from firmware import startup

@@ -19,3 +19,6 @@ REFUSALS = ("none", "uncalibrated", "leak", "usb", "battery", "rail")
 
 # firmware/session.py END_*, by code (the journal's "end")
 ENDS = ("", "timer", "user", "dose", "cap", "no_contact", "battery", "usb", "fault")
+
+# firmware/schedule.py, by code (SR-22: the journal's "schedule")
+WARNINGS = ("none", "day", "week")

@@ -59,6 +59,21 @@ def _simulate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _logs(args: argparse.Namespace) -> int:
+    from tools.ionto import logs
+
+    folder = Path(args.from_dir)
+    if not folder.is_dir():
+        print(f"ionto logs: no such folder {folder}", file=sys.stderr)
+        return 2
+    written = logs.export(folder, Path(args.out))
+    records, traces = logs.read_folder(folder)
+    print(f"{len(records)} sessions in the journal, {len(traces)} traces; wrote:")
+    for p in written:
+        print(f"  {p}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="ionto", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True)
@@ -77,6 +92,11 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--json", help="write every figure by its id here")
     b.set_defaults(func=lambda a: __import__("tools.ionto.bench", fromlist=["bench"])
                    .bench(a.json))
+    lg = sub.add_parser("logs", help="the journal to CSV and one PNG per session trace")
+    lg.add_argument("--from", dest="from_dir", required=True,
+                    help="a folder holding the board's files (journal.jsonl, trace0-3.bin)")
+    lg.add_argument("--out", default="build/logs", help="where to write (default build/logs)")
+    lg.set_defaults(func=_logs)
     args = p.parse_args(argv)
     return args.func(args)
 

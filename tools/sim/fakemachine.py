@@ -313,6 +313,9 @@ class Timer:
     PERIODIC = 1
 
     def __init__(self, id=-1, *, mode=1, period=-1, freq=-1, callback=None):
+        # platform.md: rp2 has only the software timer -1; esp32 ids 0-3.
+        if (id != -1) if hw.port == "rp2" else not 0 <= id <= 3:
+            raise ValueError("Timer doesn't exist")
         self._alive = False
         if period > 0 or freq > 0:
             self.init(mode=mode, period=period, freq=freq, callback=callback)
