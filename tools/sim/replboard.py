@@ -208,7 +208,8 @@ class ReplBoard:
         self.boot_steps: list[str] = []
         self.wdt_deadline: float | None = None
         self.state_at = 0.0  # time.monotonic() when self.state came
-        self.resets: list[str] = []  # what happened, for tests: soft, wdt, hard...
+        self.resets: list[str] = []  # what happened, for tests: soft, wdt, hard
+        self.raw_pastes = 0  # raw-paste transfers accepted
         self._reset_repl()
         self._wake_r, self._wake_w = os.pipe()
         self._stop = False
@@ -235,7 +236,9 @@ class ReplBoard:
             os.close(fd)
 
     def serve_forever(self) -> None:
-        self.start()
+        # Until stop() from another thread, or KeyboardInterrupt here.
+        if self._thread is None:
+            self.start()
         try:
             while self._thread is not None and self._thread.is_alive():
                 self._thread.join(0.5)
@@ -462,6 +465,7 @@ class ReplBoard:
             return
         # "R\x01", the window size, and one more window free (pyexec.c).
         self.tx(b"R\x01" + struct.pack("<H", PASTE_WINDOW) + b"\x01")
+        self.raw_pastes += 1
         self.paste = bytearray()
         self.window = PASTE_WINDOW
 
@@ -603,6 +607,7 @@ class ReplBoard:
                 return
             for line in lines:
                 self._on_reply(line)
+            self._pump()  # what came while the code ran
         if self.master in r:
             try:
                 data = os.read(self.master, 4096)
@@ -614,17 +619,16 @@ class ReplBoard:
             self._hard_reset(fakemachine.WDT_RESET)  # idle at the REPL: nothing feeds it
 
 
-def main(argv: list[str] | None = None) -> int:
-    import argparse
+def write_firmware(flash: str | Path, board: str = "pico", seed: int = 1) -> list[str]:
+    """The flash as after a deploy and the bench calibration: the device files,
+    board.txt and calibration.json (tools/sim/simboard.py). Returns the files."""
+    from tools.device_files import device_files
+    from tools.sim.simboard import SimBoard
 
-    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("--flash", default="build/sim_flash/serve")
-    p.add_argument("--board", default="pico")
-    args = p.parse_args(argv)
-    b = ReplBoard(args.flash, args.board, log=lambda m: print(m, file=sys.stderr))
-    b.serve_forever()
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+    flash = Path(flash)
+    SimBoard(board, seed=seed, flash_dir=str(flash.resolve()))  # board.txt, calibration.json
+    files = device_files()
+    for f in files:
+        (flash / f).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(ROOT / f, flash / f)
+    return files
