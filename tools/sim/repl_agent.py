@@ -8,12 +8,19 @@
 # Commands (host -> CMD_FD), "OP SEQ ARG N\n" + N bytes: "s 0 - N" + the JSON
 # hardware state to start from (first), "x SEQ KIND N" + source (KIND: exec =
 # raw REPL or paste, single = one friendly-REPL statement), "f SEQ NAME 0" (run
-# a file if it exists: boot.py, main.py). Code prints to stdout (fd 1).
+# a file if it exists: boot.py, main.py), and while code runs "i SEQ - 0": Ctrl-C.
+# Code prints to stdout (fd 1).
 # Replies (-> REPLY_FD), one line each: "ready VERSION", then per command
 # "2 STATUS STATE" (STATUS: ok, exc, exit = SystemExit, reset:CAUSE; STATE:
 # JSON: the hardware state to carry through a reset, and "tb" the traceback,
 # which the raw REPL shows apart from the output), or "K SEQ" when a Ctrl-C
-# (SIGINT) landed outside the code of command SEQ.
+# (SIGINT, the host's fallback) landed outside the code of command SEQ.
+#
+# Ctrl-C is cooperative: the fake clock looks for "i" every virtual
+# millisecond, so it lands in the next sleep or machine call, as the board's
+# pending KeyboardInterrupt lands at the next bytecode. The unix port's own
+# SIGINT can leave it deadlocked (a lock held across the handler's jump) or
+# dead, so the host sends SIGINT only to code that makes no such call.
 import os
 import sys
 
@@ -23,6 +30,7 @@ sys.path[:] = [ROOT]
 
 import io  # noqa: E402
 import json  # noqa: E402
+import select  # noqa: E402
 import time as rtime  # noqa: E402  (the real time, kept for pacing)
 
 from tools.sim import fakemachine  # noqa: E402
@@ -35,12 +43,13 @@ _HIDE = ('File "' + ROOT + "/tools/", 'File "' + __file__ + '"')
 
 
 class PacedClock(Clock):
-    # Virtual time held to the wall clock: sleeps wait for real, and the time
-    # spent idle at the REPL passes on the board too (ticks, the watchdog).
+    # Virtual time held to the wall clock (paced): sleeps wait for real, and the
+    # time spent idle at the REPL passes on the board too (ticks, the watchdog).
     # Code slower than real time does not catch up later (no bursts).
-    def __init__(self, paced):
+    def __init__(self, paced, interrupted):
         Clock.__init__(self)
         self.paced = paced
+        self.interrupted = interrupted  # () -> True when the host sent Ctrl-C
         self._check = 0
         self.rebase()
 
@@ -50,13 +59,20 @@ class PacedClock(Clock):
 
     def advance(self, dt):
         Clock.advance(self, dt)
-        if self.paced and self.us >= self._check:
-            self._check = self.us + 1000
+        if self.us < self._check:
+            return
+        self._check = self.us + 1000
+        while True:
+            if self.interrupted():
+                raise KeyboardInterrupt
+            if not self.paced:
+                return
             ahead = (self.us - self._us0) // 1000 - rtime.ticks_diff(rtime.ticks_ms(), self._t0)
-            if ahead > 1:
-                rtime.sleep_ms(ahead)  # Ctrl-C (SIGINT) lands here in a sleeping loop
-            elif ahead < -50:
+            if ahead < -50:
                 self.rebase()
+            if ahead <= 1:
+                return
+            rtime.sleep_ms(min(ahead, 20))  # a long sleep in slices: Ctrl-C stays quick
 
     def catch_up(self):
         # At the start of each command: the real time since the last one.
@@ -96,10 +112,20 @@ class Agent:
         self.cmd = cmd
         self.reply = reply
         board = load_board(board_name, ROOT)
-        self.clock = PacedClock(paced)
+        self.poller = select.poll()
+        self.poller.register(cmd, select.POLLIN)
+        self.clock = PacedClock(paced, self.interrupted)
         self.hw = fakemachine.Hardware(board, self.clock, Circuit(board, seed))
         self.g = {"__name__": "__main__"}
         self.seq = "0"
+
+    def interrupted(self):
+        # Only "i" can come while code runs; one for an ended command is dropped.
+        for _, ev in self.poller.poll(0):
+            if ev & select.POLLIN:
+                head = self.cmd.readline().split()
+                return head[0] == b"i" and head[1].decode() == self.seq
+        return False
 
     def send(self, line):
         self.reply.write(line.encode() + b"\n")
@@ -184,7 +210,10 @@ class Agent:
                 head = self.cmd.readline()
                 if not head:
                     return
-                op, self.seq, arg, n = head.decode().split()
+                op, seq, arg, n = head.decode().split()
+                if op == "i":
+                    continue  # Ctrl-C for a command that has ended
+                self.seq = seq
                 data = read_exact(self.cmd, int(n))
                 if op == "s":
                     self.load_state(json.loads(data))

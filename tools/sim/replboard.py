@@ -49,6 +49,8 @@ PASTE_WINDOW = 128  # MICROPY_REPL_STDIN_BUFFER_MAX (256) / 2, as on rp2 and esp
 COMPOUND = ("if", "while", "for", "try", "with", "def", "class", "async")
 START_TIMEOUT_S = 10.0
 TX_WAIT_S = 0.3  # how long output waits for a reader before the unread bytes are dropped
+SIGINT_AFTER_S = 0.5  # Ctrl-C unanswered this long: SIGINT to the unix port
+HUNG_AFTER_S = 2.0  # and then unanswered this long: the interpreter hangs, reset
 
 
 def micropython_path() -> str:
@@ -124,22 +126,35 @@ class Interp:
         os.set_blocking(self.out, False)
         os.set_blocking(self.rep_r, False)
         self.rep_buf = b""
-        self.interrupted = False
+        self.interrupted_at = 0.0  # when the host sent Ctrl-C for this command
+        self.sigint_at = 0.0  # when it had to fall back to SIGINT
         self.seq = 0
         self.send("s", "-", json.dumps(state).encode())
 
     def send(self, op: str, arg: str, data: bytes = b"") -> int:
-        self.interrupted = False
+        self.interrupted_at = self.sigint_at = 0.0
         self.seq += 1
         os.write(self.cmd_w, f"{op} {self.seq} {arg} {len(data)}\n".encode() + data)
         return self.seq
 
     def interrupt(self) -> None:
-        # Once per command: a second SIGINT before the first is handled ends
-        # the unix port (ports/unix/unix_mphal.c sighandler).
-        if not self.interrupted and self.proc.poll() is None:
-            self.interrupted = True
-            os.kill(self.proc.pid, signal.SIGINT)
+        # Ctrl-C: the agent raises KeyboardInterrupt at its next fake-time or
+        # machine call (repl_agent.py). Once per command, as more change nothing.
+        if not self.interrupted_at:
+            self.interrupted_at = time.monotonic()
+            os.write(self.cmd_w, f"i {self.seq} - 0\n".encode())
+
+    def hung(self) -> bool:
+        # Code that makes no such call gets the unix port's SIGINT after
+        # SIGINT_AFTER_S; an interpreter that still does not answer (that
+        # handler can deadlock it) is hung, and the board needs a reset.
+        now = time.monotonic()
+        late = self.interrupted_at and now > self.interrupted_at + SIGINT_AFTER_S
+        if late and not self.sigint_at:
+            self.sigint_at = now
+            if self.proc.poll() is None:
+                os.kill(self.proc.pid, signal.SIGINT)
+        return bool(self.sigint_at) and now > self.sigint_at + HUNG_AFTER_S
 
     def read_out(self) -> bytes:
         chunks = []
@@ -589,7 +604,7 @@ class ReplBoard:
     def _step(self) -> None:
         interp = self.interp
         assert interp is not None
-        timeout = 0.5
+        timeout = 0.05 if interp.interrupted_at else 0.5
         if self.job is None and self.wdt_deadline is not None:
             timeout = max(0.0, min(timeout, self.wdt_deadline - time.monotonic()))
         r, _, _ = select.select([self.master, interp.out, interp.rep_r, self._wake_r], [], [],
@@ -614,7 +629,10 @@ class ReplBoard:
             except (BlockingIOError, OSError):
                 data = b""
             self._on_input(data)
-        if (self.job is None and self.wdt_deadline is not None
+        if self.job is not None and interp.hung():
+            self.log("the interpreter does not answer Ctrl-C: hard reset")
+            self._hard_reset(fakemachine.HARD_RESET)
+        elif (self.job is None and self.wdt_deadline is not None
                 and time.monotonic() >= self.wdt_deadline):
             self._hard_reset(fakemachine.WDT_RESET)  # idle at the REPL: nothing feeds it
 
