@@ -10,15 +10,18 @@ real `mpremote connect /dev/pts/N ...` (or any serial tool) can talk to it:
 - raw REPL: "raw REPL; CTRL-B to exit\\r\\n>", code + Ctrl-D -> "OK", stdout,
   0x04, traceback, 0x04, ">"; empty Ctrl-D = soft reset; raw paste ("\\x05A\\x01"
   -> "R\\x01", a 128-byte window, 0x01 per window consumed);
-- Ctrl-C while code runs (main.py or a REPL command) = KeyboardInterrupt
-  (SIGINT to the unix port); other bytes wait in the receive buffer;
+- Ctrl-C while code runs (main.py or a REPL command) = KeyboardInterrupt at
+  its next fake-time or machine call (repl_agent.py); other bytes wait in the
+  receive buffer for the REPL;
 - soft reset: "MPY: soft reboot", a new interpreter, boot.py, main.py (the
   friendly REPL only, as on the board); pins, watchdog and the mem_backup
-  registers carry through (rp2); print output is cooked ("\\n" -> "\\r\\n");
+  registers carry through (rp2, platform.md; the watchdog is assumed to do
+  so on esp32 too); print output is cooked ("\\n" -> "\\r\\n");
 - a hard reset (watchdog, machine.reset()) reboots in the friendly REPL; on a
   USB board (rp2) the port also goes away and comes back at a new path (a host
   tool sees a disconnect), on a USB-UART board (esp32) the port stays.
 The flash folder is the board's whole filesystem ("/"): mpremote fs works on it.
+Not simulated: REPL history and tab completion, `micropython.kbd_intr()`, mpremote mount.
 """
 
 from __future__ import annotations
