@@ -15,6 +15,7 @@ OLD = "journal.1.jsonl"
 MAX_BYTES = 8192  # two files: about 60 sessions on a few KB of flash
 TRACE_KEEP = 4  # trace files kept: the last four sessions (trace0.bin the newest)
 TRACE_MAGIC = b"IOT1"
+BENCH_PREFIX = "bench_"  # bench runs (firmware/bench.py): bench_journal.jsonl, bench_trace0.bin
 
 
 def record(ses, profile, fault, session_id):
