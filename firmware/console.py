@@ -225,6 +225,11 @@ def bench(set_ua, seconds):
     # second after it returns, and the flag file brings that boot back to the
     # console (main.py) instead of the app.
     _int("set_ua", set_ua, 1, limits.MAX_SET_UA)  # SR-5
+    import gc
+
+    # The app's code needs large pieces of heap (its tick's bytecode, the
+    # trace's buffer): collect the garbage of earlier calls before loading it.
+    gc.collect()
     from firmware import bench as b
 
     _int("seconds", seconds, b.MIN_S, b.MAX_S)

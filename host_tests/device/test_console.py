@@ -7,12 +7,11 @@ import json
 import os
 import sys
 
-from tools.sim.simboard import SimBoard
+from support import fresh_board
 
 
 def _board(name, calibrated=True):
-    return SimBoard("pico", seed=61, flash_dir="build/sim_flash/test_console_" + name,
-                    calibrated=calibrated)
+    return fresh_board("console_" + name, 61, calibrated)
 
 
 def _call(b, name, *args, **kw):
@@ -29,14 +28,6 @@ def _files(b):
         with open(b.flash + "/" + n, "rb") as f:
             out[n] = f.read()
     return out
-
-
-def _clean(b, *names):
-    for n in names:
-        try:
-            os.remove(b.flash + "/" + n)
-        except OSError:
-            pass
 
 
 def _no_current(b):
@@ -60,7 +51,6 @@ def _refused(b, name, *args, **kw):
 
 def test_status_reports_output_readings_calibration_config_and_version():
     b = _board("status")
-    _clean(b, "config.json")
     before = _files(b)
     s = _call(b, "status")
     json.dumps(s)  # plain JSON values
@@ -87,7 +77,6 @@ def test_status_reports_output_readings_calibration_config_and_version():
 
 def test_profile_shows_sets_and_refuses_outside_the_hard_limits():
     b = _board("profile")
-    _clean(b, "config.json")
     assert _call(b, "profile")["name"] == "hands"
     c = _call(b, "profile", 1)  # a new profile starts from its defaults
     assert (c["profile"], c["set_ua"], c["duration_ms"]) == (1, 18000, 1800000)
@@ -183,8 +172,6 @@ def test_clock_set_checks_the_date_and_sets_the_rtc():
 
 def test_journal_and_trace_read_back_what_the_app_wrote():
     b = _board("journal")
-    _clean(b, "journal.jsonl", "journal.1.jsonl", "trace0.bin", "trace1.bin", "trace2.bin",
-           "trace3.bin")
 
     def write():
         from firmware import journal
@@ -221,7 +208,6 @@ def test_journal_and_trace_read_back_what_the_app_wrote():
 
 def test_bench_and_cal_point_refuse_bad_arguments_before_any_current():
     b = _board("benchargs", calibrated=False)
-    _clean(b, "console.once")
     for args in ((25001, 10), (0, 10), (-5, 10), (10000, 1), (10000, 121), (15000.0, 10),
                  ("10000", 10), (True, 10), (None, 10), (10000, 10.0), (10000, [10])):
         _refused(b, "bench", *args)
