@@ -16,8 +16,6 @@ from firmware.app import App
 from firmware.journal import BENCH_PREFIX
 from firmware.session import END_NO_CONTACT, END_TIMER, POLARITY_NONE
 
-MIN_S = const(2)  # the mean skips the first second at the set point (settling)
-MAX_S = const(120)  # project default: time to read a multimeter; bounds resistor heating
 _CHUNK = const(10)  # ticks run between two samples
 _SETTLE_MS = const(1000)
 _CONTACT_WAIT_MS = const(5000)  # no resistor connected: give up after this
