@@ -108,18 +108,21 @@ def test_cal_zero_refuses_every_bad_count(con, n):
     con.refused("cal_zero", n)
 
 
+def bad_count_or_flag(lo, hi):
+    # (count, bench flag) with one of them wrong: journal(n, bench), trace(i, bench).
+    not_bool = junk.filter(lambda v: v is not True and v is not False)
+    return st.one_of(st.tuples(bad_int(lo, hi), st.booleans()),
+                     st.tuples(st.integers(lo, hi), not_bool))
+
+
 @CASES
-@given(st.one_of(st.tuples(bad_int(1, 200), st.booleans()),
-                 st.tuples(st.integers(1, 200), junk.filter(lambda v: v is not True
-                                                            and v is not False))))
+@given(bad_count_or_flag(1, 200))
 def test_journal_refuses_every_bad_argument(con, args):
     con.refused("journal", *args)
 
 
 @CASES
-@given(st.one_of(st.tuples(bad_int(0, 3), st.booleans()),
-                 st.tuples(st.integers(0, 3), junk.filter(lambda v: v is not True
-                                                          and v is not False))))
+@given(bad_count_or_flag(0, 3))
 def test_trace_refuses_every_bad_argument(con, args):
     con.refused("trace", *args)
 
