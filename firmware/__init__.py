@@ -1,8 +1,6 @@
 # The firmware package.
 import sys
 
-VERSION = "0.1.0"  # the firmware's version: console status, package.json
-
 
 def release(name):
     # Drop the startup-only module firmware.<name> (files, validation) so its

@@ -41,15 +41,17 @@ def _hardware():
     # The board and a hal on it, with the stored calibration (nominal when
     # there is none). Every call leaves the output off.
     global _hal, _board
-    if _hal is None:
+    hal = _hal
+    board = _board
+    if hal is None or board is None:
         from firmware.boards import load
         from firmware.hal import Hal
 
-        _board = load()
+        board = _board = load()
         cal, _ = store.load_calibration()
-        _hal = Hal(_board, cal if cal is not None else store.nominal_calibration())
-    _hal.output_off()
-    return _hal, _board
+        hal = _hal = Hal(board, cal if cal is not None else store.nominal_calibration())
+    hal.output_off()
+    return hal, board
 
 
 def _config(settings, warning):
@@ -66,10 +68,12 @@ def _config(settings, warning):
 def status():
     # Output state, readings (uA, mV, with the calibration in use), inputs,
     # calibration validity, the treatment settings, the clock, the version.
+    from firmware.version import VERSION
+
     hal, board = _hardware()
     cal, why = store.load_calibration()
     settings, warning = store.load_config()
-    return {"version": firmware.VERSION, "board": board["name"], "output_on": hal.output_is_on,
+    return {"version": VERSION, "board": board["name"], "output_on": hal.output_is_on,
             "i_ua": hal.read_current_ua(), "v_mv": hal.read_voltage_mv(),
             "rail_mv": hal.read_rail_mv(), "battery_mv": hal.read_battery_mv(),
             "usb": hal.usb_present(), "trip": hal.trip_asserted(), "button": hal.button_pressed(),
@@ -87,15 +91,17 @@ def profile(index=None, set_ua=None, duration_ms=None, pulse_hz=None, polarity=N
     given = (set_ua, duration_ms, pulse_hz, polarity, ramp_up_ua_s)
     if index is None and given == (None,) * len(_CONFIG):
         return _config(settings, warning)
+    cfg = {}
     if index is None or (type(index) is int and index == settings[0]):
-        cfg = {"profile": settings[0]}
+        cfg["profile"] = settings[0]
         for k in range(len(_CONFIG)):
             cfg[_CONFIG[k]] = settings[k + 1]
     else:
-        cfg = {"profile": index}
+        cfg["profile"] = index
     for k in range(len(_CONFIG)):
-        if given[k] is not None:
-            cfg[_CONFIG[k]] = given[k]
+        v = given[k]
+        if v is not None:
+            cfg[_CONFIG[k]] = v
     store.save_config(cfg)  # raises ValueError, writing nothing, unless all is valid
     return _config(store.check_config(cfg), None)
 
@@ -142,7 +148,8 @@ def cal_save(cal):
     # fields are written. The readings use it from the next call on.
     global _hal
     store.check_calibration(cal)
-    clean = {"version": store.CAL_VERSION}
+    clean = {}
+    clean["version"] = store.CAL_VERSION
     for ch in store.CAL_CHANNELS:
         clean[ch] = {"offset": cal[ch]["offset"], "gain_ppm": cal[ch]["gain_ppm"]}
     store.save_calibration(clean)

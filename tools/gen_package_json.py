@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sys
 
-from firmware import VERSION  # one version: the firmware's
+from firmware.version import VERSION  # one version: the firmware's
 from tools.device_files import ROOT, device_files
 
 

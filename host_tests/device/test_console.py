@@ -56,7 +56,9 @@ def test_status_reports_output_readings_calibration_config_and_version():
     json.dumps(s)  # plain JSON values
     b.call(lambda: None)
     assert s["output_on"] is False and s["board"] == "pico"
-    assert s["version"] == "0.1.0"
+    from firmware.version import VERSION
+
+    assert s["version"] == VERSION and VERSION.count(".") == 2
     assert s["calibrated"] is True and s["calibration"] == "ok"
     assert s["config"]["profile"] == 0 and s["config"]["set_ua"] == 15000
     assert s["config"]["warning"] is None
