@@ -16,6 +16,7 @@ MAX_BYTES = 8192  # two files: about 60 sessions on a few KB of flash
 TRACE_KEEP = 4  # trace files kept: the last four sessions (trace0.bin the newest)
 TRACE_MAGIC = b"IOT1"
 LOADS = ("journal", "names")  # released after app.py's job
+BENCH_PREFIX = "bench_"  # bench runs (firmware/bench.py): bench_journal.jsonl, bench_trace0.bin
 
 
 def run(app, session_id):

@@ -1,5 +1,7 @@
 """Run the device tests inside the MicroPython unix port, one interpreter per file.
 
+Argument: a folder of test_*.py files (default host_tests/device) or one file.
+
 Each file gets a fresh `micropython -X heapsize=192K`, as a board runs one
 program at a time. Prints each file's result and a closing total line
 "N passed, N failed, N skipped"; exits 1 on any failure or when nothing ran.
@@ -23,7 +25,8 @@ def main(argv: list[str]) -> int:
     micropython = str(Path(sys.executable).parent / "micropython")
     totals = [0, 0, 0]
     broken = []
-    for f in sorted(folder.glob("test_*.py")):
+    files = [folder] if folder.is_file() else sorted(folder.glob("test_*.py"))
+    for f in files:
         rel = f.relative_to(ROOT).as_posix()
         r = subprocess.run([micropython, "-X", f"heapsize={HEAP}", "tools/sim/mptest.py", rel],
                            cwd=ROOT, capture_output=True, text=True, timeout=900)

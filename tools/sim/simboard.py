@@ -186,6 +186,9 @@ class SimBoard:
         # (for tests that drive device modules directly).
         cwd = os.getcwd()
         self._install()
+        # Firmware modules imported before (through a relative path, say)
+        # would be looked up from the wrong folder once in the flash dir.
+        self._purge()
         os.chdir(self.flash)
         try:
             return fn()
