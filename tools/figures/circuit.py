@@ -56,7 +56,18 @@ def _tag(d: schemdraw.Drawing, at: tuple[float, float], text: str, loc: str) -> 
     d.add(elm.Label().at(at).label(text, loc=loc, fontsize=10))
 
 
+def same(key: str) -> int:
+    """A value both reference boards share (the figure shows one circuit)."""
+    v = pico.BOARD[key]
+    if esp32_devkitc.BOARD[key] != v:
+        raise ValueError(f"{key} differs between the boards: the figure shows one value")
+    return v
+
+
 def drawing() -> schemdraw.Drawing:
+    rail_v = same("rail_mv") / 1000
+    sense_ohm = same("current_sense_ohm")
+    trip_v = same("hw_cap_ua") * sense_ohm / 1e6
     d = schemdraw.Drawing(show=False)
     d.config(fontsize=11, unit=2.5, lw=1.2, bgcolor="white")
     col = 9.5  # the current path: rail -> Q1 -> relay -> person -> relay -> Q2 -> R_sense
@@ -66,7 +77,7 @@ def drawing() -> schemdraw.Drawing:
     d.add(elm.Ground().at(bat.start))
     y = bat.end[1]
     _wire(d, bat.end, (1.4, y))
-    _box(d, 1.4, y - 0.7, 3.6, y + 0.7, "boost\n58 V", 11)
+    _box(d, 1.4, y - 0.7, 3.6, y + 0.7, f"boost\n{rail_v:g} V", 11)
     _wire(d, (3.6, y), (4.6, y))
     d.add(elm.Dot().at((4.6, y)))
     d.add(elm.Resistor().right().at((4.6, y)).label("R_limit 220 Ω"))
@@ -117,7 +128,7 @@ def drawing() -> schemdraw.Drawing:
     sense = (col, q2.source[1] - 0.4)
     _wire(d, q2.source, sense)
     d.add(elm.Dot().at(sense))
-    rs = d.add(elm.Resistor().down().at(sense).label("R_sense\n100 Ω", loc="bottom"))
+    rs = d.add(elm.Resistor().down().at(sense).label(f"R_sense\n{sense_ohm} Ω", loc="bottom"))
     d.add(elm.Ground().at(rs.end))
     op = d.add(elm.Opamp(leads=True).flip().right().at(q2.gate).anchor("out")
                .label("op-amp", loc="center", fontsize=9))
@@ -142,7 +153,8 @@ def drawing() -> schemdraw.Drawing:
          "(RC; ESP32: bias divider)", "right")
     ly = sense[1] - 2.6
     _wire(d, tap, (11.2, ly + 1.0))
-    _box(d, 10.4, ly - 0.6, 15.6, ly + 1.0, "comparator at 3.5 V (35 mA) + latch", 9)
+    trip = f"comparator at {trip_v:g} V ({same('hw_cap_ua') // 1000} mA) + latch"
+    _box(d, 10.4, ly - 0.6, 15.6, ly + 1.0, trip, 9)
     _wire(d, (11.6, ly - 0.6), (11.6, ly - 1.2))
     _tag(d, (11.6, ly - 1.2), f"trip\n{pins('pin_trip')}\n(low = tripped)", "bottom")
     _wire(d, (14.4, ly - 0.6), (14.4, ly - 1.2))
