@@ -36,3 +36,10 @@ def code_blocks(doc: str, lang: str) -> list[str]:
 def untick(cell: str) -> str:
     """`pin_set` -> pin_set"""
     return cell.strip().strip("`")
+
+
+def number(cell: str, unit: str) -> float:
+    """'500 ms' with unit 'ms' -> 500.0; anything else fails the test."""
+    m = re.fullmatch(r"([\d.]+) " + re.escape(unit), cell)
+    assert m, f"{cell!r} is not a number in {unit}"
+    return float(m.group(1))

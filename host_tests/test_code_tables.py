@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import re
 
-from doc_tables import code_blocks, table, text, untick
+from doc_tables import code_blocks, number, table, text, untick
 
 from firmware import faults, names, profiles, session, states, store, ui
 
@@ -42,12 +42,6 @@ def test_every_state_has_a_troubleshooting_entry():
     assert _codes(states, r"[A-Z_]+") == list(range(len(names.STATES)))
 
 
-def _ms(cell: str) -> int:
-    m = re.fullmatch(r"(\d+) ms", cell)
-    assert m, f"{cell!r} is not a time in ms"
-    return int(m.group(1))
-
-
 def test_the_light_table_has_every_pattern_of_ui_with_its_timing():
     rows = table(USING, "| state | period | on |")
     assert [r[0] for r in rows] == list(names.STATES)
@@ -58,7 +52,7 @@ def test_the_light_table_has_every_pattern_of_ui_with_its_timing():
         if p == 0:  # fault: the blink code instead of a pattern
             assert (period, on) == ("-", "-"), state
         else:
-            assert (_ms(period), _ms(on)) == (p, o), state
+            assert (number(period, "ms"), number(on, "ms")) == (p, o), state
             # the pattern the table gives is what led_level does over one period
             lit = sum(ui.led_level(i, faults.NONE, ms) for ms in range(p))
             assert lit == o, state

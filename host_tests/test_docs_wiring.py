@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from doc_tables import table, text, untick
+from doc_tables import number, table, text, untick
 
 from firmware.boards import esp32_devkitc, pico
 
@@ -41,12 +41,6 @@ def _ohm(cell: str) -> float | None:
     m = re.fullmatch(r"([\d.]+) (k|M)?Ω", cell)
     assert m, f"{cell!r} is not a resistance"
     return float(m.group(1)) * {"k": 1e3, "M": 1e6, None: 1.0}[m.group(2)]
-
-
-def _mv(cell: str) -> float:
-    m = re.fullmatch(r"([\d.]+) mV", cell)
-    assert m, f"{cell!r} is not a voltage in mV"
-    return float(m.group(1))
 
 
 def test_divider_resistors_give_the_board_ratios_and_biases():
@@ -87,4 +81,4 @@ def test_difference_stage_gives_the_board_voltage_scale_and_bias():
         assert untick(bias_field) == "voltage_bias_mv"
         ratio = _ohm(r_f) / _ohm(r_in)
         assert abs(ratio / (board["voltage_div_ppm"] / 1e6) - 1) < 0.02, board_name
-        assert abs(_mv(ref) - board["voltage_bias_mv"]) < 5, board_name
+        assert abs(number(ref, "mV") - board["voltage_bias_mv"]) < 5, board_name
