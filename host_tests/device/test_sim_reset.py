@@ -23,6 +23,7 @@ def _power_cut(b):
 
 
 def test_a_watchdog_reset_in_treatment_is_journaled_latched_and_acknowledged():
+    # SR-4: no silent restart.
     b, seen = treating_board(61, 40)
     b.at(40.0, lambda b: setattr(sys.modules["firmware.supervisor"].Supervisor, "end_tick",
                                  lambda self: None))
@@ -45,6 +46,7 @@ def test_a_watchdog_reset_in_treatment_is_journaled_latched_and_acknowledged():
 
 
 def test_a_power_cut_in_treatment_is_journaled_and_never_resumes():
+    # SR-4: no silent restart.
     b, seen = treating_board(62, 40)
     b.at(40.0, _power_cut)
     after = b.snapshot_at(70.0)
@@ -61,6 +63,7 @@ def test_a_power_cut_in_treatment_is_journaled_and_never_resumes():
 
 
 def test_an_idle_watchdog_reset_is_journaled_and_a_planned_one_is_not():
+    # SR-4: no silent restart.
     b, _ = treating_board(63, 1)
     b.circuit.lift()  # no hands: the session waits, is stopped by a hold at 10 s
     b.press_button(10.0, 2.5)
@@ -91,6 +94,7 @@ def test_an_idle_watchdog_reset_is_journaled_and_a_planned_one_is_not():
 
 
 def test_a_refused_start_leaves_no_marker():
+    # SR-4: no silent restart.
     b, _ = treating_board(65, 1)
     b.write_file("calibration.json", "{}")  # uncalibrated: refusal 1
     b.at(6.0, _power_cut)

@@ -79,7 +79,7 @@ def _app_tick_us(a):
 def _flash():
     # A calibrated board's flash, as the app reads it at startup: the current
     # folder (build/mpy/armv6m) is the flash root, firmware and files.
-    for name in ("journal.jsonl", "journal.1.jsonl", "config.json"):
+    for name in ("journal.jsonl", "journal.1.jsonl", "config.json", "session.run"):
         try:
             os.remove(name)
         except OSError:

@@ -647,7 +647,8 @@ def write_firmware(flash: str | Path, board: str = "pico", seed: int = 1) -> lis
     from tools.sim.simboard import SimBoard
 
     flash = Path(flash)
-    SimBoard(board, seed=seed, flash_dir=str(flash.resolve()))  # board.txt, calibration.json
+    # board.txt and calibration.json; what else is on the flash (a journal) stays.
+    SimBoard(board, seed=seed, flash_dir=str(flash.resolve()), fresh=False)
     files = device_files()
     for f in files:
         (flash / f).parent.mkdir(parents=True, exist_ok=True)
