@@ -143,8 +143,8 @@ class Supervisor:
                 return CUT
         else:
             self._surge_ticks = 0
-        if self.stop_reason != STOP_NONE and on:
-            return STOP
+        if self.stop_reason != STOP_NONE:
+            return STOP  # also with the output off (the reversal's off time, a pause)
         return OK
 
     def _check_sensors(self, i_ua, v_mv, target_ua, rail_mv, on):

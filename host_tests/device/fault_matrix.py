@@ -10,13 +10,15 @@
 #             reversal, 1 s into its ramp to zero), rev_off (the reversal's
 #             500 ms with the output off)
 #   injector  a function of tools/sim/faults.py and its argument; "all": a
-#             tuple of (injector, argument) pairs
+#             tuple of (injector, argument) pairs; "after": (seconds, injector,
+#             argument), that much later
 #   outcome   latch   the fault latched: the output off within `bound` ticks of
 #                     the first tick after the injection (M5: 2), the fault's
 #                     code in the status and blinked by the LED, a journal
 #                     record with it when a session was running
-#             stop    a controlled end (SR-16, SR-17): code = (journal end,
-#                     refusal of the next start or None)
+#             stop    a controlled end (SR-16, SR-17): once the output is off
+#                     it stays off; code = (journal end, refusal of the next
+#                     start or None)
 #             pause   contact loss (SR-10): paused, a fresh ramp after the hand
 #                     is back, no fault; ended by the person (journal: pauses)
 #             go_on   nothing to latch: for `bound` seconds no fault, the
@@ -98,7 +100,7 @@ CASES = (
      "pause", None, None, ""),
     ("F23", "battery sag to cut-off during the ramp (S12)", "SR-16", "ramp", "battery",
      (3050, 100), "stop", ("battery", "battery"), None, ""),
-    ("F24", "battery sag during the reversal, output off", "SR-16 SR-11", "rev_off", "battery",
+    ("F24", "battery sag during the reversal's ramp to zero", "SR-16 SR-11", "rev_on", "battery",
      (3050, 100), "stop", ("battery", "battery"), None, ""),
     ("F25", "contact lost during the reversal", "SR-10 SR-11", "rev_on", "contact", "lift",
      "pause", None, None, ""),
@@ -146,7 +148,7 @@ CASES = (
     ("F45", "exception in the trace", "SR-1 SR-21", "treat", "raise_in",
      "firmware.trace:Trace.add", "crash", None, 1, "SR-4: no journal record yet"),
     ("F46", "exception in the journal, after a stop", "SR-1 SR-18", "ramp", "all",
-     (("raise_in", "firmware.journal:append"), ("hold", 2.2)), "crash", None, None,
+     (("raise_in", "firmware.journal:append"), ("press", 2.2)), "crash", None, None,
      "SR-4: the session is not journaled"),
     ("F47", "exception at startup", "SR-1", "boot", "raise_in", "firmware.startup:build",
      "repl", None, None, ""),
@@ -154,9 +156,15 @@ CASES = (
      "firmware.store:load_config", "repl", None, None, ""),
     # ---- S16: a power cut during each file write of a session ----
     ("F49", "power cut while the journal line is written (S16)", "SR-19 SR-18", "ramp", "all",
-     (("power_cut_in", "firmware.journal:append"), ("hold", 2.2)), "cut", None, None, ""),
+     (("power_cut_in", "firmware.journal:append"), ("press", 2.2)), "cut", None, None, ""),
     ("F50", "power cut while the trace file is written (S16)", "SR-19 SR-18", "ramp", "all",
-     (("power_cut_in", "firmware.journal:save_trace"), ("hold", 2.2)), "cut", None, None, ""),
+     (("power_cut_in", "firmware.journal:save_trace"), ("press", 2.2)), "cut", None, None, ""),
+    # ---- a controlled end while the output is off ----
+    ("F51", "USB power plugged in during the reversal's off time", "SR-17 SR-11", "rev_off",
+     "usb", True, "stop", ("usb", "usb"), None, ""),
+    ("F52", "battery sag while paused by the person, output off", "SR-16 SR-10", "treat", "all",
+     (("press", 0.3), ("after", (9.5, "battery", (2950, 0)))), "stop", ("battery", "battery"),
+     None, ""),
 )
 
 

@@ -55,6 +55,9 @@ def inject(b, name, arg):
     if name == "all":
         for n, a in arg:
             inject(b, n, a)
+    elif name == "after":
+        dt, n, a = arg
+        b.at(b.clock.us / 1e6 + dt, lambda b: inject(b, n, a))
     else:
         getattr(injectors, name)(b, arg)
 
@@ -381,9 +384,14 @@ def check_latch(r, b):
 def check_stop(r, b):
     _no_reset(r, b)
     assert r.fault == 0 and r._seen(DONE), (r.id, r.fault, r.states)
-    if not r.was_on:
-        # SR-16/SR-17: once the output is off, it stays off to the end.
-        assert not r.enabled_after(r.t_inj), (r.id, "switched on again", r.enabled_after(r.t_inj))
+    # SR-16/SR-17: once the output is off (at the end of the ramp down, or at
+    # once when it was off), it stays off.
+    t_off = r.t_inj
+    if r.was_on:
+        offs = [t for t, _ in b.hw.off_log if t > r.t_inj]
+        assert offs, (r.id, "never off")
+        t_off = offs[0]
+    assert not r.enabled_after(t_off), (r.id, "switched on again", r.enabled_after(t_off))
     recs, torn = journal(b)
     assert len(recs) == 1 and torn == 0, (r.id, recs)
     assert (recs[0]["end"], recs[0]["fault"]) == (r.code[0], "none"), (r.id, recs[0])

@@ -33,6 +33,16 @@ def test_f23_battery_sag_in_the_ramp_ramps_down_and_refuses():
     check("F23", 223)
 
 
-def test_f24_battery_sag_in_the_reversal_ends_with_the_output_off():
+def test_f24_battery_sag_in_the_reversal_ramps_down_and_refuses():
     # SR-16, SR-11
     check("F24", 224)
+
+
+def test_f51_usb_in_the_reversal_off_time_ends_with_the_output_off():
+    # SR-17, SR-11
+    check("F51", 251)
+
+
+def test_f52_battery_sag_in_a_pause_ends_with_the_output_off():
+    # SR-16, SR-10
+    check("F52", 252)

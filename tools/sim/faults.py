@@ -76,8 +76,9 @@ def button(b, down):
     b.hw.button_down = down
 
 
-def hold(b, seconds):
-    # The person holds the button from now (2 s: stop, acknowledge).
+def press(b, seconds):
+    # The person presses the button from now for this long (50 ms - 1 s: pause
+    # or resume; 2 s: stop, acknowledge).
     b.press_button(b.clock.us / 1e6, seconds)
 
 
