@@ -4,10 +4,8 @@ Usage: python -m tools.run_device_tests [FOLDER | FILE ...]: every test_*.py of 
 folder (default host_tests/device), or the files named.
 
 Each file gets a fresh `micropython -X heapsize=192K`, as a board runs one
-program at a time; so does each test of a file that sets
-ONE_TEST_PER_INTERPRETER = True. Prints each file's (or test's) result and a
-closing total line "N passed, N failed, N skipped"; exits 1 on any failure or
-when nothing ran.
+program at a time. Prints each file's result and a closing total line
+"N passed, N failed, N skipped"; exits 1 on any failure or when nothing ran.
 """
 
 from __future__ import annotations
@@ -23,20 +21,6 @@ HEAP = "192K"
 _CLOSING = re.compile(r"^(\d+) passed, (\d+) failed, (\d+) skipped$", re.M)
 
 
-_ISOLATE = re.compile(r"^ONE_TEST_PER_INTERPRETER = True$", re.M)
-_TEST = re.compile(r"^def (test_\w+)\(", re.M)
-
-
-def _picks(f: Path) -> list[str]:
-    # A file that sets ONE_TEST_PER_INTERPRETER = True runs each test in its own
-    # interpreter (each boots a whole simulated board: a device-sized heap holds
-    # one at a time, not several); any other file runs in one.
-    text = f.read_text()
-    if not _ISOLATE.search(text):
-        return [""]
-    return ["::" + name for name in _TEST.findall(text)]
-
-
 def main(argv: list[str]) -> int:
     micropython = str(Path(sys.executable).parent / "micropython")
     totals = [0, 0, 0]
@@ -47,24 +31,21 @@ def main(argv: list[str]) -> int:
         files += [path] if path.suffix == ".py" else sorted(path.glob("test_*.py"))
     for f in files:
         rel = f.relative_to(ROOT).as_posix()
-        for pick in _picks(f):
-            cmd = [micropython, "-X", f"heapsize={HEAP}", "tools/sim/mptest.py", rel]
-            name = rel + pick
-            r = subprocess.run(cmd + ([pick] if pick else []), cwd=ROOT, capture_output=True,
-                               text=True, timeout=900)
-            m = _CLOSING.search(r.stdout)
-            if m is None or (r.returncode != 0 and int(m.group(2)) == 0):
-                broken.append(name)
-                print(f"{name}: runner failed (exit {r.returncode})")
-                print(r.stdout[-3000:] + r.stderr[-3000:])
-                continue
-            counts = [int(g) for g in m.groups()]
-            for k in range(3):
-                totals[k] += counts[k]
-            print(f"{name}: {m.group(0)}")
-            if counts[1]:
-                print("\n".join(line for line in r.stdout.splitlines()
-                                if not line.startswith("ok ")))
+        r = subprocess.run([micropython, "-X", f"heapsize={HEAP}", "tools/sim/mptest.py", rel],
+                           cwd=ROOT, capture_output=True, text=True, timeout=900)
+        m = _CLOSING.search(r.stdout)
+        if m is None or (r.returncode != 0 and int(m.group(2)) == 0):
+            broken.append(rel)
+            print(f"{rel}: runner failed (exit {r.returncode})")
+            print(r.stdout[-3000:] + r.stderr[-3000:])
+            continue
+        counts = [int(g) for g in m.groups()]
+        for k in range(3):
+            totals[k] += counts[k]
+        print(f"{rel}: {m.group(0)}")
+        if counts[1]:
+            print("\n".join(line for line in r.stdout.splitlines()
+                            if not line.startswith("ok ")))
     print(f"micropython: "
           f"{totals[0]} passed, {totals[1] + len(broken)} failed, {totals[2]} skipped")
     return 1 if totals[1] or broken or totals[0] == 0 else 0

@@ -18,6 +18,7 @@ HOLD_S = 2.2
 _CONFIG = '{"profile": 0, "set_ua": 8000, "ramp_up_ua_s": 1000}'
 _AT = {"boot": 0.000001, "idle": 0.3, "ramp": 6.0, "treat": 12.5}
 _POLL_S = 0.01
+_WDT_WAIT_S = 1.2  # the board's watchdog timeout (1 s) and a boot
 _LIMIT_S = 120.0
 # LED codes (firmware/ui.py): blinks of `on` ms every `slot` ms, then 2 s dark.
 _FAULT_BLINK = (500, 200)
@@ -132,7 +133,13 @@ class Run:
     def _poll(self, b):
         t_us = b.clock.us
         t = t_us / 1e6
-        b.at(t + _POLL_S, self._poll)
+        if self.outcome in ("crash", "reset") and self.t_inj is not None and not b.resets and (
+                self.t_crash is not None or self.outcome == "reset"):
+            # Quiet until the watchdog has reset the board and it booted again:
+            # a reboot compiles the firmware anew, in a heap the size of a board's.
+            b.at(t + _WDT_WAIT_S, self._poll)
+        else:
+            b.at(t + _POLL_S, self._poll)
         st = b.status()
         if self.t_inj is None:
             if st is not None and st[_STATE] == REVERSING and (

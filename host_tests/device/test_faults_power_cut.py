@@ -1,11 +1,8 @@
 # Fault matrix (host_tests/device/fault_matrix.py, issue 6): S16: a power cut while the journal line
 # or the trace file is written.
 # One test per case; the table holds each case's injection and expected outcome.
-# In the unix port each test gets its own interpreter: a 192K heap holds one
-# simulated board with the whole firmware at a time (tools/run_device_tests.py).
+# A few boards per file: each file gets its own unix-port interpreter (192K heap).
 from fault_support import check
-
-ONE_TEST_PER_INTERPRETER = True
 
 
 def test_f49_power_cut_in_the_journal_write_loses_only_that_record():

@@ -1,10 +1,7 @@
 # Fault matrix (host_tests/device/fault_matrix.py, issue 6): slow ticks, a stall, a hang (S11).
 # One test per case; the table holds each case's injection and expected outcome.
-# In the unix port each test gets its own interpreter: a 192K heap holds one
-# simulated board with the whole firmware at a time (tools/run_device_tests.py).
+# A few boards per file: each file gets its own unix-port interpreter (192K heap).
 from fault_support import check
-
-ONE_TEST_PER_INTERPRETER = True
 
 
 def test_f33_slow_ticks_are_counted_and_the_session_goes_on():
