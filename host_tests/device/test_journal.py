@@ -20,6 +20,7 @@ def _fresh(folder):
 
 
 def test_torn_last_line_is_skipped():
+    # SR-19: a power cut tears at most the line being written.
     d = _fresh("build/test_journal/torn")
     journal.append({"v": 1, "n": 1}, d)
     with open(d + journal.FILE, "a") as f:
