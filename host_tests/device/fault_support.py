@@ -69,6 +69,11 @@ def _led_window_s(n, slot_on):
 
 
 class Run:
+    # One case on a fresh simulated board: the person starts a session, the
+    # fault goes in at its time, a poller every 10 ms (virtual) records what
+    # the status, the LED and the circuit show and plays the person's part the
+    # outcome needs (acknowledge, restart, put the hand back, stop), then ends
+    # the run once the outcome is seen.
     def __init__(self, row, seed):
         (self.id, _, _, self.when, self.injector, self.arg, self.outcome, self.code,
          self.bound, _) = row
@@ -297,6 +302,7 @@ def check(case_id, seed):
     globals()["check_" + r.outcome](r, r.b)
 
 
+# ---- the checks of each outcome (fault_matrix.py explains them) ----
 def journal(b):
     # (valid records, torn lines) of journal.jsonl on the sim flash.
     recs = []
@@ -343,10 +349,10 @@ def blinks(edges, t_end, slot_on):
 
 def _off_now(b):
     b.circuit.update(b.clock.us / 1e6)
-    assert b.circuit.i_ua == 0 and b.hw.level.get(b.board["pin_enable"], 0) == 0, r_id(b)
+    assert b.circuit.i_ua == 0 and b.hw.level.get(b.board["pin_enable"], 0) == 0, _board_id(b)
 
 
-def r_id(b):
+def _board_id(b):
     return b.flash.split("/")[-1]
 
 
