@@ -10,7 +10,7 @@ ESP32_STUBS := micropython-esp32-stubs==1.29.0.post1
 # The device tests run in the real MicroPython unix port with a board-sized heap.
 # (tools/run_device_tests.py: one `micropython -X heapsize=192K` per test file)
 
-.PHONY: all sim test lint mpy typecheck devtest pytest manifest package.json bench clean
+.PHONY: all sim test lint mpy typecheck devtest pytest manifest package.json bench figures clean
 
 all: test
 
@@ -53,6 +53,11 @@ pytest: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/ionto bench --json bench.json
+
+# docs/figures/circuit.svg and .png from tools/figures/circuit.py (schemdraw);
+# host_tests/test_figures.py fails when the committed files are out of date.
+figures: $(STAMP)
+	$(BIN)/python -m tools.figures.circuit
 
 clean:
 	rm -rf $(VENV) .stubs build bench.json

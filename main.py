@@ -1,7 +1,7 @@
 # main.py: safe mode when the button is held at power-up (SR-20: no app,
-# REPL only); otherwise the app, inside try/finally whose first act is to
-# switch every output off (SR-1): for a crash, Ctrl-C from a host tool or
-# any uncaught exception.
+# REPL only) or once after a console bench run; otherwise the app, inside
+# try/finally whose first act is to switch every output off (SR-1): for a
+# crash, Ctrl-C from a host tool or any uncaught exception.
 import time
 
 import machine
@@ -21,10 +21,31 @@ def button_held_at_power_up():
     return True
 
 
+def console_asked():
+    # The console's planned reset (SR-4: planned resets are marked): a bench
+    # run starts the watchdog, which cannot be stopped (SR-3), so the board
+    # resets after it; the flag file firmware/console.py wrote brings this one
+    # boot back to the REPL. Removed first: honoured once.
+    import os
+
+    try:
+        os.remove("console.once")
+    except OSError:
+        return False
+    return True
+
+
 try:
-    if button_held_at_power_up():
-        print("ionto: safe mode (button held at power-up): app not started, REPL only")
+    # console.once first, so that a held button does not leave the flag behind.
+    why = "console.once, after a bench run" if console_asked() else (
+        "button held at power-up" if button_held_at_power_up() else None)
+    if why is not None:
+        print("ionto: safe mode (" + why + "): app not started, REPL only")
+        from firmware import safe_mode
+
+        safe_signal = safe_mode.signal(machine, board)  # kept: the LED blinks from a timer
     else:
+        del console_asked, button_held_at_power_up  # startup only: their RAM to the heap
         import firmware
         from firmware import startup
 

@@ -4,9 +4,10 @@
 # nothing (a test measures it in the unix port with gc.mem_alloc).
 import time
 
+from micropython import const
+
 import firmware
 from firmware import button, limits, states, ui
-from firmware import status as st
 from firmware.regulator import Regulator
 from firmware.session import (
     CHECK_SETTLE_MS,
@@ -21,10 +22,33 @@ from firmware.session import (
     REFUSE_USB,
     Session,
 )
+from firmware.status import status
 from firmware.supervisor import CUT, STOP, STOP_BATTERY, Supervisor
 from firmware.trace import Trace
 
+# The status snapshot's indexes (firmware/names.py STATUS, in this order; a
+# test keeps them equal): constants here, folded into the tick's code.
+_S_STATE = const(0)  # session state code (firmware/states.py)
+_S_TARGET_UA = const(1)  # ramped set point the regulator is holding now
+_S_SET_UA = const(2)  # the profile's set point (where the ramp is heading)
+_S_I_UA = const(3)  # measured current
+_S_V_MV = const(4)  # measured electrode voltage
+_S_LOAD_OHM = const(5)  # V / I when I >= 100 uA, else 0
+_S_REACHED_PCT = const(6)  # measured / target, percent (SR-14)
+_S_FAULT = const(7)  # latched fault code, 0 = none (firmware/faults.py)
+_S_ELAPSED_S = const(8)  # current-on time of the session, seconds
+_S_TICKS = const(9)  # completed ticks since start
+_S_OVERRUNS = const(10)  # ticks that started late (loop overrun counter)
+_S_DUTY = const(11)  # set-PWM duty_u16 written this tick
+_S_ENABLED = const(12)  # 1 when the output switch is on
+_S_RAIL_MV = const(13)
+_S_BATTERY_MV = const(14)
+_S_I_AVG_UA = const(15)  # measured average; I_UA is the peak estimate in pulsed DC
+_S_CHARGE_MAS = const(16)  # SR-21: charge delivered in this session, mA*s
+_S_REFUSAL = const(17)  # the last refused start (session.py REFUSE_*), 0 = none
 _SLOW_EVERY = 8  # rail and battery are read on alternate slow ticks
+_PROFILES = const(5)  # len(profiles.DEFAULTS) (a test keeps them equal)
+_PICK_MS = const(4000)  # the profile gesture: saved this long after the last press
 
 
 class App:
@@ -38,7 +62,7 @@ class App:
         self.reg = Regulator(self.tick_us, board["sink_headroom_mv"])
         self.ses = Session(self.reg, hal.relay, self.tick_us)
         self.btn = button.Button()
-        self.status = st.status
+        self.status = status
         self.rail_mv = board["rail_mv"]  # until the first reading
         self.battery_mv = hal.read_battery_mv()
         self.n = 0  # completed ticks
@@ -54,6 +78,13 @@ class App:
         self._start_armed = False  # a hold that began at rest: its release starts
         self.trace = Trace()  # preallocated: the session's per-second samples
         self.session_id = 1  # the next session's journal id (from the journal at startup)
+        self.showing = 0  # the profile gesture: the profile shown (1-5), 0 = none
+        self._show_ms = 0  # when it was last pressed
+        self.start = None  # ISO UTC time of the start gesture, None: clock unknown
+        self.warning = 0  # SR-22 (firmware/schedule.py), for this session
+        self._sound_key = -1  # state, fault and refusal the buzzer last sounded for
+        self._sound_ms = 0
+        self._buzz_on = False
 
     def refusal(self, i_ua):
         # Pre-session checks, each with its own refusal code (SR-9, SR-16, SR-17,
@@ -117,9 +148,18 @@ class App:
             elif s == states.FAULT:
                 sup.acknowledge()  # SR-15: output off, trip latch reset
                 ev = button.NONE
+        elif ev == button.SHORT and (s == states.IDLE or s == states.DONE):
+            # The profile gesture: the first press shows the profile, each next
+            # one within 4 s steps to the next; saved 4 s after the last.
+            self.showing = self.showing % _PROFILES + 1 if self.showing else self.profile + 1
+            self._show_ms = self.ms
+            ev = button.NONE
         elif ev == button.LONG or ev == button.STUCK:
             if ev == button.LONG and self._start_armed and (s == states.IDLE
                                                              or s == states.DONE):
+                if self.showing:
+                    self._pick()  # a profile just chosen is the one that starts
+                self._job("starting", 0)  # SR-22's warning; SR-4's running marker
                 sup.new_session()
                 ses.begin(self.start_reversed())  # the CHECKS state, output off
                 self.trace.start()
@@ -130,6 +170,8 @@ class App:
             verdict = self.refusal(i_ua)
         ses.i_avg_ua = i_avg
         ses.step(ev, i_ua, sup.fault, verdict)
+        if verdict:
+            self._job("starting", 1)  # refused: no session runs, the marker goes
         sink_mv = self.rail_mv - v_mv - i_ua * self.sense_ohm // 1000
         cmd = self.reg.step(i_ua, sink_mv)
         sup.drive(ses.state, ses.output_wanted(), cmd)
@@ -145,51 +187,78 @@ class App:
             ms = self._us // 1000
             self._us -= ms * 1000
             self.ms += ms
+            ms = self.ms
             # Held 2 s at rest: steady on says "release to start".
-            led = self._start_armed or ui.led_level(ses.state, sup.fault, self.ms, ses.refusal)
+            if self._start_armed:
+                led = True
+            elif self.showing and ses.state != states.FAULT:
+                led = ui.show_level(self.showing, ms - self._show_ms)
+                if ms - self._show_ms >= _PICK_MS:
+                    self._pick()
+            else:
+                self.showing = 0  # a fault cancels an unsaved pick
+                led = ui.led_level(ses.state, sup.fault, ms, ses.refusal, self.warning)
             if led != self._led_on:
                 self._led_on = led
                 hal.led(led)
+            key = ses.state | sup.fault << 4 | ses.refusal << 8
+            if key != self._sound_key:
+                self._sound_key = key
+                self._sound_ms = ms
+            buzz = ui.buzzer_level(ses.state, sup.fault, ms - self._sound_ms, ses.refusal)
+            if buzz != self._buzz_on:
+                self._buzz_on = buzz
+                hal.buzzer(buzz)
         s = self.status
-        s[st.STATE] = ses.state
-        s[st.TARGET_UA] = self.reg.target_ua()
-        s[st.SET_UA] = ses.set_ua
-        s[st.I_UA] = i_ua
-        s[st.V_MV] = v_mv
-        s[st.LOAD_OHM] = load
-        s[st.REACHED_PCT] = self.reg.reached_pct(i_ua)
-        s[st.FAULT] = sup.fault
-        s[st.ELAPSED_S] = ses.on_ms // 1000
-        s[st.TICKS] = n
-        s[st.OVERRUNS] = self.overruns
-        s[st.DUTY] = hal.duty
-        s[st.ENABLED] = 1 if hal.output_is_on else 0
-        s[st.RAIL_MV] = self.rail_mv
-        s[st.BATTERY_MV] = self.battery_mv
-        s[st.I_AVG_UA] = i_avg
-        s[st.CHARGE_MAS] = ses.charge_mas
-        s[st.REFUSAL] = ses.refusal
+        s[_S_STATE] = ses.state
+        s[_S_TARGET_UA] = self.reg.target_ua()
+        s[_S_SET_UA] = ses.set_ua
+        s[_S_I_UA] = i_ua
+        s[_S_V_MV] = v_mv
+        s[_S_LOAD_OHM] = load
+        s[_S_REACHED_PCT] = self.reg.reached_pct(i_ua)
+        s[_S_FAULT] = sup.fault
+        s[_S_ELAPSED_S] = ses.on_ms // 1000
+        s[_S_TICKS] = n
+        s[_S_OVERRUNS] = self.overruns
+        s[_S_DUTY] = hal.duty
+        s[_S_ENABLED] = 1 if hal.output_is_on else 0
+        s[_S_RAIL_MV] = self.rail_mv
+        s[_S_BATTERY_MV] = self.battery_mv
+        s[_S_I_AVG_UA] = i_avg
+        s[_S_CHARGE_MAS] = ses.charge_mas
+        s[_S_REFUSAL] = ses.refusal
         self.n = n + 1
         sup.end_tick()  # feeds the watchdog: only after a tick whose checks ran
 
     def _journal(self):
         # Once per session, after it ended, output off (SR-18). Allocates and
         # writes the flash: the loop overruns a few ticks, with no current.
-        ses = self.ses
-        ses.unjournaled = False
-        self.last_start_reversed = ses.start_reversed
-        try:
-            from firmware import journal
+        self.ses.unjournaled = False
+        self.last_start_reversed = self.ses.start_reversed
+        sid = self.session_id
+        self.session_id = sid + 1
+        self._job("journal", sid)
 
-            sid = self.session_id
-            self.session_id = sid + 1
-            journal.append(journal.record(ses, self.profile, self.sup.fault, sid),
-                           self.journal_dir)
-            journal.save_trace(self.trace, sid, self.journal_dir)
-        except OSError as e:
-            print("journal not written:", e)
-        firmware.release("journal")
-        firmware.release("names")
+    def _pick(self):
+        # The profile gesture ended: save the profile shown, if it changed
+        # (output off: idle or done; firmware/picker.py).
+        index = self.showing - 1
+        self.showing = 0
+        if index != self.profile:
+            self._job("picker", index)
+
+    def _job(self, name, arg):
+        # One job with the output off (the journal, a profile pick, the start
+        # gesture's SR-22 schedule and SR-4 marker): firmware.<name>.run(app, arg). Its
+        # module is loaded for the job, then released with what it loaded, so
+        # the loop's heap holds none of it (M8).
+        mod = __import__("firmware." + name, None, None, ("run",))  # the module itself
+        try:
+            mod.run(self, arg)
+        finally:
+            for loaded in mod.LOADS:
+                firmware.release(loaded)
 
     def run(self, ticks=0):
         # The fixed-rate loop. ticks=0: forever. Deadlines advance by exactly one

@@ -1,7 +1,7 @@
 # Startup only, for firmware/hal.py: the pins, the ADC readers and the fixed
-# point scale factors from the board description and the calibration. The hal
-# loads it once and releases it (M8). `machine` is passed in: firmware/hal.py
-# stays the only module that imports it.
+# point scale factors from the board description and the calibration; and the
+# clock, for the console. Loaded when needed and released (M8). `machine` is
+# passed in: firmware/hal.py stays the only module that imports it.
 #
 # Readings: value = ((code - offset) * mul) >> shift, mul = the value at
 # 4096 codes; code < 4096 and mul < 2**18 keep every product below 2**30.
@@ -72,3 +72,9 @@ def scales(board, cal, shift, duty_max):
     duty_mul = (duty_max << shift) // full_ua
     return (mul_i, mul_v, mul_rail, mul_bat, off_i, off_v, cal["rail"]["offset"],
             cal["battery"]["offset"], full_ua, duty_mul, cal["set"]["offset"])
+
+
+def set_clock(machine, datetime8):
+    # machine.RTC's tuple (year, month, day, weekday 0 = Monday, hours,
+    # minutes, seconds, subseconds), validated by the caller (the console).
+    machine.RTC().datetime(datetime8)

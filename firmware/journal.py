@@ -15,13 +15,62 @@ OLD = "journal.1.jsonl"
 MAX_BYTES = 8192  # two files: about 60 sessions on a few KB of flash
 TRACE_KEEP = 4  # trace files kept: the last four sessions (trace0.bin the newest)
 TRACE_MAGIC = b"IOT1"
+LOADS = ("journal", "names")  # released after app.py's job
+BENCH_PREFIX = "bench_"  # bench runs (firmware/bench.py): bench_journal.jsonl, bench_trace0.bin
 
 
-def record(ses, profile, fault, session_id):
+RUNNING = "session.run"  # SR-4: the marker of a session under way (firmware/starting.py)
+
+
+def run(app, session_id):
+    # app.py's job after a session, output off (SR-18): its record and trace,
+    # then the running marker goes (the session is journaled).
+    try:
+        append(record(app.ses, app.profile, app.sup.fault, session_id, app.start, app.warning),
+               app.journal_dir)
+        save_trace(app.trace, session_id, app.journal_dir)
+    except OSError as e:
+        print("journal not written:", e)
+    unmark(app.journal_dir)
+
+
+def mark(info, folder=""):
+    # At the start gesture, output off: what the record of an interrupted
+    # session will say. Written whole, then renamed (SR-19).
+    path = folder + RUNNING
+    with open(path + ".tmp", "w") as f:
+        f.write(json.dumps(info))
+    os.rename(path + ".tmp", path)
+
+
+def unmark(folder=""):
+    try:
+        os.remove(folder + RUNNING)
+    except OSError:
+        pass  # none: no session was marked
+
+
+def running(folder=""):
+    # The marker a session left when a reset or a power cut stopped it: its
+    # info, {} when unreadable, None when there is none.
+    try:
+        with open(folder + RUNNING) as f:
+            info = json.loads(f.readline())
+    except OSError:
+        return None
+    except ValueError:
+        return {}
+    return info if isinstance(info, dict) else {}
+
+
+def record(ses, profile, fault, session_id, start=None, warning=0):
     # The record of the session that just ended (here, not in session.py: this
     # module is loaded only to write it, so the loop's heap stays small, M8).
+    # start: ISO UTC time of the start gesture, None when the clock is unknown;
+    # warning: SR-22 (firmware/schedule.py), shown at the start, never a block.
     on_s = ses.on_ms // 1000
-    return {"v": 1, "id": session_id, "profile": profile, "set_ua": ses.set_ua,
+    return {"v": 1, "id": session_id, "start": start, "schedule": names.WARNINGS[warning],
+            "profile": profile, "set_ua": ses.set_ua,
             "planned_s": ses.duration_ms // 1000, "on_s": on_s,
             "charge_ma_min": ses.charge_mas // 60,
             "mean_ua": ses.charge_mas * 1000 // on_s if on_s else 0,
@@ -59,7 +108,7 @@ def append(record, folder=""):
         f.write(line)
 
 
-def _records(path):
+def records(path):
     # The valid records of one file, oldest first; a torn or corrupt line is
     # skipped, never fatal. A generator: one line in memory at a time.
     try:
@@ -80,7 +129,7 @@ def read(folder=""):
     # Every record, oldest first.
     out = []
     for name in (OLD, FILE):
-        for rec in _records(folder + name):
+        for rec in records(folder + name):
             out.append(rec)
     return out
 
@@ -90,7 +139,7 @@ def last(folder=""):
     # of the last session, SR-11 "alternate").
     for name in (FILE, OLD):
         found = None
-        for rec in _records(folder + name):
+        for rec in records(folder + name):
             found = rec
         if found is not None:
             return found

@@ -44,7 +44,8 @@ def read_text(path):
 
 def check_calibration(cal):
     # Raises ValueError with a clear message; returns cal when it is valid.
-    if not isinstance(cal, dict) or cal.get("version") != CAL_VERSION:
+    v = cal.get("version") if isinstance(cal, dict) else None
+    if type(v) is not int or v != CAL_VERSION:  # not True, not 1.0
         raise ValueError("calibration: not a version 1 calibration")
     for ch in CAL_CHANNELS:
         c = cal.get(ch)

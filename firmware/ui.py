@@ -1,5 +1,6 @@
-# LED patterns: one per state, and a blink code per fault (the fault's number
-# of blinks, then a pause). Pure logic: state, fault and time in, LED level out.
+# LED and buzzer patterns: one per state, and a blink code per fault (the
+# fault's number of blinks, then a pause). Pure logic: state, fault and time
+# in, LED or buzzer level out.
 from micropython import const
 
 from firmware import faults, states
@@ -33,12 +34,54 @@ def _code(n, ms, slot, on):
     return t < n * slot and t % slot < on
 
 
-def led_level(state, fault, ms, refusal=0):
+def led_level(state, fault, ms, refusal=0, warning=0):
     if state == states.FAULT or fault != faults.NONE:
         return _code(fault, ms, _CODE_SLOT_MS, _CODE_ON_MS)
     if refusal and (state == states.IDLE or state == states.DONE):
         # A start was refused (firmware/session.py REFUSE_*): its code until
         # the next start gesture.
         return _code(refusal, ms, _REFUSAL_SLOT_MS, _REFUSAL_ON_MS)
+    if warning and state == states.WAIT_CONTACT:
+        # SR-22 (firmware/schedule.py): the warning's code in quick blinks
+        # while the device waits for the hands; the session runs anyway.
+        return _code(warning, ms, _REFUSAL_SLOT_MS, _REFUSAL_ON_MS)
     period = PATTERNS[2 * state] * _STEP_MS
     return ms % period < PATTERNS[2 * state + 1] * _STEP_MS
+
+
+# The buzzer (where fitted) sounds once as a state begins: (beeps, length in
+# 50 ms steps) per state, distinct for each; the LED keeps showing the state.
+BEEPS = bytes((
+    1, 1,  # idle: a tick (also at power-up)
+    1, 4,  # wait_contact: one beep: put your hands in
+    2, 1,  # ramp_up: two ticks
+    1, 8,  # treat: one long beep, the set point is reached
+    3, 1,  # paused: three ticks
+    2, 4,  # reversing: two beeps
+    2, 8,  # ramp_down: two long beeps
+    3, 8,  # done: three long beeps
+    0, 0,  # fault: the code, below
+    5, 1,  # safe_mode: five ticks
+    1, 2,  # checks: a short beep
+))
+_BEEP_GAP_MS = const(150)
+_ALARM_TIMES = const(3)  # a fault's code sounds three times (the LED keeps it)
+
+
+def buzzer_level(state, fault, ms, refusal=0):
+    # ms: time since the state, the fault or the refusal changed (app.py).
+    if fault != faults.NONE:
+        return ms < _ALARM_TIMES * (fault * _CODE_SLOT_MS + _CODE_PAUSE_MS) and _code(
+            fault, ms, _CODE_SLOT_MS, _CODE_ON_MS)
+    if refusal and (state == states.IDLE or state == states.DONE):
+        return ms < refusal * _REFUSAL_SLOT_MS and _code(refusal, ms, _REFUSAL_SLOT_MS,
+                                                         _REFUSAL_ON_MS)
+    on = BEEPS[2 * state + 1] * _STEP_MS
+    slot = on + _BEEP_GAP_MS
+    return ms < BEEPS[2 * state] * slot and ms % slot < on
+
+
+def show_level(number, ms):
+    # The profile gesture (app.py): the LED on, dark for a moment `number`
+    # times, then on: the inverse of a code, so it is never read as one.
+    return not _code(number, ms, _REFUSAL_SLOT_MS * 2, _REFUSAL_SLOT_MS)

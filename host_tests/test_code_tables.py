@@ -1,47 +1,78 @@
-"""The README's light, fault and refusal tables match the firmware's codes."""
+"""docs/troubleshooting.md and docs/using.md match the firmware's codes: every fault
+(firmware/faults.py), every refusal (session.REFUSE_*, names.REFUSALS), every state
+(firmware/states.py) with its LED pattern (ui.PATTERNS), and the profiles
+(firmware/profiles.py) and settings (store.check_config)."""
 
 from __future__ import annotations
 
+import json
 import re
-from pathlib import Path
 
-import tools.sim.mpshim  # noqa: F401
-from firmware import faults, names, session, states, ui
+from doc_tables import code_blocks, number, table, text, untick
 
-README = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+from firmware import faults, names, profiles, session, states, store, ui
 
-
-def _rows(header: str) -> list[list[str]]:
-    block = README[README.index(header):]
-    rows = []
-    for line in block.splitlines()[2:]:
-        if not line.startswith("|"):
-            break
-        rows.append([c.strip() for c in line.strip("|").split("|")])
-    return rows
+TROUBLE = text("docs/troubleshooting.md")
+USING = text("docs/using.md")
 
 
-def test_every_state_has_a_pattern_and_a_line():
-    documented = [r[0] for r in _rows("| state | LED |")]
-    assert documented == list(names.STATES)
-    codes = sorted(v for k, v in vars(states).items() if re.fullmatch(r"[A-Z_]+", k))
-    assert codes == list(range(len(names.STATES)))
-    assert len(ui.PATTERNS) == 2 * len(names.STATES)
+def _codes(module, pattern: str) -> list[int]:
+    return sorted(v for k, v in vars(module).items() if re.fullmatch(pattern, k))
 
 
-def test_every_fault_code_is_documented_with_its_number():
-    rows = _rows("| fault (slow blinks) |")
+def test_every_fault_code_has_an_entry_with_its_number():
+    rows = table(TROUBLE, "| blinks | fault |")
     assert [(int(r[0]), r[1]) for r in rows] == list(enumerate(names.FAULTS))[1:]
-    assert all(r[3] for r in rows)  # each has something to do
-    codes = sorted(v for k, v in vars(faults).items() if re.fullmatch(r"[A-Z]+", k))
-    assert codes == list(range(len(names.FAULTS)))  # every code has a name, in order
+    assert all(r[2] and r[3] for r in rows)  # what happened, what to do
+    # every constant of faults.py has a name, in order
+    assert _codes(faults, r"[A-Z]+") == list(range(len(names.FAULTS)))
 
 
-def test_every_refusal_is_documented_with_its_number():
-    rows = _rows("| refused start (quick blinks) |")
+def test_every_refusal_has_an_entry_with_its_number():
+    rows = table(TROUBLE, "| blinks | refusal |")
     assert [(int(r[0]), r[1]) for r in rows] == list(enumerate(names.REFUSALS))[1:]
-    consts = sorted(v for k, v in vars(session).items() if k.startswith("REFUSE_"))
-    assert consts == list(range(len(names.REFUSALS)))
+    assert all(r[2] and r[3] for r in rows)
+    assert _codes(session, r"REFUSE_[A-Z]+") == list(range(len(names.REFUSALS)))
+
+
+def test_every_schedule_warning_has_an_entry_and_blinks_its_number_in_wait_contact():
+    from firmware import schedule
+
+    rows = table(TROUBLE, "| blinks | warning |")
+    assert [(int(r[0]), r[1]) for r in rows] == list(enumerate(names.WARNINGS))[1:]
+    assert all(r[2] and r[3] for r in rows)
+    assert (schedule.NONE, schedule.DAY, schedule.WEEK) == (0, 1, 2)
+    for code in range(1, len(names.WARNINGS)):
+        level, count = False, 0
+        for ms in range(code * 200 + 2000):
+            now = ui.led_level(states.WAIT_CONTACT, faults.NONE, ms, 0, code)
+            count += 1 if now and not level else 0
+            level = now
+        assert count == code
+
+
+def test_every_state_has_a_troubleshooting_entry():
+    rows = table(TROUBLE, "| state | what the LED shows |")
+    assert [r[0] for r in rows] == list(names.STATES)
+    assert all(r[1] and r[2] for r in rows)
+    assert _codes(states, r"[A-Z_]+") == list(range(len(names.STATES)))
+
+
+def test_the_light_table_has_every_pattern_of_ui_with_its_timing():
+    rows = table(USING, "| state | period | on |")
+    assert [r[0] for r in rows] == list(names.STATES)
+    assert len(ui.PATTERNS) == 2 * len(names.STATES)
+    step = 50  # ui._STEP_MS
+    for i, (state, period, on, seen) in enumerate(rows):
+        p, o = ui.PATTERNS[2 * i] * step, ui.PATTERNS[2 * i + 1] * step
+        if p == 0:  # fault: the blink code instead of a pattern
+            assert (period, on) == ("-", "-"), state
+        else:
+            assert (number(period, "ms"), number(on, "ms")) == (p, o), state
+            # the pattern the table gives is what led_level does over one period
+            lit = sum(ui.led_level(i, faults.NONE, ms) for ms in range(p))
+            assert lit == o, state
+        assert seen, state
 
 
 def test_blink_codes_blink_their_number():
@@ -58,3 +89,31 @@ def test_blink_codes_blink_their_number():
         assert blinks(code, 0, code * 500 + 2000) == code
     for code in range(1, len(names.REFUSALS)):
         assert blinks(0, code, code * 200 + 2000) == code
+
+
+def test_the_profile_table_is_the_firmware_defaults():
+    rows = table(USING, "| blinks | profile |")
+    assert len(rows) == len(profiles.DEFAULTS)
+    polarity = ("none", "midway", "alternate")
+    for i, (blinks, name, current, minutes, pulsed, pol, cap) in enumerate(rows):
+        d_name, set_ua, duration_ms, pulse_hz, d_pol = profiles.DEFAULTS[i]
+        assert int(blinks) == i + 1 and name == d_name
+        assert current == f"{set_ua / 1000:g} mA", name
+        assert minutes == f"{duration_ms // 60000} min", name
+        assert pulsed == (f"{pulse_hz} Hz" if pulse_hz else "no (DC)"), name
+        assert pol == polarity[d_pol], name
+        assert cap == f"{profiles.CAP_UA[i] / 1000:g} mA", name
+
+
+def test_the_settings_example_and_keys_are_what_the_firmware_reads():
+    (example,) = code_blocks(USING, "json")
+    assert store.check_config(json.loads(example))  # valid as written
+    keys = [untick(r[0]) for r in table(USING, "| key | meaning |")]
+    assert sorted(keys) == sorted(json.loads(example))
+    for key in keys:  # each documented key is one check_config reads
+        bad = {key: "x"}
+        try:
+            store.check_config(bad)
+        except ValueError:
+            continue
+        raise AssertionError(f"{key}: check_config ignores it")

@@ -9,9 +9,8 @@ from __future__ import annotations
 import json
 import sys
 
+from firmware.version import VERSION  # one version: the firmware's
 from tools.device_files import ROOT, device_files
-
-VERSION = "0.1.0"
 
 
 def manifest() -> str:

@@ -61,3 +61,19 @@ def treating_board(seed, at_s):
     b = SimBoard("pico", seed=seed, flash_dir="build/sim_flash/test_" + str(seed))
     b.press_button(1.0, 2.5)
     return b, b.snapshot_at(at_s)
+
+
+def fresh_board(name, seed, calibrated=True, params=None):
+    # A simulated board whose flash holds nothing from an earlier run: only
+    # board.txt and, when calibrated, the bench calibration.
+    import os
+
+    from tools.sim.simboard import SimBoard
+
+    b = SimBoard("pico", seed=seed, params=params, calibrated=calibrated,
+                 flash_dir="build/sim_flash/test_" + name)
+    keep = ("board.txt", "calibration.json" if calibrated else "board.txt")
+    for f in os.listdir(b.flash):
+        if f not in keep:
+            os.remove(b.flash + "/" + f)
+    return b

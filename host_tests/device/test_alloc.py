@@ -1,6 +1,6 @@
 # M6 and the hot-path rule: one tick of the app allocates nothing, in ramp,
 # treatment and pause. Measured with gc.mem_alloc in the MicroPython unix port
-# (CPython has no such counter and reports this test as skipped).
+# (CPython has no such counter: pytest does not collect this file, conftest.py).
 import gc
 
 from support import make_app, press, run_ticks, skip

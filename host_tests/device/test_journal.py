@@ -2,7 +2,6 @@
 # written only with the output off (SR-18), torn lines skipped and the files
 # bounded (SR-19).
 import os
-import sys
 
 from support import HAND, _build_dir, make_app, press, run_ticks
 
@@ -46,22 +45,17 @@ def test_session_record_field_by_field_written_with_the_output_off():
     app.journal_dir = _fresh("build/test_journal/session")
     app.ses.configure(15000, 120000, 1)
     seen = []
-    import firmware.journal as jmod
+    real = app._job
 
-    real = jmod.append
+    def spy(name, arg):
+        if name == "journal":
+            seen.append(hal.output_is_on)  # SR-18: never while current flows
+        real(name, arg)
 
-    def spy(rec, folder=""):
-        seen.append(hal.output_is_on)  # SR-18: never while current flows
-        real(rec, folder)
-
-    jmod.append = spy
-    try:
-        run_ticks(app, 1000, HAND)
-        press(app, 2100, HAND)
-        run_ticks(app, 150000, HAND)
-    finally:
-        jmod.append = real
-        sys.modules.pop("firmware.journal", None)
+    app._job = spy
+    run_ticks(app, 1000, HAND)
+    press(app, 2100, HAND)
+    run_ticks(app, 150000, HAND)
     assert app.ses.state == states.DONE
     assert seen == [False]
     (rec,) = journal.read(app.journal_dir)

@@ -2,6 +2,7 @@
 # exception anywhere in the app leaves the output off.
 # One file per group: each device test file gets its own unix-port interpreter
 # and 192K heap, which here holds the simulator's model too.
+import gc
 import sys
 
 from support import treating_board
@@ -37,5 +38,7 @@ def test_an_exception_anywhere_in_the_app_leaves_the_output_off():
         assert len(b.crashes) == 1, (module, b.crashes)
         assert after["gate"] == 0.0 and after["true_i_ua"] == 0, (module, after)
         assert b.hw.level[b.board["pin_enable"]] == 0, module
+        b = seen = after = None  # the next board needs the unix port's heap
+        gc.collect()
 
 

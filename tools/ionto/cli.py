@@ -9,7 +9,30 @@ import time
 from pathlib import Path
 
 
+def _serve(args: argparse.Namespace) -> int:
+    from tools.sim import replboard
+
+    flash = Path(args.flash or f"build/sim_flash/serve_{args.board}_{args.seed}")
+    if args.deploy:
+        n = len(replboard.write_firmware(flash, args.board, args.seed))
+        print(f"deployed {n} device files, board.txt and calibration.json to {flash}")
+    board = replboard.ReplBoard(flash, args.board, args.seed, paced=not args.fast,
+                                link=args.link, log=lambda m: print(f"board: {m}", flush=True))
+    path = board.start()
+    print(f"ionto simulate: {args.board} (seed {args.seed}) serving its REPL on {path}"
+          f"{f' (also {args.link})' if args.link else ''}, flash {flash}\n"
+          f"  try: mpremote connect {args.link or path} exec \"print(1+1)\"\n"
+          f"  Ctrl-C here stops the board", flush=True)
+    try:
+        board.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
 def _simulate(args: argparse.Namespace) -> int:
+    if args.serve:
+        return _serve(args)
     from tools.ionto import report
     from tools.sim import scenarios
     from tools.sim.simboard import SimBoard
@@ -59,6 +82,21 @@ def _simulate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _logs(args: argparse.Namespace) -> int:
+    from tools.ionto import logs
+
+    folder = Path(args.from_dir)
+    if not folder.is_dir():
+        print(f"ionto logs: no such folder {folder}", file=sys.stderr)
+        return 2
+    written = logs.export(folder, Path(args.out))
+    records, traces = logs.read_folder(folder)
+    print(f"{len(records)} sessions in the journal, {len(traces)} traces; wrote:")
+    for p in written:
+        print(f"  {p}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="ionto", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True)
@@ -72,11 +110,26 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("--every", type=float, default=60.0, help="timeline line period, s")
     s.add_argument("--plot", help="write a PNG plot here")
     s.add_argument("--csv", help="write the trace as CSV here")
+    s.add_argument("--serve", action="store_true",
+                   help="no scenario: serve the board's REPL on a pseudo-terminal for mpremote")
+    s.add_argument("--flash", help="with --serve: the board's flash folder "
+                   "(default build/sim_flash/serve_BOARD_SEED; empty = no firmware)")
+    s.add_argument("--deploy", action="store_true",
+                   help="with --serve: copy the device files, board.txt and calibration first")
+    s.add_argument("--link", help="with --serve: keep a symlink to the port here "
+                   "(an rp2 watchdog reset moves the port, as USB re-enumeration does)")
+    s.add_argument("--fast", action="store_true",
+                   help="with --serve: virtual time as fast as it runs (default: real time)")
     s.set_defaults(func=_simulate)
     b = sub.add_parser("bench", help="measure M1-M8 (measures.md) on the real device code")
     b.add_argument("--json", help="write every figure by its id here")
     b.set_defaults(func=lambda a: __import__("tools.ionto.bench", fromlist=["bench"])
                    .bench(a.json))
+    lg = sub.add_parser("logs", help="the journal to CSV and one PNG per session trace")
+    lg.add_argument("--from", dest="from_dir", required=True,
+                    help="a folder holding the board's files (journal.jsonl, trace0-3.bin)")
+    lg.add_argument("--out", default="build/logs", help="where to write (default build/logs)")
+    lg.set_defaults(func=_logs)
     args = p.parse_args(argv)
     return args.func(args)
 

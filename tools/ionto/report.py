@@ -72,7 +72,7 @@ def plot(rows: list[dict], path: str, title: str = "") -> None:
     ax_r.set_ylabel("kOhm")
     ax_r.set_xlabel("minutes")
     ax_r.legend(loc="upper right", fontsize=8)
-    _shade_states(rows, t, (ax_i, ax_v, ax_r))
+    shade_states(rows, t, (ax_i, ax_v, ax_r))
     fig.suptitle(title or "simulated session")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
@@ -86,7 +86,7 @@ _COLOURS = {
 }
 
 
-def _shade_states(rows, t, axes) -> None:
+def shade_states(rows, t, axes) -> None:
     start = 0
     for k in range(1, len(rows) + 1):
         if k == len(rows) or rows[k]["state"] != rows[start]["state"]:

@@ -10,8 +10,11 @@ import sys
 _ROOT = os.getcwd()  # run from the repository root
 sys.path.insert(0, _ROOT)
 # As deployed: the precompiled .mpy files (tools/check_device.py builds them),
-# ahead of the sources, so the firmware is imported as a board imports it.
-sys.path.insert(0, _ROOT + "/build/mpy/armv6m")
+# ahead of the sources, imported from the current folder as a board imports
+# them from its flash root (each module's __file__ is then "firmware/x.mpy",
+# as on the board, whatever the folder the repository was cloned into).
+os.chdir("build/mpy/armv6m")
+sys.path.insert(0, "")
 gc.collect()
 _HEAP0 = gc.mem_alloc()
 import firmware  # noqa: E402
@@ -74,13 +77,13 @@ def _app_tick_us(a):
 
 
 def _flash():
-    # A calibrated board's flash, as the app reads it at startup.
-    for d in ("build", "build/bench_flash"):
+    # A calibrated board's flash, as the app reads it at startup: the current
+    # folder (build/mpy/armv6m) is the flash root, firmware and files.
+    for name in ("journal.jsonl", "journal.1.jsonl", "config.json"):
         try:
-            os.mkdir(d)
+            os.remove(name)
         except OSError:
             pass
-    os.chdir("build/bench_flash")
     cal = {"version": 1}
     for ch in ("current", "voltage", "rail", "battery", "set"):
         cal[ch] = {"offset": 0, "gain_ppm": 1000000}

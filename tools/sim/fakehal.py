@@ -26,8 +26,11 @@ class FakeHal:
         self.relay_switches = 0
         self.trip_resets = 0
         self.led_level = False
+        self.buzzer_level = False
+        self.buzzer_onsets = 0  # times the buzzer started sounding
         self.code_i = 0  # raw codes follow the readings unless hold_codes is set
         self.code_v = 0
+        self.after_watchdog = False  # SR-4: set by a test for a watchdog reset
         self.code_hi = 4095
         self.hold_codes = False
         self.pulse_hz = 0
@@ -87,7 +90,8 @@ class FakeHal:
         self.led_level = on
 
     def buzzer(self, on):
-        pass
+        self.buzzer_level = on
+        self.buzzer_onsets += 1 if on else 0
 
     def pulse_trip_reset(self):
         if self.output_is_on:

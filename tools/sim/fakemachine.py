@@ -1,10 +1,10 @@
 # A fake `machine` module for the simulated board: Pin, PWM, ADC, WDT, Timer,
-# reset, reset_cause, unique_id, freq, idle, mem_backup, with the semantics of
+# RTC, reset, reset_cause, unique_id, freq, idle, mem_backup, with the semantics of
 # the rp2 and esp32 ports (flavour from the board description's "port").
 # Installed as sys.modules["machine"]; the state lives in `hw` (tools/sim/simboard.py).
 from array import array
 
-from tools.sim.clock import BoardReset
+from tools.sim.clock import BoardReset, FakeTime
 
 PWRON_RESET = 1
 HARD_RESET = 2
@@ -32,6 +32,7 @@ class Hardware:
         self.button_down = False
         self.usb_present = False
         self.current_reads = 0  # one per firmware tick: the tick counter of M5
+        self.rtc_set = None  # the last tuple given to RTC.datetime()
         self.off_log = []  # (t_us, current_reads) when the output went off
         self.on_log = []  # (t_us, current_reads) when the output switch closed
         self.power_on()
@@ -320,6 +321,9 @@ class Timer:
     PERIODIC = 1
 
     def __init__(self, id=-1, *, mode=1, period=-1, freq=-1, callback=None):
+        # platform.md: rp2 has only the software timer -1; esp32 ids 0-3.
+        if (id != -1) if hw.port == "rp2" else not 0 <= id <= 3:
+            raise ValueError("Timer doesn't exist")
         self._alive = False
         if period > 0 or freq > 0:
             self.init(mode=mode, period=period, freq=freq, callback=callback)
@@ -343,6 +347,44 @@ class Timer:
 
     def deinit(self):
         self._alive = False
+
+
+class RTC:
+    # The clock behind time.time() and time.localtime() (the fake time's
+    # epoch_s). datetime(): the ports' 8-tuple (year, month, day, weekday
+    # 0 = Monday, hours, minutes, seconds, subseconds); the weekday is not
+    # checked when set (esp32 ignores it).
+    def __init__(self, id=0):
+        pass
+
+    def datetime(self, t=None):
+        clock = hw.clock
+        if t is None:
+            y, mo, d, hh, mm, ss, wd, _ = _gmtime(clock.epoch_s + clock.us // 1000000)
+            return (y, mo, d, wd, hh, mm, ss, 0)
+        y, mo, d, _, hh, mm, ss = t[:7]
+        if not (2000 <= y <= 2099 and 1 <= mo <= 12 and 1 <= d <= 31 and 0 <= hh <= 23
+                and 0 <= mm <= 59 and 0 <= ss <= 59):
+            raise ValueError("invalid datetime")
+        hw.rtc_set = tuple(t)
+        days = d - 1
+        for yy in range(2000, y):
+            days += 366 if _leap(yy) else 365
+        for m in range(1, mo):
+            days += _MDAYS[m - 1] + (1 if m == 2 and _leap(y) else 0)
+        clock.epoch_s = days * 86400 + hh * 3600 + mm * 60 + ss - clock.us // 1000000
+        return None
+
+
+_MDAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def _leap(y):
+    return y % 4 == 0 and (y % 100 != 0 or y % 400 == 0)
+
+
+def _gmtime(secs):
+    return FakeTime(hw.clock).gmtime(secs)
 
 
 def reset():

@@ -1,0 +1,253 @@
+# The device console: the REPL API for people and for the host tools.
+#   >>> from firmware import console as c
+#   >>> c.status()
+# Imported on demand at the REPL, never at boot or by the loop (M8). Every
+# call checks every argument against the hard limits before anything else
+# (SR-19): a bad one raises ValueError with a clear message and nothing
+# changes. Every call returns plain JSON values (dict, list, int, str, bool,
+# None): a host tool prints json.dumps(...) of it. No call here switches the
+# output on: bench() runs current through the app's own loop, where the
+# supervisor alone switches it on (SR-2; firmware/bench.py). docs/console.md.
+import time
+
+import firmware
+from firmware import limits, store
+
+FLAG = "console.once"  # main.py: the next boot is the console, once (after a bench run)
+# bench(): at least 2 s at the set point (the mean skips the first second, to
+# settle), at most 2 min (time to read a multimeter; bounds the resistor's heating).
+BENCH_S = (2, 120)
+YEARS = (2024, 2099)  # clock_set: a plausible date, not the RP2040's reset value
+_MDAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+_CONFIG = ("set_ua", "duration_ms", "pulse_hz", "polarity", "ramp_up_ua_s")
+
+_hal = None  # made on first use (outputs low, SR-1), again after cal_save
+_board = None
+
+
+def _int(name, v, lo, hi):
+    if type(v) is not int or not lo <= v <= hi:  # bool is not int here
+        raise ValueError(name + " must be an integer " + str(lo) + ".." + str(hi))
+    return v
+
+
+def _bool(name, v):
+    if v is not True and v is not False:
+        raise ValueError(name + " must be True or False")
+    return v
+
+
+def _hardware():
+    # The board and a hal on it, with the stored calibration (nominal when
+    # there is none). Every call leaves the output off.
+    global _hal, _board
+    hal = _hal
+    board = _board
+    if hal is None or board is None:
+        from firmware.boards import load
+        from firmware.hal import Hal
+
+        board = _board = load()
+        cal, _ = store.load_calibration()
+        hal = _hal = Hal(board, cal if cal is not None else store.nominal_calibration())
+    hal.output_off()
+    return hal, board
+
+
+def _config(settings, warning):
+    from firmware import profiles
+
+    out = {"profile": settings[0], "name": profiles.DEFAULTS[settings[0]][0]}
+    for k in range(len(_CONFIG)):
+        out[_CONFIG[k]] = settings[k + 1]
+    out["warning"] = warning
+    firmware.release("profiles")
+    return out
+
+
+def status():
+    # Output state, readings (uA, mV, with the calibration in use), inputs,
+    # calibration validity, the treatment settings, the clock, the version.
+    from firmware.version import VERSION
+
+    hal, board = _hardware()
+    cal, why = store.load_calibration()
+    settings, warning = store.load_config()
+    return {"version": VERSION, "board": board["name"], "output_on": hal.output_is_on,
+            "i_ua": hal.read_current_ua(), "v_mv": hal.read_voltage_mv(),
+            "rail_mv": hal.read_rail_mv(), "battery_mv": hal.read_battery_mv(),
+            "usb": hal.usb_present(), "trip": hal.trip_asserted(), "button": hal.button_pressed(),
+            "calibrated": cal is not None, "calibration": "ok" if why is None else why,
+            "config": _config(settings, warning), "clock": list(time.localtime()[:6])}
+
+
+def profile(index=None, set_ua=None, duration_ms=None, pulse_hz=None, polarity=None,
+            ramp_up_ua_s=None):
+    # No argument: the stored settings. Otherwise changes them: a new profile
+    # index starts from that profile's defaults, the same (or no) index keeps
+    # the stored values; then the given ones replace theirs. All of it is
+    # checked (SR-5, SR-7, SR-8, SR-19) before the file is written (atomic).
+    settings, warning = store.load_config()
+    given = (set_ua, duration_ms, pulse_hz, polarity, ramp_up_ua_s)
+    if index is None and given == (None,) * len(_CONFIG):
+        return _config(settings, warning)
+    cfg = {}
+    if index is None or (type(index) is int and index == settings[0]):
+        cfg["profile"] = settings[0]
+        for k in range(len(_CONFIG)):
+            cfg[_CONFIG[k]] = settings[k + 1]
+    else:
+        cfg["profile"] = index
+    for k in range(len(_CONFIG)):
+        v = given[k]
+        if v is not None:
+            cfg[_CONFIG[k]] = v
+    store.save_config(cfg)  # raises ValueError, writing nothing, unless all is valid
+    return _config(store.check_config(cfg), None)
+
+
+def cal_zero(n=64):
+    # Calibration step 1, output off: the mean ADC code of the current and
+    # voltage channels with no current, less the board's bias: the "offset"
+    # of each channel for cal_save(). "ok" is False when an offset is out of
+    # store's range or current reads with the output off (a leak, SR-9).
+    _int("n", n, 1, 1000)
+    hal, board = _hardware()
+    time.sleep_ms(limits.OFF_SETTLE_MS * 5)  # the sense RC after the output went off
+    si = sv = 0
+    for _ in range(n):
+        hal.read_current_ua()
+        hal.read_voltage_mv()
+        si += hal.code_i
+        sv += hal.code_v
+        time.sleep_ms(1)
+    from firmware import hal_setup
+
+    # The bias codes: the offsets of a nominal calibration (0) plus the board's bias.
+    bias_i, bias_v = hal_setup.scales(board, store.nominal_calibration(), 12, 65535)[4:6]
+    firmware.release("hal_setup")
+    off_i = (2 * si + n) // (2 * n) - bias_i
+    off_v = (2 * sv + n) // (2 * n) - bias_v
+    i_ua = hal.read_current_ua()
+    m = store.OFFSET_MAX
+    return {"n": n, "current": {"offset": off_i, "code_sum": si},
+            "voltage": {"offset": off_v, "code_sum": sv}, "i_ua": i_ua,
+            "ok": -m <= off_i <= m and -m <= off_v <= m and i_ua <= limits.OFF_LEAK_UA}
+
+
+def cal_point(set_ua, seconds=20):
+    # Calibration step 2: a bench run (below) at set_ua into the bench resistor
+    # with a multimeter in series; the host compares the meter with "i_ua"
+    # (and "v_mv" across the resistor) and computes the gains for cal_save().
+    return bench(set_ua, seconds)
+
+
+def cal_save(cal):
+    # Calibration step 3: store a calibration (store.check_calibration: every
+    # channel's offset and gain within its range), atomically. Only the known
+    # fields are written. The readings use it from the next call on.
+    global _hal
+    store.check_calibration(cal)
+    clean = {}
+    clean["version"] = store.CAL_VERSION
+    for ch in store.CAL_CHANNELS:
+        clean[ch] = {"offset": cal[ch]["offset"], "gain_ppm": cal[ch]["gain_ppm"]}
+    store.save_calibration(clean)
+    _hal = None
+    return clean
+
+
+def journal(n=10, bench=False):
+    # The newest n session records, oldest first (bench=True: bench runs).
+    _int("n", n, 1, 200)
+    _bool("bench", bench)
+    from firmware import journal as j
+
+    recs = j.read(j.BENCH_PREFIX if bench else "")
+    firmware.release("journal")
+    firmware.release("names")
+    return recs[-n:]
+
+
+def trace(i=0, bench=False):
+    # Session trace i (0 = the newest, firmware/journal.py save_trace) as
+    # lists: current (uA) and voltage (mV) per sample, and the state changes
+    # [second, state]. None when there is no such trace.
+    from firmware import journal as j
+
+    _int("i", i, 0, j.TRACE_KEEP - 1)
+    _bool("bench", bench)
+    path = j.trace_name(i, j.BENCH_PREFIX if bench else "")
+    magic = j.TRACE_MAGIC
+    firmware.release("journal")
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except OSError:
+        return None
+    if len(data) < 10 or data[:4] != magic:
+        raise ValueError(path + " is not a trace file")
+    n = data[7] | data[8] << 8
+    k = data[9]
+    if len(data) != 10 + 2 * n + 3 * k:
+        raise ValueError(path + " is cut short")
+    from firmware import names
+    from firmware.trace import I_STEP_UA, V_STEP_MV
+
+    ev = 10 + 2 * n
+    out = {"id": data[4] | data[5] << 8, "every_s": data[6],
+           "i_ua": [data[10 + 2 * x] * I_STEP_UA for x in range(n)],
+           "v_mv": [data[11 + 2 * x] * V_STEP_MV for x in range(n)],
+           "events": [[data[ev + 3 * x] | data[ev + 3 * x + 1] << 8,
+                       names.STATES[data[ev + 3 * x + 2]]] for x in range(k)]}
+    firmware.release("names")
+    return out
+
+
+def _days(year, month):
+    leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+    return _MDAYS[month - 1] + (1 if month == 2 and leap else 0)
+
+
+def clock_set(year, month, day, hour, minute, second):
+    # The real-time clock (SR-22 needs it for the schedule warnings), local time.
+    _int("year", year, YEARS[0], YEARS[1])
+    _int("month", month, 1, 12)
+    _int("day", day, 1, _days(year, month))
+    _int("hour", hour, 0, 23)
+    _int("minute", minute, 0, 59)
+    _int("second", second, 0, 59)
+    y = year - 1 if month < 3 else year  # Sakamoto's weekday, 0 = Sunday
+    wd = (y + y // 4 - y // 100 + y // 400 + (0, 3, 2, 5, 0, 3, 5, 1, 4, 6, 2, 4)[month - 1]
+          + day) % 7
+    _hardware()
+    from firmware import hal, hal_setup
+
+    hal_setup.set_clock(hal.machine, (year, month, day, (wd + 6) % 7, hour, minute, second, 0))
+    firmware.release("hal_setup")
+    return list(time.localtime()[:6])
+
+
+def bench(set_ua, seconds):
+    # Bench mode (firmware/bench.py): set_ua into a bench resistor for
+    # `seconds` at the set point, along the ramps, under the supervisor. The
+    # watchdog it starts cannot be stopped (SR-3): the board resets within a
+    # second after it returns, and the flag file brings that boot back to the
+    # console (main.py) instead of the app.
+    _int("set_ua", set_ua, 1, limits.MAX_SET_UA)  # SR-5
+    _int("seconds", seconds, BENCH_S[0], BENCH_S[1])
+    import gc
+
+    # The app's code needs large pieces of heap (its tick's bytecode, the
+    # trace's buffer): collect the garbage of earlier calls before loading it.
+    gc.collect()
+    from firmware import bench as b
+
+    hal, board = _hardware()
+    cal, _ = store.load_calibration()
+    with open(FLAG, "w") as f:  # output off: no write while current flows (SR-18)
+        f.write("bench\n")
+    try:
+        return b.run(hal, board, cal is not None, set_ua, seconds)
+    finally:
+        hal.output_off()

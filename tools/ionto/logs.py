@@ -1,0 +1,148 @@
+"""The board's journal and session traces, read on the host (`ionto logs`).
+
+The files (firmware/journal.py): ``journal.jsonl`` and ``journal.1.jsonl``, one
+JSON record per session (a torn last line is skipped, as the board skips it);
+``trace0.bin`` (newest) to ``trace3.bin``: magic ``IOT1``, session id (2 bytes
+LE), seconds per sample, sample count (2 bytes LE), event count, then per
+sample the mean current in 0.1 mA and the mean electrode voltage in 0.25 V, then
+per event the second (2 bytes LE) and the state it entered.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import tools.sim.mpshim  # noqa: F401  (the firmware's `micropython` in CPython)
+from firmware import journal as fw_journal
+from firmware import names, profiles, trace
+
+JOURNAL_FILES = (fw_journal.OLD, fw_journal.FILE)  # oldest first
+TRACE_FILES = tuple(f"trace{k}.bin" for k in range(fw_journal.TRACE_KEEP))
+
+
+class TraceError(ValueError):
+    """A trace file that is not one (wrong magic, truncated)."""
+
+
+def parse_journal(text: str) -> list[dict]:
+    out = []
+    for line in text.splitlines():
+        try:
+            rec = json.loads(line)
+        except ValueError:
+            continue  # a torn line (SR-19: at most the record being written)
+        if isinstance(rec, dict):
+            out.append(rec)
+    return out
+
+
+def parse_trace(data: bytes) -> dict:
+    if len(data) < 10 or data[:4] != fw_journal.TRACE_MAGIC:
+        raise TraceError("not a session trace (no IOT1 header)")
+    sid = data[4] | data[5] << 8
+    every, n, n_ev = data[6], data[7] | data[8] << 8, data[9]
+    if every == 0 or len(data) != 10 + 2 * n + 3 * n_ev:
+        raise TraceError(f"trace of session {sid}: {len(data)} bytes, header says otherwise")
+    samples = []
+    for k in range(n):
+        i_ua = data[10 + 2 * k] * trace.I_STEP_UA
+        v_mv = data[11 + 2 * k] * trace.V_STEP_MV
+        load = v_mv * 1000 // i_ua if i_ua >= 100 else 0
+        samples.append({"t_s": (k + 1) * every, "i_ua": i_ua, "v_mv": v_mv, "load_ohm": load})
+    base = 10 + 2 * n
+    events = [(data[base + 3 * k] | data[base + 3 * k + 1] << 8, data[base + 3 * k + 2])
+              for k in range(n_ev)]
+    return {"id": sid, "every_s": every, "samples": samples, "events": events}
+
+
+def state_at(events: list[tuple[int, int]], t_s: float) -> int:
+    state = events[0][1] if events else 0
+    for t, s in events:
+        if t < t_s:
+            state = s
+    return state
+
+
+def read_folder(folder: Path) -> tuple[list[dict], list[dict]]:
+    """Records (oldest first) and traces found in a folder (a copy of the flash)."""
+    records: list[dict] = []
+    for name in JOURNAL_FILES:
+        p = folder / name
+        if p.exists():
+            records += parse_journal(p.read_text(errors="replace"))
+    traces = []
+    for name in TRACE_FILES:
+        p = folder / name
+        if p.exists():
+            traces.append(parse_trace(p.read_bytes()))
+    return records, traces
+
+
+def write_csv(records: list[dict], path: Path) -> None:
+    fields: list[str] = []
+    for r in records:
+        fields += [k for k in r if k not in fields]
+    with open(path, "w", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=fields)
+        w.writeheader()
+        w.writerows(records)
+
+
+def plot_session(tr: dict, rec: dict | None, path: Path) -> None:
+    """Current, electrode voltage and load per second, the states shaded."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from tools.ionto import report
+
+    rows = [dict(s, state=state_at(tr["events"], s["t_s"])) for s in tr["samples"]]
+    t = [r["t_s"] / 60 for r in rows]
+    fig, (ax_i, ax_v, ax_r) = plt.subplots(3, 1, sharex=True, figsize=(11, 7))
+    ax_i.plot(t, [r["i_ua"] / 1000 for r in rows], lw=1, label="current (1 s mean)")
+    if rec is not None and "set_ua" in rec:
+        ax_i.axhline(rec["set_ua"] / 1000, ls=":", lw=0.8, label="set point")
+    ax_i.set_ylabel("mA")
+    ax_i.legend(loc="upper right", fontsize=8)
+    ax_v.plot(t, [r["v_mv"] / 1000 for r in rows], lw=1, label="electrode voltage")
+    ax_v.set_ylabel("V")
+    ax_r.plot(t, [min(r["load_ohm"], 50000) / 1000 for r in rows], lw=1, label="load")
+    ax_r.set_ylabel("kOhm")
+    ax_r.set_xlabel("minutes")
+    if rows:
+        report.shade_states(rows, t, (ax_i, ax_v, ax_r))
+    title = f"session {tr['id']}"
+    if rec is not None:
+        profile = rec.get("profile")
+        if isinstance(profile, int) and 0 <= profile < len(profiles.DEFAULTS):
+            profile = profiles.DEFAULTS[profile][0]
+        title += (f" ({rec.get('start') or 'clock unknown'}; profile "
+                  f"{profile}; {rec.get('on_s', 0) / 60:.1f} min; "
+                  f"{rec.get('charge_ma_min', 0)} mA*min; end {rec.get('end')})")
+    fig.suptitle(title)
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+
+
+def export(folder: Path, out: Path) -> list[Path]:
+    """journal.csv and one PNG per session trace, from a copy of the flash."""
+    records, traces = read_folder(folder)
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    if records:
+        write_csv(records, out / "journal.csv")
+        written.append(out / "journal.csv")
+    by_id = {r.get("id"): r for r in records}
+    for tr in traces:
+        p = out / f"session_{tr['id']}.png"
+        plot_session(tr, by_id.get(tr["id"]), p)
+        written.append(p)
+    return written
+
+
+def state_names(tr: dict) -> list[str]:
+    return [names.STATES[s] if s < len(names.STATES) else str(s) for _, s in tr["events"]]
