@@ -263,9 +263,16 @@ class Run:
             self._read_led(t, _REFUSAL_BLINK, self.refusal)
 
     def _plan_cut(self, b, s, t):
-        if self.step == 0 and b.resets:
+        if self.step == 0 and b.resets and b.boots == 2 and s is not None:
+            if s == FAULT:  # SR-4: a session was cut: acknowledge the RESET fault
+                self.step = -2
+                self._press(t + START_S)
+            elif s == IDLE:
+                self.step = 1
+                self._press(t + START_S)  # the next session
+        elif self.step == -2 and s == IDLE:
             self.step = 1
-            self._press(t + START_S)  # after the power cut: the next session
+            self._press(t + START_S)  # the next session
         elif self.step == 1 and b.boots == 2 and s == RAMP_UP:
             self.step = 2
             self._press(t + 1.0)
@@ -457,16 +464,23 @@ def check_crash(r, b):
 
 def _after_reset(r, b, since_us):
     # SR-3: the watchdog resets the board within its timeout; SR-4: it boots
-    # idle and does not resume by itself.
+    # with the RESET fault latched (output off, code 7) and does not resume by
+    # itself; the journal records the cut session ("interrupted") or the
+    # reset alone, with the cause.
     assert len(b.resets) == 1, (r.id, b.resets)
     t_reset, cause = b.resets[0]
     assert cause == 3, (r.id, "reset cause", cause)  # WDT_RESET
     assert t_reset - since_us <= b.board["wdt_timeout_ms"] * 1000 + 10000, (r.id, t_reset)
-    assert b.boots == 2 and r.final[_STATE] == IDLE, (r.id, b.boots, r.final[_STATE])
+    reset = names.FAULTS.index("reset")
+    assert b.boots == 2 and (r.final[_STATE], r.final[_FAULT]) == (FAULT, reset), (
+        r.id, b.boots, r.final[_STATE], r.final[_FAULT])
     assert not r.enabled_after(t_reset), (r.id, "switched on after the reset")
     _off_now(b)
     recs, torn = journal(b)
-    assert recs == [] and torn == 0, (r.id, recs)  # SR-4's record: not implemented yet
+    assert torn == 0 and len(recs) >= 1, (r.id, recs)
+    last = recs[-1]
+    assert (last["reset"], last["fault"]) == ("watchdog", "reset"), (r.id, last)
+    assert last["end"] in ("interrupted", "reset"), (r.id, last)
 
 
 def check_reset(r, b):
@@ -500,8 +514,10 @@ def check_cut(r, b):
     recs, torn = journal(b)
     ids = [rec["id"] for rec in recs]
     if r.arg[0][1].endswith("append"):
-        # The torn record alone is lost (SR-19); the next one is whole.
-        assert ids == [7, 8] and torn == 1, (r.id, ids, torn)
+        # The torn record alone is lost (SR-19); at the boot the session is
+        # journaled as interrupted from its marker (SR-4), and the next is whole.
+        assert ids == [7, 8, 9] and torn == 1, (r.id, ids, torn)
+        assert (recs[1]["end"], recs[1]["reset"]) == ("interrupted", "restart"), (r.id, recs)
     else:
         # The journal line was written before the trace: both sessions are in.
         assert ids == [7, 8, 9] and torn == 0, (r.id, ids, torn)
