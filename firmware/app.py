@@ -136,7 +136,7 @@ class App:
         action = sup.check(i_ua, v_mv, self.reg.target_ua(), self.rail_mv, self.battery_mv)
         if action == CUT:
             ses.surge_cut()
-        elif action == STOP and ses.state != states.RAMP_DOWN:
+        elif action == STOP and ses.state != states.RAMP_DOWN and ses.in_session():
             ses.stop(END_BATTERY if sup.stop_reason == STOP_BATTERY else END_USB)
         ev = self.btn.update(hal.button_pressed(), self.tick_us)
         s = ses.state

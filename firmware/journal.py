@@ -88,12 +88,22 @@ def _size(path):
         return 0
 
 
+def _torn(path, size):
+    # The file does not end with a newline: a power cut tore its last line.
+    with open(path, "rb") as f:
+        f.seek(size - 1)
+        return f.read(1) != b"\n"
+
+
 def append(record, folder=""):
     # folder: "" on the board (the flash root), or "dir/" (tests).
     path = folder + FILE
     line = json.dumps(record) + "\n"
-    if _size(path) + len(line) > MAX_BYTES:
+    size = _size(path)
+    if size + len(line) > MAX_BYTES:
         os.rename(path, folder + OLD)  # replaces the older file atomically
+    elif size and _torn(path, size):
+        line = "\n" + line  # on a line of its own: glued to the torn one, it was lost too
     with open(path, "a") as f:
         f.write(line)
 

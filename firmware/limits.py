@@ -41,4 +41,5 @@ BATTERY_START_PCT = const(110)  # SR-16: start refused below min + 10 % (project
 RAIL_START_MIN_PCT = const(80)  # start refused when the rail reads under 80 % of the
 # board's rail (the boost is not running: every session would be compliance-limited)
 RAIL_START_MAX_MV = const(63000)  # ... or above 60 V + 5 % (hardware.md: never above 60 V;
-# SR-12's 5 % reading tolerance). Both project defaults.
+# SR-12's 5 % reading tolerance). Both project defaults. Above it with the
+# output on, the rail reading is a sensor fault (SR-12: a pinned channel).

@@ -133,6 +133,11 @@ class Session:
 
     def stop(self, reason):
         # Hold 2 s during a session, the timer, a cap, the battery: a gentle end.
+        # With the output already off (the reversal's off time, a pause ramped
+        # down) the end is now: the output never comes on again (SR-11, SR-16).
+        if not self.output_wanted():
+            self._end(reason)
+            return
         self.end_reason = reason
         self._reg.set_goal(0)
         self._enter(states.RAMP_DOWN)
@@ -259,10 +264,7 @@ class Session:
             return
         if s == states.REVERSING:
             if event == button.HOLD:
-                if self._rev_phase == 0:
-                    self.stop(END_USER)  # on down the same ramp
-                else:
-                    self._end(END_USER)  # the output is already off
+                self.stop(END_USER)  # on down the same ramp, or at once when off
                 return
             self._reversing(i_ua, ms)
             return

@@ -56,6 +56,8 @@ def after_reset(app, journal, last):
     from firmware import faults
 
     info = journal.running(app.journal_dir)
+    if info and last is not None and info.get("id") == last.get("id"):
+        info = None  # its record was written (the cut came after it): not interrupted
     watchdog = app.hal.after_watchdog
     if watchdog:
         try:

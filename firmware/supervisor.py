@@ -143,15 +143,17 @@ class Supervisor:
                 return CUT
         else:
             self._surge_ticks = 0
-        if self.stop_reason != STOP_NONE and on:
-            return STOP
+        if self.stop_reason != STOP_NONE:
+            return STOP  # also with the output off (the reversal's off time, a pause)
         return OK
 
     def _check_sensors(self, i_ua, v_mv, target_ua, rail_mv, on):
         # SR-12 plausibility. Pinned: a channel at full scale. Above the rail:
-        # the electrode cannot be above the supply. Frozen: an identical current
-        # code while the command moved by 0.5 mA (not at the floor: a lifted
-        # hand reads an honest zero, which is contact loss, SR-10).
+        # the electrode cannot be above the supply, nor the rail above 60 V + 5 %
+        # (a pinned rail channel; at rest the start check refuses it, REFUSE_RAIL).
+        # Frozen: an identical current code while the command moved by 0.5 mA
+        # (not at the floor: a lifted hand reads an honest zero, which is
+        # contact loss, SR-10).
         hal = self._hal
         hi = hal.code_hi
         if hal.code_i >= hi or hal.code_v >= hi:
@@ -160,7 +162,8 @@ class Supervisor:
                 self.latch(faults.SENSOR)
         else:
             self._pinned_ticks = 0
-        if v_mv * 100 > rail_mv * limits.RAIL_OVER_PCT:
+        if v_mv * 100 > rail_mv * limits.RAIL_OVER_PCT or (on and
+                                                           rail_mv > limits.RAIL_START_MAX_MV):
             self.latch(faults.SENSOR)
         # A dead current channel: current is asked for, the electrodes show a
         # conducting load (an open one sits at the rail), yet it reads ~0.

@@ -1,6 +1,7 @@
 """Run the device tests inside the MicroPython unix port, one interpreter per file.
 
-Argument: a folder of test_*.py files (default host_tests/device) or one file.
+Usage: python -m tools.run_device_tests [FOLDER | FILE ...]: every test_*.py of a
+folder (default host_tests/device), or the files named.
 
 Each file gets a fresh `micropython -X heapsize=192K`, as a board runs one
 program at a time. Prints each file's result and a closing total line
@@ -21,11 +22,13 @@ _CLOSING = re.compile(r"^(\d+) passed, (\d+) failed, (\d+) skipped$", re.M)
 
 
 def main(argv: list[str]) -> int:
-    folder = ROOT / (argv[0] if argv else "host_tests/device")
     micropython = str(Path(sys.executable).parent / "micropython")
     totals = [0, 0, 0]
     broken = []
-    files = [folder] if folder.is_file() else sorted(folder.glob("test_*.py"))
+    files = []
+    for arg in argv or ["host_tests/device"]:
+        path = ROOT / arg
+        files += [path] if path.suffix == ".py" else sorted(path.glob("test_*.py"))
     for f in files:
         rel = f.relative_to(ROOT).as_posix()
         r = subprocess.run([micropython, "-X", f"heapsize={HEAP}", "tools/sim/mptest.py", rel],

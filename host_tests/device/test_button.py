@@ -11,6 +11,7 @@ def _feed(b, level, ms, events):
 
 
 def test_hold_two_seconds_gives_one_hold():
+    # SR-20: the start needs the button held 2 s.
     b = button.Button()
     ev = []
     _feed(b, False, 1000, ev)
@@ -23,6 +24,7 @@ def test_hold_two_seconds_gives_one_hold():
 
 
 def test_a_button_stuck_past_20_s_gives_no_long_on_release():
+    # SR-20
     b = button.Button()
     ev = []
     _feed(b, False, 1000, ev)
@@ -41,6 +43,7 @@ def test_short_press():
 
 
 def test_button_stuck_from_power_up_never_starts():
+    # SR-20: a stuck button never starts treatment.
     b = button.Button()
     ev = []
     _feed(b, True, 60000, ev)
@@ -48,6 +51,7 @@ def test_button_stuck_from_power_up_never_starts():
 
 
 def test_bouncing_button_never_starts():
+    # SR-20: nor a bouncing one.
     b = button.Button()
     ev = []
     _feed(b, False, 1000, ev)

@@ -19,11 +19,15 @@ def _fresh(folder):
 
 
 def test_torn_last_line_is_skipped():
+    # SR-19: a power cut tears at most the line being written.
     d = _fresh("build/test_journal/torn")
     journal.append({"v": 1, "n": 1}, d)
     with open(d + journal.FILE, "a") as f:
         f.write('{"v": 1, "n": 2, "set_')  # a power cut in the middle of a write
     assert [r["n"] for r in journal.read(d)] == [1]
+    # The next record starts a line of its own: only the torn one is lost (SR-19, S16).
+    journal.append({"v": 1, "n": 3}, d)
+    assert [r["n"] for r in journal.read(d)] == [1, 3]
 
 
 def test_files_stay_bounded_and_the_oldest_go_first():

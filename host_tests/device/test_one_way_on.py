@@ -33,19 +33,23 @@ def _files_with(text):
 
 
 def test_only_the_hal_defines_output_on():
+    # SR-2: exactly one function can switch the output on.
     assert _files_with("def output_on") == ["firmware/hal.py"]
 
 
 def test_only_the_supervisor_calls_output_on():
+    # SR-2: only the supervisor calls it.
     assert _files_with(".output_on(") == ["firmware/supervisor.py"]
 
 
 def test_only_the_supervisor_feeds_the_watchdog():
+    # SR-3: only the supervisor feeds the watchdog.
     assert _files_with(".feed_watchdog(") == ["firmware/supervisor.py"]
     assert _files_with(".feed(") == ["firmware/hal.py"]
 
 
 def test_enable_pin_driven_high_only_in_output_on():
+    # SR-2
     # The hal writes the enable pin through one bound method; value 1 only once.
     with open("firmware/hal.py") as f:
         src = f.read()
@@ -55,6 +59,7 @@ def test_enable_pin_driven_high_only_in_output_on():
 
 
 def test_pulse_gate_started_only_in_output_on():
+    # SR-2
     # Pulsed DC: the gate PWM on the enable pin is also "on"; only output_on
     # creates it.
     with open("firmware/hal.py") as f:

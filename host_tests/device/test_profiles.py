@@ -16,6 +16,7 @@ def test_defaults_are_valid():
 
 
 def test_caps_per_profile():
+    # SR-7: hands/feet 25 mA, underarms 5 mA, child 10 mA; SR-5: 25 mA overall.
     assert "5000" in _refused(p.UNDERARMS, 5001, 1200000, 0, 1)
     assert "10000" in _refused(p.CHILD, 10001, 1200000, 1000, 1)
     _refused(p.HANDS, 25001, 1200000, 0, 1)
@@ -24,10 +25,12 @@ def test_caps_per_profile():
 
 
 def test_child_is_pulsed_only():
+    # SR-7
     assert "pulsed" in _refused(p.CHILD, 8000, 1200000, 0, 1)
 
 
 def test_duration_and_types():
+    # SR-5: 45 minutes at most; SR-19: bad values refused.
     _refused(p.HANDS, 15000, 599999, 0, 1)
     _refused(p.HANDS, 15000, 2700001, 0, 1)
     _refused(p.HANDS, 15000.0, 1200000, 0, 1)

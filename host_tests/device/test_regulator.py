@@ -22,6 +22,7 @@ class _Window:
 
 
 def test_ramp_up_at_default_half_ma_per_second():
+    # SR-8
     r = _reg()
     r.set_goal(15000)
     for _ in range(1000):
@@ -52,6 +53,7 @@ def test_integral_trim_removes_a_gain_error():
 
 
 def test_ramp_down_at_one_ma_per_second():
+    # SR-8
     r = _reg()
     r.set_goal(10000)
     for _ in range(30000):
@@ -63,6 +65,7 @@ def test_ramp_down_at_one_ma_per_second():
 
 
 def test_cut_goes_to_zero_and_ramps_again_from_zero():
+    # SR-6, SR-10: after a cut, from zero again.
     r = _reg()
     r.set_goal(5000)
     for _ in range(20000):
@@ -112,6 +115,7 @@ def test_press_while_limited_moves_current_gently():
 
 
 def test_set_point_above_25_ma_is_refused_and_changes_nothing():
+    # SR-5, SR-19
     r = _reg()
     r.set_goal(10000)
     try:

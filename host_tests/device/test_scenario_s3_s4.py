@@ -5,6 +5,7 @@ from scenario_support import check_common, check_trace, near, run
 
 
 def test_s3_underarms_session_record():
+    # SR-7: underarms at 5 mA.
     b, recs = run("S3", 63)
     (rec,) = recs
     check_common(rec, 2, 5000, 1200)
@@ -15,6 +16,7 @@ def test_s3_underarms_session_record():
 
 
 def test_s4_child_pulsed_session_record():
+    # SR-7: the child profile, pulsed only.
     b, recs = run("S4", 64)
     (rec,) = recs
     check_common(rec, 3, 8000, 1200)

@@ -83,6 +83,7 @@ def test_no_warning_and_no_start_time_while_the_clock_is_unknown():
 
 
 def test_a_session_in_the_last_24_hours_warns_day():
+    # SR-22: more than one session in 24 h is warned.
     folder = _folder("day")
     _journal(folder, [23], torn=True)
     assert schedule.check(_T, folder) == ("2026-11-29T10:00:00Z", schedule.DAY)
@@ -91,6 +92,7 @@ def test_a_session_in_the_last_24_hours_warns_day():
 
 
 def test_five_sessions_in_seven_days_warn_week_and_four_do_not():
+    # SR-22: more than five sessions in 7 days is warned.
     folder = _folder("week")
     _journal(folder, [30, 54, 78, 102, 126])
     assert schedule.check(_T, folder)[1] == schedule.WEEK
@@ -105,6 +107,7 @@ def test_a_session_without_a_minute_of_current_does_not_count():
 
 
 def test_the_warned_session_runs_and_its_record_says_so():
+    # SR-22: warn, never block.
     # A session 3 hours ago; the clock is set: the new one starts anyway,
     # blinks the warning while waiting for the hands, and journals it.
     b = SimBoard("pico", seed=91, flash_dir="build/sim_flash/schedule_day")

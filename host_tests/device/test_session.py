@@ -19,6 +19,7 @@ def _started(duration_ms=120000):
 
 
 def test_hold_starts_with_probe_then_ramps():
+    # SR-20: the hold starts the session (the probe, then the ramp).
     app, hal = _started()
     assert app.ses.state in (states.WAIT_CONTACT, states.RAMP_UP)
     run_ticks(app, 5000, HAND)
@@ -36,6 +37,7 @@ def test_no_contact_holds_probe_level_only():
 
 
 def test_contact_loss_pauses_and_resumes_from_zero():
+    # SR-10
     app, hal = _started()
     run_ticks(app, 40000, HAND)
     assert app.ses.state == states.TREAT
@@ -53,6 +55,7 @@ def test_contact_loss_pauses_and_resumes_from_zero():
 
 
 def test_midway_reversal_switches_relay_once_with_output_off():
+    # SR-11
     app, hal = _started(120000)
     run_ticks(app, 140000, HAND)  # FakeHal.relay raises if the output is on
     assert hal.relay_switches == 1 and app.ses.reversals == 1
@@ -61,6 +64,7 @@ def test_midway_reversal_switches_relay_once_with_output_off():
 
 
 def test_hold_during_session_ramps_down():
+    # SR-8: a stop ramps down.
     app, hal = _started()
     run_ticks(app, 20000, HAND)
     press(app, 2100, HAND)
@@ -68,6 +72,7 @@ def test_hold_during_session_ramps_down():
 
 
 def test_start_refused_when_uncalibrated():
+    # SR-19: no valid calibration, no treatment.
     app, hal = make_app(calibrated=False)
     run_ticks(app, 1000, HAND)
     press(app, 2100, HAND)
@@ -80,6 +85,7 @@ def test_start_refused_when_uncalibrated():
 
 
 def test_start_refused_with_usb_power():
+    # SR-17
     app, hal = make_app()
     hal.usb = True
     run_ticks(app, 1000, HAND)
@@ -102,6 +108,7 @@ def test_start_refused_with_current_while_off():
 
 
 def test_duration_is_capped_at_45_minutes():
+    # SR-5
     app, hal = make_app()
     try:
         app.ses.configure(15000, 2700001, 1)

@@ -10,6 +10,7 @@ OUTPUTS = ("pin_enable", "pin_set", "pin_relay", "pin_trip_reset", "pin_buzzer",
 
 
 def test_boot_drives_every_output_low_before_anything_else():
+    # SR-1: boot.py's first statements drive every output low.
     b = SimBoard("pico", seed=2, flash_dir="build/sim_flash/test_boot", log_hw=True)
     board = b.board
     hw = b.hw
@@ -30,6 +31,7 @@ def test_boot_drives_every_output_low_before_anything_else():
 
 
 def test_boot_with_a_broken_board_description_raises_nothing_and_drives_nothing():
+    # SR-1: a failing import in boot.py leaves the outputs to their pull-downs.
     b = SimBoard("pico", seed=3, flash_dir="build/sim_flash/test_boot_bad", log_hw=True)
     b.write_file("board.txt", "no_such_board\n")
     b.boot_only()  # prints why; never raises
@@ -38,6 +40,7 @@ def test_boot_with_a_broken_board_description_raises_nothing_and_drives_nothing(
 
 
 def test_output_cannot_be_enabled_before_the_watchdog_runs():
+    # SR-2, SR-3: the one way on refuses until the watchdog runs.
     b = SimBoard("pico", seed=4, flash_dir="build/sim_flash/test_wdt_first")
 
     def go():

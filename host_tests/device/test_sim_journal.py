@@ -13,6 +13,7 @@ def _records(b):
 
 
 def test_a_ten_minute_hands_session_is_journaled_after_the_output_is_off():
+    # SR-18, SR-21: written once the output is off, with the charge.
     b = SimBoard("pico", seed=50, flash_dir="build/sim_flash/test_journal_s1")
     b.write_file("journal.jsonl", "")
     b.write_file("config.json", json.dumps({"profile": 0, "set_ua": 15000,
@@ -36,6 +37,7 @@ def test_a_ten_minute_hands_session_is_journaled_after_the_output_is_off():
 
 
 def test_a_short_ends_the_session_with_a_fault_record():
+    # SR-13, SR-18
     b = SimBoard("pico", seed=51, flash_dir="build/sim_flash/test_journal_s7")
     b.write_file("journal.jsonl", "")
     scenarios.prepare(b, "S7")  # a short at minute 3

@@ -30,6 +30,7 @@ def test_a_rail_above_60_v_refuses_the_start():
 
 
 def test_checks_keep_the_output_off_and_then_probe():
+    # SR-9: the output stays off through the checks, then the probe.
     app, hal = make_app()
     run_ticks(app, 1000, HAND)
     press(app, 2100, HAND)
@@ -53,6 +54,7 @@ def _session(app, hal):
 
 
 def test_alternate_polarity_alternates_per_session_and_never_within():
+    # SR-11 alternate
     app, hal = make_app()
     app.ses.configure(5000, 60000, POLARITY_ALTERNATE)
     run_ticks(app, 1000, HAND)

@@ -23,6 +23,7 @@ def _good():
 
 
 def test_valid_calibration_round_trips():
+    # SR-19: written atomically (no temporary file left), read back as written.
     d = _tmpdir()
     path = d + "/cal.json"
     store.write_atomic(path, json.dumps(_good()))
@@ -32,6 +33,7 @@ def test_valid_calibration_round_trips():
 
 
 def test_bad_calibrations_are_refused_with_a_message():
+    # SR-19
     bad = []
     for ch in store.CAL_CHANNELS:
         for key, v in (("offset", 201), ("offset", -201), ("gain_ppm", 899999),
@@ -55,6 +57,7 @@ def test_bad_calibrations_are_refused_with_a_message():
 
 
 def test_save_refuses_bad_calibration_and_leaves_old_file():
+    # SR-19: invalid: a clear message, and nothing changes.
     d = _tmpdir()
     cwd = os.getcwd()
     os.chdir(d)
@@ -82,6 +85,7 @@ def test_save_refuses_bad_calibration_and_leaves_old_file():
 
 
 def test_config_defaults_validation_and_corrupt_file():
+    # SR-19: a corrupt config gives the defaults, with a warning.
     d = _tmpdir()
     cwd = os.getcwd()
     os.chdir(d)

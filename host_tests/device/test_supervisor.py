@@ -166,6 +166,28 @@ def test_voltage_above_rail_latches_sensor_fault():
     assert sup.fault == faults.SENSOR
 
 
+def test_rail_reading_above_63_v_with_the_output_on_latches_sensor_fault():
+    # SR-12: the boost never makes more than 60 V (+ 5 %): a pinned rail channel
+    # (66 V at full scale) would hide the check above. At rest it is the start
+    # check's (REFUSE_RAIL), not a latch.
+    sup, hal = _sup()
+    _check(sup, 0, 0, 0, 66000)
+    assert sup.fault == faults.NONE
+    _on(sup, hal)
+    _check(sup, 15000, 50000, 15000, 63000)
+    assert sup.fault == faults.NONE
+    _check(sup, 15000, 50000, 15000, 63001)
+    assert sup.fault == faults.SENSOR and not hal.output_is_on
+
+
+def test_usb_power_in_the_off_time_of_a_session_still_asks_the_stop():
+    # SR-17, SR-16: with the output off (a reversal's off time, a pause) too:
+    # the session then ends without switching the output on again.
+    sup, hal = _sup()
+    hal.usb = True
+    assert _check(sup, 0, 0) == STOP and sup.stop_reason == STOP_USB
+
+
 def test_frozen_reading_while_command_moves_latches():
     # SR-12: an identical code while the command ramps by more than 0.5 mA.
     sup, hal = _sup()

@@ -41,6 +41,7 @@ def test_state_changes_are_events_with_their_second():
 
 
 def test_a_45_minute_session_fits_by_halving_the_rate():
+    # SR-18: preallocated RAM holds a whole session until the output is off.
     t = Trace()
     _feed(t, 45 * 60, 12000, 30000, states.TREAT, tick_us=100000)  # 10 Hz: quick
     assert t.every_s == 2 and t.n == 45 * 60 // 2 and t.n <= SAMPLES

@@ -84,6 +84,13 @@ class Circuit:
         self.leak_ua = 0.0  # S9: current that flows with the output off
         self.stuck = {}  # channel -> code (or uV on esp32) it reads
         self.frozen = {}  # channel -> last reading, repeated
+        # Fault injection (tools/sim/faults.py): a failing sink that passes this
+        # much more than it is set to while the switch is on; a trip latch that
+        # the reset pulse cannot clear; a relay whose contacts do not follow
+        # its coil ("stuck") or open between the two sides ("open").
+        self.sink_extra_ua = 0.0
+        self.trip_stuck = False
+        self.relay_fault = None
         # Inputs from the fake machine (updated on every pin/PWM change).
         self.set_frac = 0.0  # filtered-PWM input, 0..1 of the high level
         self.gate = 0.0  # output switch: 0 off, 1 on, else pulsed duty
@@ -151,6 +158,8 @@ class Circuit:
         if self.force_trip:
             self.tripped = True
         on = self.gate > 0 and not self.tripped and self.contact != LIFTED
+        if on:
+            target += self.sink_extra_ua
         avail = self.rail_mv() - self.board["sink_headroom_mv"]
         if avail < 0:
             avail = 0.0
@@ -170,6 +179,10 @@ class Circuit:
                 i = target
                 vs = i * (gate if gate < 1 else 1.0) / 1000.0 * skin
                 self.v_skin = vs + (self.v_skin - vs) * math.exp(-dt / (skin * cap_f))
+                if target * rs / 1000.0 + self.v_skin > avail:
+                    # The skin charged past what the rail can hold within this
+                    # step (a sudden rise of the target): compliance from here.
+                    self.v_skin = avail - target * rs / 1000.0
             elif on:
                 # Compliance: the rail, less the sink's headroom, drives the series
                 # path into R_skin || C. Closed form: a stable update at any dt.

@@ -34,6 +34,7 @@ class Hardware:
         self.current_reads = 0  # one per firmware tick: the tick counter of M5
         self.rtc_set = None  # the last tuple given to RTC.datetime()
         self.off_log = []  # (t_us, current_reads) when the output went off
+        self.on_log = []  # (t_us, current_reads) when the output switch closed
         self.power_on()
         # Roles of the pins, from the board description.
         self.roles = {}
@@ -62,18 +63,24 @@ class Hardware:
         c.update(self.clock.us / 1e6)
         sp = b["pin_set"]
         was_on = c.gate > 0 or c.set_frac > 0
+        was_closed = c.gate > 0
         c.set_frac = self._level_frac(sp)
         c.gate = self._level_frac(b["pin_enable"])
+        if not was_closed and c.gate > 0 and len(self.on_log) < 1000:
+            self.on_log.append((self.clock.us, self.current_reads))
         if was_on and c.gate == 0 and c.set_frac == 0 and len(self.off_log) < 1000:
             self.off_log.append((self.clock.us, self.current_reads))
         relay = self.level.get(b["pin_relay"], 0) if self.mode.get(b["pin_relay"]) == "out" else 0
-        if relay != c.relay:
+        if relay != c.relay and c.relay_fault != "stuck":
             c.relay_switches += 1
             if c.i_ua > 100:
                 c.relay_switches_under_current += 1  # SR-11 violation, counted
             c.relay = relay
+            if c.relay_fault == "open":
+                c.lift()  # the contacts left one side and never reached the other
         tr = b["pin_trip_reset"]
-        if self.mode.get(tr) == "out" and self.level.get(tr) and c.i_ua < b["hw_cap_ua"]:
+        if (self.mode.get(tr) == "out" and self.level.get(tr) and c.i_ua < b["hw_cap_ua"]
+                and not c.trip_stuck):
             c.tripped = False
             c.force_trip = False
 

@@ -109,8 +109,8 @@ SCENARIOS = {
     "tour": ("hands 15 mA 20 min: start, ramp, hand lifted at minute 7 and back 20 s "
              "later, midway reversal, ramp-down", None, 21 * 60 + 50, _lift_and_reimmerse),
 }
-# S16 (a power cut during every file write) needs the journal's writes; it
-# arrives with the reliability work (issue 6) and is not listed until then.
+# S16 (a power cut during every file write of a session) is in the fault matrix
+# (host_tests/device/fault_matrix.py, F49 and F50), with the other faults.
 
 
 def prepare(board, name):

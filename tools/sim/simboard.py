@@ -82,6 +82,8 @@ class SimBoard:
         self.trace = []
         self.stopped = False
         self._status_mod = None
+        self._main = None  # the running main.py module (see _forget_main)
+        self._booted_us = 0
 
     # ---- the flash ----
     def write_file(self, name, text):
@@ -171,6 +173,7 @@ class SimBoard:
         # Keep the status array readable, then let the firmware's modules go:
         # a device-sized heap cannot hold two copies of them.
         self._status_mod = sys.modules.get("firmware.status", self._status_mod)
+        self._forget_main()
         self._purge()
         fakemachine.hw = None
         for name in self._saved:
@@ -185,14 +188,34 @@ class SimBoard:
                 if name == p or name.startswith(p + "."):
                     del sys.modules[name]
 
+    def _catch_main(self, clock):
+        # main.py is in sys.modules while it runs (the app's loop is inside its
+        # import); boot.py's first pin calls come before it: look again.
+        m = sys.modules.get("main")
+        if m is not None:
+            self._main = m
+        elif clock.us < self._booted_us + 1000000:  # (main.py may fail before it runs)
+            clock.at(clock.us + 1, self._catch_main)
+
+    def _forget_main(self):
+        # A reset or the end unwinds main.py's import; the unix port then
+        # still holds its globals (and through `app` the whole firmware) for
+        # a while: a device-sized heap cannot hold two. Let them go now.
+        if self._main is not None:
+            self._main.__dict__.clear()
+            self._main = None
+
     def _boot_once(self):
         self.boots += 1
+        self._forget_main()
         self._purge()
         # A real reset starts with an empty heap; here the last boot's objects
         # are garbage: collect them before the new boot allocates (the unix
         # port's 192K heap also holds the model).
         gc.collect()
         __import__("boot")
+        self._booted_us = self.clock.us
+        self.clock.at(self.clock.us, self._catch_main)
         __import__("main")  # runs the app; returns only in safe mode
 
     def call(self, fn):

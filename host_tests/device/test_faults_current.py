@@ -1,0 +1,35 @@
+# Fault matrix (host_tests/device/fault_matrix.py, issue 6): overcurrent, surges, shorts (S7), the
+# hardware trip (S10) and its stuck latch.
+# One test per case; the table holds each case's injection and expected outcome.
+# A few boards per file: each file gets its own unix-port interpreter (192K heap).
+from fault_support import check
+
+
+def test_f13_overcurrent_latches_in_2_ticks():
+    # SR-5
+    check("F13", 213)
+
+
+def test_f14_third_surge_latches():
+    # SR-6
+    check("F14", 214)
+
+
+def test_f15_short_in_treatment_latches_in_2_ticks():
+    # SR-13 (S7)
+    check("F15", 215)
+
+
+def test_f16_short_in_the_ramp_latches_in_2_ticks():
+    # SR-13
+    check("F16", 216)
+
+
+def test_f17_hardware_trip_latches_and_is_acknowledged():
+    # SR-15 (S10)
+    check("F17", 217)
+
+
+def test_f18_stuck_trip_latch_stays_a_fault_after_the_acknowledge():
+    # SR-15
+    check("F18", 218)

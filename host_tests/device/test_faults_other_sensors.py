@@ -1,0 +1,40 @@
+# Fault matrix (host_tests/device/fault_matrix.py, issue 6): the voltage frozen; the rail and the
+# battery readings pinned high, at zero and frozen.
+# One test per case; the table holds each case's injection and expected outcome.
+# A few boards per file: each file gets its own unix-port interpreter (192K heap).
+from fault_support import check
+
+
+def test_f06_voltage_frozen_in_the_ramp_goes_on_safely():
+    # SR-12 (gap)
+    check("F06", 206)
+
+
+def test_f07_rail_pinned_high_latches_sensor():
+    # SR-12
+    check("F07", 207)
+
+
+def test_f08_rail_pinned_at_zero_latches_sensor():
+    # SR-12
+    check("F08", 208)
+
+
+def test_f09_rail_frozen_in_the_ramp_goes_on_safely():
+    # SR-12 (gap)
+    check("F09", 209)
+
+
+def test_f10_battery_pinned_high_goes_on_safely():
+    # SR-12 (gap), SR-16
+    check("F10", 210)
+
+
+def test_f11_battery_pinned_at_zero_ramps_down_and_refuses_the_next_start():
+    # SR-16
+    check("F11", 211)
+
+
+def test_f12_battery_frozen_goes_on_safely():
+    # SR-12 (gap), SR-16
+    check("F12", 212)

@@ -1,0 +1,59 @@
+"""The fault matrix table (host_tests/device/fault_matrix.py) is whole: at least 30
+cases, each run by exactly one test, each injector and code a real one."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import fault_matrix  # host_tests/device is on the path (conftest.py)
+
+from firmware import names
+from tools.sim import faults as injectors
+
+DEVICE = Path(__file__).resolve().parent / "device"
+
+OUTCOMES = ("latch", "stop", "pause", "go_on", "crash", "reset", "repl", "refuse", "safe", "cut")
+WHEN = ("boot", "idle", "ramp", "treat", "rev_on", "rev_off")
+
+
+def _injections(name, arg):
+    if name == "all":
+        for n, a in arg:
+            yield from _injections(n, a)
+    elif name == "after":
+        yield from _injections(arg[1], arg[2])
+    else:
+        yield name
+
+
+def test_each_case_is_run_by_exactly_one_test():
+    calls: dict[str, list[str]] = {}
+    for f in sorted(DEVICE.glob("test_faults_*.py")):
+        for fn, cid in re.findall(r"^def (test_\w+)\(\):\n(?:    #.*\n)*    check\(\"(F\d+)\"",
+                                  f.read_text(), re.M):
+            assert fn.startswith("test_" + cid.lower() + "_"), (f.name, fn, cid)
+            calls.setdefault(cid, []).append(f.name + "::" + fn)
+    ids = [c[0] for c in fault_matrix.CASES]
+    assert len(ids) == len(set(ids)) and len(ids) >= 30, ids
+    assert sorted(calls) == sorted(ids), sorted(set(calls) ^ set(ids))
+    assert all(len(v) == 1 for v in calls.values()), calls
+
+
+def test_each_row_is_well_formed():
+    for row in fault_matrix.CASES:
+        cid, what, srs, when, inj, arg, outcome, code, bound, gap = row
+        assert re.fullmatch(r"F\d\d", cid) and what and isinstance(gap, str), row
+        assert re.fullmatch(r"SR-\d+( SR-\d+)*", srs), row
+        assert when in WHEN and outcome in OUTCOMES, row
+        for name in _injections(inj, arg):
+            assert callable(getattr(injectors, name, None)), (cid, name)
+        if outcome == "latch":
+            assert code in names.FAULTS[1:], row
+            assert bound is None or (type(bound) is int and bound >= 0), row
+        elif outcome == "stop":
+            assert code[0] in names.ENDS[1:] and (code[1] is None or code[1] in names.REFUSALS)
+        elif outcome == "refuse":
+            assert code in names.REFUSALS[1:], row
+        elif outcome == "go_on":
+            assert type(bound) is int and bound > 0, row
