@@ -97,6 +97,17 @@ class BoardOs:
             yield (e[0], e[1], e[2], size)
 
 
+class BoardSys:
+    # `sys` as on the board: sys.platform names the port (rp2, esp32), which
+    # the firmware (no board.txt: firmware/boards) and ionto deploy (the .mpy
+    # architecture) ask for; the unix port says "linux".
+    def __init__(self, port):
+        self.platform = port
+
+    def __getattr__(self, name):
+        return getattr(sys, name)
+
+
 def read_exact(f, n):
     buf = b""
     while len(buf) < n:
@@ -112,6 +123,7 @@ class Agent:
         self.cmd = cmd
         self.reply = reply
         board = load_board(board_name, ROOT)
+        self.port = board["port"]
         self.poller = select.poll()
         self.poller.register(cmd, select.POLLIN)
         self.clock = PacedClock(paced, self.interrupted)
@@ -169,6 +181,7 @@ class Agent:
         sys.modules["machine"] = fakemachine
         sys.modules["time"] = FakeTime(self.clock)
         sys.modules["os"] = BoardOs()
+        sys.modules["sys"] = BoardSys(self.port)
         # The flash is the whole filesystem, "/" the current folder (as on rp2).
         os.umount("/")
         os.mount(os.VfsPosix(FLASH), "/")
