@@ -1,4 +1,16 @@
-"""ionto: the host command line (simulate; deploy, calibrate, monitor and logs follow)."""
+"""ionto: the host command line.
+
+  simulate   the firmware on a simulated board: a named scenario, or --serve its REPL
+  bench      measure M1-M8 on the real device code
+  deploy     precompile the device files and copy what changed to the board
+  monitor    the board's status at the REPL, live, optionally to CSV
+  logs       the journal to CSV and one PNG per session trace (from the board or a folder)
+
+deploy, monitor and logs talk to the board over USB (--port, default: the one
+board in mpremote's device list). A running app is stopped and its watchdog
+resets the board into the REPL once (console.once): docs/deploy.md.
+Errors are one line on stderr, exit code 2.
+"""
 
 from __future__ import annotations
 
@@ -82,14 +94,52 @@ def _simulate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _link(args: argparse.Namespace):
+    from tools.ionto.link import Link
+
+    return Link(args.port)
+
+
+def _deploy(args: argparse.Namespace) -> int:
+    from tools.ionto import deploy
+
+    with _link(args) as link:
+        deploy.deploy(link)
+    return 0
+
+
+def _monitor(args: argparse.Namespace) -> int:
+    from tools.ionto import monitor
+
+    if args.every <= 0 or args.count < 0:
+        print("ionto monitor: --every must be above 0 and --count 0 or more", file=sys.stderr)
+        return 2
+    with _link(args) as link:
+        link.require_firmware()
+        monitor.monitor(link, args.every, args.count, args.csv, sys.stdout)
+    return 0
+
+
 def _logs(args: argparse.Namespace) -> int:
     from tools.ionto import logs
+    from tools.ionto.link import LinkError
 
-    folder = Path(args.from_dir)
-    if not folder.is_dir():
-        print(f"ionto logs: no such folder {folder}", file=sys.stderr)
-        return 2
-    written = logs.export(folder, Path(args.out))
+    out = Path(args.out)
+    if args.from_dir:
+        folder = Path(args.from_dir)
+        if not folder.is_dir():
+            print(f"ionto logs: no such folder {folder}", file=sys.stderr)
+            return 2
+    else:
+        folder = out / "raw"
+        with _link(args) as link:
+            try:
+                link.require_firmware()
+            except LinkError as e:  # the files are read by their format: still fetch them
+                print(f"ionto: warning: {e}", file=sys.stderr)
+            got = logs.fetch(link, folder)
+        print(f"fetched {', '.join(got) or 'nothing (no journal, no trace)'} into {folder}")
+    written = logs.export(folder, out)
     records, traces = logs.read_folder(folder)
     print(f"{len(records)} sessions in the journal, {len(traces)} traces; wrote:")
     for p in written:
@@ -98,7 +148,8 @@ def _logs(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="ionto", description=__doc__)
+    p = argparse.ArgumentParser(prog="ionto", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = p.add_subparsers(dest="command", required=True)
     s = sub.add_parser("simulate", help="run a named scenario on the simulated board")
     s.add_argument("--scenario", default="S1",
@@ -125,13 +176,36 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--json", help="write every figure by its id here")
     b.set_defaults(func=lambda a: __import__("tools.ionto.bench", fromlist=["bench"])
                    .bench(a.json))
-    lg = sub.add_parser("logs", help="the journal to CSV and one PNG per session trace")
-    lg.add_argument("--from", dest="from_dir", required=True,
-                    help="a folder holding the board's files (journal.jsonl, trace0-3.bin)")
+    port_help = ("the board's serial port (default: the one USB serial port in mpremote's "
+                 "device list)")
+    p.add_argument("--port", help=port_help)
+    on_board = argparse.ArgumentParser(add_help=False)  # also after the command
+    on_board.add_argument("--port", default=argparse.SUPPRESS, help=port_help)
+    d = sub.add_parser("deploy", parents=[on_board], help="precompile the device files (.mpy) "
+                       "and copy what changed to the board, verified, then soft reset")
+    d.set_defaults(func=_deploy)
+    m = sub.add_parser("monitor", parents=[on_board], help="the board's status at the REPL, "
+                       "live (USB connected: the idle or bench board, SR-17)")
+    m.add_argument("--csv", help="also write every line's values here")
+    m.add_argument("--every", type=float, default=1.0, help="seconds between lines (default 1)")
+    m.add_argument("--count", type=int, default=0, help="lines to show (default 0: until "
+                   "Ctrl-C)")
+    m.set_defaults(func=_monitor)
+    lg = sub.add_parser("logs", parents=[on_board],
+                        help="the journal to CSV and one PNG per session trace")
+    lg.add_argument("--from", dest="from_dir",
+                    help="a folder holding the board's files (journal.jsonl, trace0-3.bin); "
+                    "without it: fetched from the board into OUT/raw")
     lg.add_argument("--out", default="build/logs", help="where to write (default build/logs)")
     lg.set_defaults(func=_logs)
     args = p.parse_args(argv)
-    return args.func(args)
+    from tools.ionto.link import LinkError
+
+    try:
+        return args.func(args)
+    except LinkError as e:
+        print(f"ionto: {e}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":
