@@ -19,7 +19,7 @@ from typing import TextIO
 
 from tools.check_device import ARCH_BY_PORT, compile_file, mpy_cross
 from tools.device_files import ROOT, TOP, device_files
-from tools.ionto.link import HOST_VERSION, Link, LinkError
+from tools.ionto.link import HOST_VERSION, DeviceError, Link, LinkError
 
 BUILD = ROOT / "build" / "deploy"
 
@@ -66,7 +66,7 @@ def folders(paths: list[str]) -> list[str]:
 class Progress:
     """One line redrawn in place on a terminal; one line per file otherwise (logs)."""
 
-    def __init__(self, total: int, stream: TextIO = sys.stdout, width: int = 24):
+    def __init__(self, total: int, stream: TextIO, width: int = 24):
         self.total = max(total, 1)
         self.stream = stream
         self.width = width
@@ -102,16 +102,20 @@ def check_board(link: Link) -> str:
     return arch
 
 
-def deploy(link: Link, out: TextIO = sys.stdout) -> dict:
+def deploy(link: Link, out: TextIO | None = None) -> dict:
     """Deploy to a connected board; returns the summary's figures."""
+    out = out or sys.stdout
     arch = check_board(link)
-    before_version = link.firmware_version()
+    try:
+        before_version = link.firmware_version() or "none"
+    except DeviceError as e:  # a broken install is what deploy is for
+        before_version = f"that does not load ({e})"
     files = build(arch)
     twins = [p[:-len(".mpy")] + ".py" for p, _ in files if p.endswith(".mpy")]
     on_board = link.hashes([p for p, _ in files] + twins)
     changed = [(p, data) for p, data in files if on_board[p] != sha256(data)]
     print(f"{link.port}: {len(files)} device files for {arch}, {len(changed)} to copy "
-          f"(firmware {before_version or 'none'} on the board, {HOST_VERSION} here)",
+          f"(firmware {before_version} on the board, {HOST_VERSION} here)",
           file=out, flush=True)
     link.mkdirs(folders([p for p, _ in changed]))
     bar = Progress(len(changed), out)

@@ -235,7 +235,11 @@ class Link:
 
     def require_firmware(self) -> str:
         """The board's firmware version, which must be this host's (firmware/version.py)."""
-        v = self.firmware_version()
+        try:
+            v = self.firmware_version()
+        except DeviceError as e:
+            raise LinkError(f"the firmware on the board on {self.port} does not load ({e}): "
+                            "run `ionto deploy`") from None
         if v is None:
             raise LinkError(f"the board on {self.port} has no ionto firmware (no "
                             "firmware/console): run `ionto deploy`")

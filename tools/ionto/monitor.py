@@ -16,8 +16,8 @@ from tools.ionto.link import Link
 
 FIELDS = ("t_s", "state", "set_ua", "i_ua", "v_mv", "load_ohm", "reached_pct", "left_s",
           "rail_mv", "battery_mv", "usb", "trip", "button")
-HEADER = ("    time  state        set point    measured    electrode  load         reached  "
-          "time left  inputs")
+HEADER = (f"{'time':>10}  {'state':<12} {'set point':<13}  {'current':<11}  {'voltage':<9}  "
+          f"{'load':<16}  reached  time left  inputs")
 
 
 def row(st: dict, t_s: float) -> dict:
@@ -33,12 +33,12 @@ def row(st: dict, t_s: float) -> dict:
 
 
 def line(r: dict) -> str:
-    load = "    -    " if r["load_ohm"] is None else f"{r['load_ohm'] / 1000:6.2f} kOhm"
+    load = "-" if r["load_ohm"] is None else f"{r['load_ohm'] / 1000:6.2f} kOhm"
     left = int(r["left_s"])
     inputs = " ".join(k for k in ("usb", "trip", "button") if r[k])
     return (f"{r['t_s']:8.1f} s  {r['state']:<12} set {r['set_ua'] / 1000:6.2f} mA  "
-            f"I {r['i_ua'] / 1000:6.2f} mA  V {r['v_mv'] / 1000:5.1f} V  load {load}  "
-            f"{r['reached_pct']:3d} %    {left // 60:3d}:{left % 60:02d}    {inputs}").rstrip()
+            f"I {r['i_ua'] / 1000:6.2f} mA  V {r['v_mv'] / 1000:5.1f} V  load {load:<11}  "
+            f"{r['reached_pct']:5d} %  {left // 60:6d}:{left % 60:02d}  {inputs}").rstrip()
 
 
 def monitor(link: Link, every_s: float, count: int, csv_path: str | None, out: TextIO) -> int:
