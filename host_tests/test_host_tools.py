@@ -35,17 +35,17 @@ BIN = Path(sys.executable).parent
 
 @pytest.fixture
 def served(tmp_path):
-    """served(setup=None) -> (board, port): a board on its own flash folder;
-    setup(flash) prepares the flash before power-on."""
+    """served(setup=None, board="pico") -> (board, port): a board on its own flash
+    folder; setup(flash) prepares the flash before power-on."""
     boards = []
 
-    def make(setup=None):
+    def make(setup=None, board="pico"):
         flash = tmp_path / f"flash{len(boards)}"
         flash.mkdir()
         if setup is not None:
             setup(flash)
         port = tmp_path / f"port{len(boards)}"
-        b = ReplBoard(flash, link=port)
+        b = ReplBoard(flash, board, link=port)
         boards.append(b)
         b.start()
         return b, str(port)
@@ -110,6 +110,22 @@ def test_deploy_copies_only_what_changed_verified_and_the_board_boots_the_app(se
     assert (b.flash / "firmware" / "limits.mpy").read_bytes() == dict(built)[
         "firmware/limits.mpy"]
     assert "soft reset: ionto: ready on pico" in out
+
+
+def test_an_esp32_gets_xtensawin_and_keeps_its_port_through_the_reset(served, capsys):
+    # A USB-UART board: the watchdog reset does not take the port away; the
+    # link sees the new boot's safe-mode line on the same port.
+    b, port = served(board="esp32_devkitc")
+    rc, out, err = ionto(capsys, "deploy", "--port", port)
+    assert rc == 0, err
+    assert " device files for xtensawin, " in out
+    assert "soft reset: ionto: ready on esp32_devkitc" in out
+    wait_for(lambda: app_running(b), timeout=10)
+    path = os.path.realpath(port)
+    rc, out, err = ionto(capsys, "monitor", "--port", port, "--count", "1")
+    assert rc == 0, err
+    assert "the app was running" in err and len(out.splitlines()) == 2
+    assert b.resets == ["soft", "wdt"] and os.path.realpath(port) == path
 
 
 def test_monitor_stops_a_running_app_through_console_once_then_prints_n_lines_and_csv(

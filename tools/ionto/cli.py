@@ -206,6 +206,9 @@ def main(argv: list[str] | None = None) -> int:
     except LinkError as e:
         print(f"ionto: {e}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:  # a deploy cut short: its next run copies what is missing
+        print("ionto: interrupted", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

@@ -20,7 +20,8 @@ real `mpremote connect /dev/pts/N ...` (or any serial tool) can talk to it:
 - a hard reset (watchdog, machine.reset()) reboots in the friendly REPL; on a
   USB board (rp2) the port also goes away and comes back at a new path (a host
   tool sees a disconnect), on a USB-UART board (esp32) the port stays.
-The flash folder is the board's whole filesystem ("/"): mpremote fs works on it.
+The flash folder is the board's whole filesystem ("/"): mpremote fs works on it;
+sys.platform is the board's port (rp2, esp32), as the firmware and ionto deploy ask it.
 Not simulated: REPL history and tab completion, `micropython.kbd_intr()`, mpremote mount.
 """
 
