@@ -159,7 +159,7 @@ class App:
                                                              or s == states.DONE):
                 if self.showing:
                     self._pick()  # a profile just chosen is the one that starts
-                self._job("schedule", 0)  # SR-22: a warning, never a refusal
+                self._job("starting", 0)  # SR-22's warning; SR-4's running marker
                 sup.new_session()
                 ses.begin(self.start_reversed())  # the CHECKS state, output off
                 self.trace.start()
@@ -170,6 +170,8 @@ class App:
             verdict = self.refusal(i_ua)
         ses.i_avg_ua = i_avg
         ses.step(ev, i_ua, sup.fault, verdict)
+        if verdict:
+            self._job("starting", 1)  # refused: no session runs, the marker goes
         sink_mv = self.rail_mv - v_mv - i_ua * self.sense_ohm // 1000
         cmd = self.reg.step(i_ua, sink_mv)
         sup.drive(ses.state, ses.output_wanted(), cmd)
@@ -247,8 +249,8 @@ class App:
             self._job("picker", index)
 
     def _job(self, name, arg):
-        # One job with the output off (the journal, a profile pick, SR-22's
-        # schedule at the start gesture): firmware.<name>.run(app, arg). Its
+        # One job with the output off (the journal, a profile pick, the start
+        # gesture's SR-22 schedule and SR-4 marker): firmware.<name>.run(app, arg). Its
         # module is loaded for the job, then released with what it loaded, so
         # the loop's heap holds none of it (M8).
         mod = __import__("firmware." + name, None, None, ("run",))  # the module itself

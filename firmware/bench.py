@@ -10,8 +10,7 @@
 # treatment journal. Loaded by firmware/console.py only, never at boot (M8).
 from micropython import const
 
-from firmware import limits, states
-from firmware import status as st
+from firmware import limits, names, states
 from firmware.app import App
 from firmware.journal import BENCH_PREFIX
 from firmware.session import END_NO_CONTACT, END_TIMER, POLARITY_NONE
@@ -48,6 +47,9 @@ def run(hal, board, calibrated, set_ua, seconds):
     stop_ms = _CONTACT_WAIT_MS + set_ua * 1000 // limits.RAMP_UP_MAX_UA_S + hold_ms + 1000
     end_ms = stop_ms + set_ua * 1000 // limits.RAMP_DOWN_UA_S + 1000
     s = app.status
+    # The status fields by name (firmware/names.py STATUS is their order).
+    i_at, v_at, duty_at = (names.STATUS.index("i_ua"), names.STATUS.index("v_mv"),
+                           names.STATUS.index("duty"))
     t = held = n = si = sv = sci = scv = sd = 0
     stopped = False
     try:
@@ -61,11 +63,11 @@ def run(hal, board, calibrated, set_ua, seconds):
                 held += chunk_ms
                 if held > _SETTLE_MS:
                     n += 1
-                    si += s[st.I_UA]
-                    sv += s[st.V_MV]
+                    si += s[i_at]
+                    sv += s[v_at]
                     sci += hal.code_i
                     scv += hal.code_v
-                    sd += s[st.DUTY]
+                    sd += s[duty_at]
             if stopped:
                 if t >= end_ms:
                     break  # the hard bound: the finally below switches off
@@ -77,7 +79,6 @@ def run(hal, board, calibrated, set_ua, seconds):
                 stopped = True
     finally:
         hal.output_off()
-    from firmware import names
 
     i = si // n if n else 0
     v = sv // n if n else 0

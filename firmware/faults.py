@@ -9,7 +9,8 @@ SENSOR = const(3)  # SR-12: a reading pinned, frozen or above the rail
 LEAK = const(4)  # SR-12: current with the output off
 SHORT = const(5)  # SR-13: load below 250 Ohm at 2 mA or more
 TRIP = const(6)  # SR-15: hardware trip latch asserted
+RESET = const(7)  # SR-4: an unplanned restart (watchdog), or a session cut by one or a power cut
 # A low battery is not a latch (SR-16: a controlled ramp-down and end; the next
 # start is refused, session.REFUSE_BATTERY). A stalled loop is the watchdog's
-# (SR-3), an exception main.py's finally's (SR-1); their codes after the reset
-# arrive with SR-4's reset-cause display.
+# (SR-3), an exception main.py's finally's (SR-1); after the watchdog's reset,
+# startup.py latches RESET (SR-4), journaled, until acknowledged.

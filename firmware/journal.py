@@ -19,14 +19,48 @@ LOADS = ("journal", "names")  # released after app.py's job
 BENCH_PREFIX = "bench_"  # bench runs (firmware/bench.py): bench_journal.jsonl, bench_trace0.bin
 
 
+RUNNING = "session.run"  # SR-4: the marker of a session under way (firmware/starting.py)
+
+
 def run(app, session_id):
-    # app.py's job after a session, output off (SR-18): its record and trace.
+    # app.py's job after a session, output off (SR-18): its record and trace,
+    # then the running marker goes (the session is journaled).
     try:
         append(record(app.ses, app.profile, app.sup.fault, session_id, app.start, app.warning),
                app.journal_dir)
         save_trace(app.trace, session_id, app.journal_dir)
     except OSError as e:
         print("journal not written:", e)
+    unmark(app.journal_dir)
+
+
+def mark(info, folder=""):
+    # At the start gesture, output off: what the record of an interrupted
+    # session will say. Written whole, then renamed (SR-19).
+    path = folder + RUNNING
+    with open(path + ".tmp", "w") as f:
+        f.write(json.dumps(info))
+    os.rename(path + ".tmp", path)
+
+
+def unmark(folder=""):
+    try:
+        os.remove(folder + RUNNING)
+    except OSError:
+        pass  # none: no session was marked
+
+
+def running(folder=""):
+    # The marker a session left when a reset or a power cut stopped it: its
+    # info, {} when unreadable, None when there is none.
+    try:
+        with open(folder + RUNNING) as f:
+            info = json.loads(f.readline())
+    except OSError:
+        return None
+    except ValueError:
+        return {}
+    return info if isinstance(info, dict) else {}
 
 
 def record(ses, profile, fault, session_id, start=None, warning=0):

@@ -7,7 +7,7 @@ STATES = ("idle", "wait_contact", "ramp_up", "treat", "paused", "reversing",
           "ramp_down", "done", "fault", "safe_mode", "checks")
 
 # firmware/faults.py, by code
-FAULTS = ("none", "overcurrent", "surge", "sensor", "leak", "short", "trip")
+FAULTS = ("none", "overcurrent", "surge", "sensor", "leak", "short", "trip", "reset")
 
 # firmware/status.py, by index
 STATUS = ("state", "target_ua", "set_ua", "i_ua", "v_mv", "load_ohm", "reached_pct",
@@ -19,6 +19,8 @@ REFUSALS = ("none", "uncalibrated", "leak", "usb", "battery", "rail")
 
 # firmware/session.py END_*, by code (the journal's "end")
 ENDS = ("", "timer", "user", "dose", "cap", "no_contact", "battery", "usb", "fault")
+# SR-4 records written at startup (firmware/startup.py) use two more: "interrupted"
+# (a session was running at the reset or the power cut) and "reset" (none was).
 
 # firmware/schedule.py, by code (SR-22: the journal's "schedule")
 WARNINGS = ("none", "day", "week")

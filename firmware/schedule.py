@@ -1,9 +1,8 @@
 # SR-22: schedule warnings, when the clock is known (set by the host tools).
 # More than one session in 24 h, or more than five in 7 days, is a warning,
 # never a refusal (Dermadry's schedule rule, shared/design/safety.md). Loaded
-# at the start gesture with the output off, then released (M8).
-import time
-
+# at the start gesture with the output off (firmware/starting.py), then
+# released (M8).
 from micropython import const
 
 from firmware import journal
@@ -15,16 +14,6 @@ WEEK = const(2)  # five sessions already in the last 7 days
 _DAY_S = const(86400)
 _WEEK_MAX = const(5)
 _COUNTS_S = const(60)  # a session that delivered a minute of current counts
-LOADS = ("schedule", "journal", "names")  # released after app.py's job
-
-
-def run(app, _):
-    # app.py's job at the start gesture, output off: the start time (when
-    # the clock is known) and the warning, shown and journaled, never a block.
-    app.start, app.warning = check(time.gmtime(), app.journal_dir)
-    if app.warning:
-        print("schedule:", "a session in the last 24 h" if app.warning == DAY
-              else "five sessions in the last 7 days", "(SR-22: a warning only)")
 
 
 def seconds(t):

@@ -36,9 +36,56 @@ def build(board, make_hal):
         app.last_start_reversed = rec.get("reversed_start") == 1
         sid = rec.get("id")
         app.session_id = sid + 1 if type(sid) is int and 0 < sid < 65535 else 1
+    after_reset(app, journal, rec)
     for name in ("journal", "names", "store", "profiles"):
         firmware.release(name)
     return app
+
+
+def after_reset(app, journal, last):
+    # SR-4: no silent restart. After the watchdog's reset, or when a session
+    # was running (its marker, firmware/starting.py) and the board restarted
+    # (watchdog, power cut), the RESET fault is latched: the output stays off,
+    # the LED blinks code 7 until a 2 s hold acknowledges it, and the journal
+    # gets a record ("interrupted" with the session's own fields, else
+    # "reset"). Treatment never resumes by itself. A tool that resets the board
+    # on purpose writes reset.planned first: on rp2 machine.reset() reports a
+    # watchdog reset too (platform.md).
+    import os
+
+    from firmware import faults
+
+    info = journal.running(app.journal_dir)
+    watchdog = app.hal.after_watchdog
+    if watchdog:
+        try:
+            os.remove(app.journal_dir + "reset.planned")
+            watchdog = False  # planned: not a fault
+        except OSError:
+            pass
+    if info is None and not watchdog:
+        return
+    cause = "watchdog" if watchdog else "restart"
+    sid = app.session_id
+    rec = {"v": 1, "profile": app.profile}
+    if info is not None:
+        rec.update(info)  # what the marker knew: start, profile, set point, polarity
+    else:
+        rec["reversed_start"] = 1 if app.last_start_reversed else 0
+    rec["id"] = sid
+    rec["end"] = "interrupted" if info is not None else "reset"
+    rec["reset"] = cause
+    rec["fault"] = "reset"
+    try:
+        journal.append(rec, app.journal_dir)
+    except OSError as e:
+        print("journal not written:", e)
+    journal.unmark(app.journal_dir)
+    app.session_id = sid + 1
+    app.last_start_reversed = rec.get("reversed_start") == 1
+    app.sup.latch(faults.RESET)
+    print("ionto: unplanned restart (" + cause + ")" + (", session " + str(sid)
+          + " interrupted" if info is not None else "") + ": hold the button 2 s (SR-4)")
 
 
 def board_app(board):

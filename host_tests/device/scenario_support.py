@@ -35,6 +35,8 @@ def near(value, want, tol):
 def check_common(rec, profile, set_ua, planned_s):
     assert (rec["v"], rec["id"], rec["profile"], rec["set_ua"]) == (1, 1, profile, set_ua), rec
     assert rec["planned_s"] == planned_s and rec["fault"] == "none", rec
+    # The simulated board's clock was never set: no start time, no warning (SR-22).
+    assert rec["start"] is None and rec["schedule"] == "none", rec
     assert rec["end"] == "timer", rec
     # On time: the planned time plus the final ramp-down (set point / 1 mA/s).
     near(rec["on_s"], planned_s + set_ua // 2000, set_ua // 2000 + 2)

@@ -27,7 +27,8 @@ def test_an_unfed_watchdog_resets_the_board_and_treatment_does_not_resume():
     assert cause == fakemachine.WDT_RESET
     assert 40000000 < t_us <= 41001000 + 2000, t_us
     assert b.boots == 2 and b.hw.reset_cause == fakemachine.WDT_RESET
-    assert later["state"] == 0  # idle: waits for the start gesture again
+    # SR-4: the RESET fault (code 7) with the output off, until a 2 s hold.
+    assert (later["state"], later["fault"]) == (8, 7), later
     assert later["gate"] == 0.0 and later["true_i_ua"] == 0
 
 
@@ -42,4 +43,4 @@ def test_a_hung_loop_is_reset_by_the_watchdog():
     assert not b.crashes, b.crashes
     assert len(b.resets) == 1 and b.resets[0][1] == fakemachine.WDT_RESET
     assert b.resets[0][0] <= 41002000
-    assert after["gate"] == 0.0 and after["state"] == 0
+    assert after["gate"] == 0.0 and (after["state"], after["fault"]) == (8, 7), after

@@ -38,6 +38,16 @@ def _mkdirs(path):
                 pass
 
 
+def _wipe(folder):
+    for name in os.listdir(folder):
+        path = folder + "/" + name
+        if os.stat(path)[0] & 0x4000:  # a folder
+            _wipe(path)
+            os.rmdir(path)
+        else:
+            os.remove(path)
+
+
 def load_board(name, root):
     # Read a board description without leaving firmware modules imported.
     g = {}
@@ -48,7 +58,7 @@ def load_board(name, root):
 
 class SimBoard:
     def __init__(self, board_name="pico", seed=1, params=None, flash_dir=None,
-                 device_root=None, calibrated=True, log_hw=False):
+                 device_root=None, calibrated=True, log_hw=False, fresh=True):
         self.root = _abspath(device_root or _repo_root())
         self.board = load_board(board_name, self.root)
         self.seed = seed
@@ -59,6 +69,10 @@ class SimBoard:
             self.hw.log = []
         self.flash = _abspath(flash_dir or ("build/sim_flash/" + board_name + "_" + str(seed)))
         _mkdirs(self.flash)
+        if fresh:
+            # A new board: nothing left on this folder from an earlier run (a
+            # journal, config, a running session's marker), only what follows.
+            _wipe(self.flash)
         self.write_file("board.txt", board_name + "\n")
         if calibrated:
             self.write_file("calibration.json", json.dumps(self.bench_calibration()))

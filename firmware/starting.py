@@ -1,0 +1,25 @@
+# app.py's job at the start gesture, with the output off (before the checks):
+# SR-22's schedule warning and start time, and SR-4's running marker (so that
+# a reset or a power cut during the session is journaled at the next boot:
+# nothing may be written while current flows, SR-18). A refused start takes
+# the marker away again. Loaded for the job, then released (M8).
+import time
+
+from firmware import journal, schedule
+
+LOADS = ("starting", "schedule", "journal", "names")
+
+
+def run(app, refused):
+    if refused:
+        journal.unmark(app.journal_dir)
+        return
+    app.start, app.warning = schedule.check(time.gmtime(), app.journal_dir)
+    if app.warning:
+        print("schedule:", "a session in the last 24 h" if app.warning == schedule.DAY
+              else "five sessions in the last 7 days", "(SR-22: a warning only)")
+    ses = app.ses
+    journal.mark({"id": app.session_id, "start": app.start, "profile": app.profile,
+                  "set_ua": ses.set_ua, "planned_s": ses.duration_ms // 1000,
+                  "polarity": ses.polarity, "reversed_start": 1 if app.start_reversed() else 0},
+                 app.journal_dir)
