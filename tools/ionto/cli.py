@@ -1,4 +1,4 @@
-"""ionto: the host command line (simulate; deploy, calibrate, monitor and logs follow)."""
+"""ionto: the host command line (simulate, bench, calibrate, logs; deploy and monitor follow)."""
 
 from __future__ import annotations
 
@@ -16,11 +16,23 @@ def _serve(args: argparse.Namespace) -> int:
     if args.deploy:
         n = len(replboard.write_firmware(flash, args.board, args.seed))
         print(f"deployed {n} device files, board.txt and calibration.json to {flash}")
+    params = None
+    if args.bench_ohm:
+        from tools.sim.circuit import bench_resistor
+
+        try:
+            params = bench_resistor(args.bench_ohm)
+        except ValueError as e:
+            print(f"ionto simulate: {e}", file=sys.stderr)
+            return 2
     board = replboard.ReplBoard(flash, args.board, args.seed, paced=not args.fast,
-                                link=args.link, log=lambda m: print(f"board: {m}", flush=True))
+                                link=args.link, log=lambda m: print(f"board: {m}", flush=True),
+                                params=params)
     path = board.start()
+    load = f"a {args.bench_ohm:g} Ohm bench resistor" if args.bench_ohm else "a hand in the trays"
     print(f"ionto simulate: {args.board} (seed {args.seed}) serving its REPL on {path}"
-          f"{f' (also {args.link})' if args.link else ''}, flash {flash}\n"
+          f"{f' (also {args.link})' if args.link else ''}, flash {flash}, {load} on the "
+          f"electrodes\n"
           f"  try: mpremote connect {args.link or path} exec \"print(1+1)\"\n"
           f"  Ctrl-C here stops the board", flush=True)
     try:
@@ -97,6 +109,52 @@ def _logs(args: argparse.Namespace) -> int:
     return 0
 
 
+def _set_points(text: str) -> tuple[int, ...]:
+    # "5,10,20" (mA) -> (5000, 10000, 20000) uA, each a bench set point (1 uA-25 mA, SR-5).
+    try:
+        ua = tuple(round(float(x) * 1000) for x in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: set points in mA, e.g. 5,10,20") from None
+    if not ua or not all(1000 <= x <= 25000 for x in ua):
+        raise argparse.ArgumentTypeError(f"{text!r}: each set point 1-25 mA (SR-5)")
+    return ua
+
+
+def _calibrate(args: argparse.Namespace) -> int:
+    # _console_link is a STAND-IN until tools/ionto/link.py lands: the lead swaps in link.Link.
+    from tools.ionto import calibrate as cal
+    from tools.ionto._console_link import SerialConsole
+
+    if args.answers is not None:
+        try:
+            answers = cal.Answers(cal.parse_answers(args.answers))
+        except cal.AnswerError as e:
+            print(f"ionto calibrate: {e}", file=sys.stderr)
+            return 2
+    else:
+        answers = cal.Answers()
+    print(f"ionto calibrate on {args.port}: bench resistor and multimeter (mA range) in "
+          f"series on the electrodes, nobody connected (docs/calibration.md)", flush=True)
+    try:
+        link = SerialConsole(args.port)
+    except Exception as e:  # noqa: BLE001 - no port, no REPL: say so, no traceback
+        print(f"ionto calibrate: no console on {args.port}: {e}", file=sys.stderr)
+        return 2
+    try:
+        res = cal.Wizard(link, answers, args.ohm, args.points or cal.POINTS_UA,
+                         args.verify or cal.VERIFY_UA, args.hold or cal.HOLD_S, args.plot).run()
+    except cal.CalibrationError as e:
+        print(f"ionto calibrate: {e}" + ("" if e.changed else "\nThe calibration was not changed."),
+              file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("ionto calibrate: stopped; the calibration was not changed", file=sys.stderr)
+        return 130
+    finally:
+        link.close()
+    return 0 if res.verified else 1
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="ionto", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True)
@@ -120,11 +178,31 @@ def main(argv: list[str] | None = None) -> int:
                    "(an rp2 watchdog reset moves the port, as USB re-enumeration does)")
     s.add_argument("--fast", action="store_true",
                    help="with --serve: virtual time as fast as it runs (default: real time)")
+    s.add_argument("--bench-ohm", type=float, default=0,
+                   help="with --serve: a bench resistor of this many Ohm on the electrodes "
+                   "instead of a hand (for bench runs and ionto calibrate; e.g. 1000)")
     s.set_defaults(func=_simulate)
     b = sub.add_parser("bench", help="measure M1-M8 (measures.md) on the real device code")
     b.add_argument("--json", help="write every figure by its id here")
     b.set_defaults(func=lambda a: __import__("tools.ionto.bench", fromlist=["bench"])
                    .bench(a.json))
+    c = sub.add_parser("calibrate", help="the guided calibration on a bench resistor with a "
+                       "multimeter (docs/calibration.md)")
+    c.add_argument("--port", required=True, help="the board's serial port (at the console: "
+                   "safe mode, or after a bench run)")
+    c.add_argument("--ohm", type=float, help="the bench resistor as your meter measures it "
+                   "(default: asked)")
+    c.add_argument("--answers", help="the meter readings in mA, comma-separated, in the "
+                   "order asked (scripted use; default: asked one by one)")
+    c.add_argument("--points", type=_set_points,
+                   help="the gain set points in mA (default 5,10,20)")
+    c.add_argument("--verify", type=_set_points,
+                   help="the verification set points in mA (default 4,12,20)")
+    c.add_argument("--hold", type=int, choices=range(2, 121), metavar="2-120",
+                   help="seconds at each set point to read the meter (default 20)")
+    c.add_argument("--plot", default="build/calibration_check.png",
+                   help="the verification plot (PNG; default build/calibration_check.png)")
+    c.set_defaults(func=_calibrate)
     lg = sub.add_parser("logs", help="the journal to CSV and one PNG per session trace")
     lg.add_argument("--from", dest="from_dir", required=True,
                     help="a folder holding the board's files (journal.jsonl, trace0-3.bin)")
