@@ -3,10 +3,11 @@
   simulate   the firmware on a simulated board: a named scenario, or --serve its REPL
   bench      measure M1-M8 on the real device code
   deploy     precompile the device files and copy what changed to the board
+  calibrate  the guided calibration: bench resistor, multimeter, verification sweep
   monitor    the board's status at the REPL, live, optionally to CSV
   logs       the journal to CSV and one PNG per session trace (from the board or a folder)
 
-deploy, monitor and logs talk to the board over USB (--port, default: the one
+deploy, calibrate, monitor and logs talk to the board over USB (--port, default: the one
 board in mpremote's device list). A running app is stopped and its watchdog
 resets the board into the REPL once (console.once): docs/deploy.md.
 Errors are one line on stderr, exit code 2.
@@ -28,11 +29,23 @@ def _serve(args: argparse.Namespace) -> int:
     if args.deploy:
         n = len(replboard.write_firmware(flash, args.board, args.seed))
         print(f"deployed {n} device files, board.txt and calibration.json to {flash}")
+    params = None
+    if args.bench_ohm:
+        from tools.sim.circuit import bench_resistor
+
+        try:
+            params = bench_resistor(args.bench_ohm)
+        except ValueError as e:
+            print(f"ionto simulate: {e}", file=sys.stderr)
+            return 2
     board = replboard.ReplBoard(flash, args.board, args.seed, paced=not args.fast,
-                                link=args.link, log=lambda m: print(f"board: {m}", flush=True))
+                                link=args.link, log=lambda m: print(f"board: {m}", flush=True),
+                                params=params)
     path = board.start()
+    load = f"a {args.bench_ohm:g} Ohm bench resistor" if args.bench_ohm else "a hand in the trays"
     print(f"ionto simulate: {args.board} (seed {args.seed}) serving its REPL on {path}"
-          f"{f' (also {args.link})' if args.link else ''}, flash {flash}\n"
+          f"{f' (also {args.link})' if args.link else ''}, flash {flash}, {load} on the "
+          f"electrodes\n"
           f"  try: mpremote connect {args.link or path} exec \"print(1+1)\"\n"
           f"  Ctrl-C here stops the board", flush=True)
     try:
@@ -147,6 +160,48 @@ def _logs(args: argparse.Namespace) -> int:
     return 0
 
 
+def _set_points(text: str) -> tuple[int, ...]:
+    # "5,10,20" (mA) -> (5000, 10000, 20000) uA, each a bench set point (1 uA-25 mA, SR-5).
+    try:
+        ua = tuple(round(float(x) * 1000) for x in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: set points in mA, e.g. 5,10,20") from None
+    if not ua or not all(1000 <= x <= 25000 for x in ua):
+        raise argparse.ArgumentTypeError(f"{text!r}: each set point 1-25 mA (SR-5)")
+    return ua
+
+
+def _calibrate(args: argparse.Namespace) -> int:
+    from tools.ionto import calibrate as cal
+    from tools.ionto.link import Console
+
+    if args.answers is not None:
+        try:
+            answers = cal.Answers(cal.parse_answers(args.answers))
+        except cal.AnswerError as e:
+            print(f"ionto calibrate: {e}", file=sys.stderr)
+            return 2
+    else:
+        answers = cal.Answers()
+    print("ionto calibrate: bench resistor and multimeter (mA range) in series on the "
+          "electrodes, nobody connected (docs/calibration.md)", flush=True)
+    link = Console(_link(args))  # a LinkError is one line, exit code 2 (main)
+    try:
+        link.link.require_firmware()
+        res = cal.Wizard(link, answers, args.ohm, args.points or cal.POINTS_UA,
+                         args.verify or cal.VERIFY_UA, args.hold or cal.HOLD_S, args.plot).run()
+    except cal.CalibrationError as e:
+        print(f"ionto calibrate: {e}" + ("" if e.changed else "\nThe calibration was not changed."),
+              file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("ionto calibrate: stopped; the calibration was not changed", file=sys.stderr)
+        return 130
+    finally:
+        link.close()
+    return 0 if res.verified else 1
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="ionto", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -171,6 +226,9 @@ def main(argv: list[str] | None = None) -> int:
                    "(an rp2 watchdog reset moves the port, as USB re-enumeration does)")
     s.add_argument("--fast", action="store_true",
                    help="with --serve: virtual time as fast as it runs (default: real time)")
+    s.add_argument("--bench-ohm", type=float, default=0,
+                   help="with --serve: a bench resistor of this many Ohm on the electrodes "
+                   "instead of a hand (for bench runs and ionto calibrate; e.g. 1000)")
     s.set_defaults(func=_simulate)
     b = sub.add_parser("bench", help="measure M1-M8 (measures.md) on the real device code")
     b.add_argument("--json", help="write every figure by its id here")
@@ -184,6 +242,21 @@ def main(argv: list[str] | None = None) -> int:
     d = sub.add_parser("deploy", parents=[on_board], help="precompile the device files (.mpy) "
                        "and copy what changed to the board, verified, then soft reset")
     d.set_defaults(func=_deploy)
+    c = sub.add_parser("calibrate", parents=[on_board], help="the guided calibration on a "
+                       "bench resistor with a multimeter (docs/calibration.md)")
+    c.add_argument("--ohm", type=float, help="the bench resistor as your meter measures it "
+                   "(default: asked)")
+    c.add_argument("--answers", help="the meter readings in mA, comma-separated, in the "
+                   "order asked (scripted use; default: asked one by one)")
+    c.add_argument("--points", type=_set_points,
+                   help="the gain set points in mA (default 5,10,20)")
+    c.add_argument("--verify", type=_set_points,
+                   help="the verification set points in mA (default 4,12,20)")
+    c.add_argument("--hold", type=int, choices=range(2, 121), metavar="2-120",
+                   help="seconds at each set point to read the meter (default 20)")
+    c.add_argument("--plot", default="build/calibration_check.png",
+                   help="the verification plot (PNG; default build/calibration_check.png)")
+    c.set_defaults(func=_calibrate)
     m = sub.add_parser("monitor", parents=[on_board], help="the board's status at the REPL, "
                        "live (USB connected: the idle or bench board, SR-17)")
     m.add_argument("--csv", help="also write every line's values here")

@@ -21,7 +21,7 @@ from collections.abc import Callable
 
 import serial
 import serial.tools.list_ports
-from mpremote.transport import TransportError, TransportExecError
+from mpremote.transport import TransportError
 from mpremote.transport_serial import SerialTransport
 
 from firmware.version import VERSION as HOST_VERSION
@@ -200,24 +200,36 @@ class Link:
                 time.sleep(0.1)
 
     # ---- the REPL ----
-    def exec(self, code: str) -> str:
-        """Run code at the raw REPL: its output; DeviceError with the board's message."""
+    def exec(self, code: str, timeout: float | None = 10.0) -> str:
+        """Run code at the raw REPL: its output; DeviceError with the board's message.
+        timeout: the longest silence from the board (None: a bench run says nothing
+        for its whole length). Ctrl-C here interrupts the board too (SR-1: output off)."""
         try:
-            out = self.t.exec(code)
-        except TransportExecError as e:
-            msg = _last_line(e.error_output)
-            if msg.startswith("ValueError: "):
-                msg = msg[len("ValueError: "):]
-            raise DeviceError(msg) from None
+            out, err = self.t.exec_raw(code, timeout=timeout)
+        except KeyboardInterrupt:
+            self.t.serial.write(b"\x03")
+            raise
         except (TransportError, OSError) as e:
             raise LinkError(f"lost the board on {self.port}: {e}") from None
+        if err:
+            msg = _last_line(err.decode("utf-8", "replace"))
+            if msg.startswith("ValueError: "):
+                msg = msg[len("ValueError: "):]
+            raise DeviceError(msg)
         return out.decode("utf-8", "replace").replace("\r\n", "\n")
 
-    def call(self, expr: str):
+    def call(self, expr: str, timeout: float | None = 10.0):
         """A console call (docs/console.md) as `c.<call>`: its JSON value."""
         out = self.exec("import json\nfrom firmware import console as c\n"
-                        f"print(json.dumps({expr}))\n")
+                        f"print(json.dumps({expr}))\n", timeout)
         return json.loads(_last_line(out))
+
+    def reconnect(self) -> None:
+        """After a bench run: the watchdog resets the board, whose next boot stays
+        at the REPL once (console.once); back at its raw REPL."""
+        self._await_reset()
+        self._enter_raw()
+
 
     def platform(self) -> tuple[str, int | None]:
         """sys.platform and sys.implementation._mpy (None when it has none)."""
@@ -326,3 +338,20 @@ class Link:
             except OSError:
                 pass
         self._close_transport()
+
+
+class Console:
+    """The console by its calls' names, for tools/ionto/calibrate.py: call("status()")
+    runs c.status() on the board, with no silence limit (bench runs)."""
+
+    def __init__(self, link: Link):
+        self.link = link
+
+    def call(self, expr: str):
+        return self.link.call("c." + expr, timeout=None)
+
+    def reconnect(self) -> None:
+        self.link.reconnect()
+
+    def close(self) -> None:
+        self.link.close()
