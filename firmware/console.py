@@ -142,6 +142,30 @@ def cal_point(set_ua, seconds=20):
     return bench(set_ua, seconds)
 
 
+def calibration():
+    # The stored calibration (None when there is none or it is invalid, with
+    # the reason) and the one the readings use (nominal when none is stored).
+    # The host's calibration arithmetic starts from the one in use.
+    cal, why = store.load_calibration()
+    return {"stored": cal, "why": why,
+            "in_use": cal if cal is not None else store.nominal_calibration()}
+
+
+def cal_clear():
+    # Removes calibration.json: treatment is refused until a calibration is
+    # stored again (SR-19). For a host tool that restores "no calibration"
+    # after a failed check. The readings use the nominal one from the next call.
+    global _hal
+    import os
+
+    try:
+        os.remove(store.CAL_FILE)
+    except OSError:
+        pass  # there was none
+    _hal = None
+    return calibration()
+
+
 def cal_save(cal):
     # Calibration step 3: store a calibration (store.check_calibration: every
     # channel's offset and gain within its range), atomically. Only the known

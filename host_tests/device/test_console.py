@@ -153,6 +153,27 @@ def test_cal_save_checks_every_channel_and_writes_atomically():
     assert json.loads(b.read_file("calibration.json")) == _cal(1010000)  # the old one stays
 
 
+def test_calibration_shows_the_stored_one_and_cal_clear_removes_it():
+    b = _board("calread", calibrated=True)
+    stored = json.loads(b.read_file("calibration.json"))
+    c = _call(b, "calibration")
+    json.dumps(c)
+    assert c == {"stored": stored, "why": None, "in_use": stored}
+    before = _files(b)
+    cleared = _call(b, "cal_clear")
+    assert cleared["stored"] is None and cleared["why"] == "no calibration"
+    assert cleared["in_use"] == _call(b, "calibration")["in_use"]
+    assert cleared["in_use"]["current"] == {"offset": 0, "gain_ppm": 1000000}  # nominal
+    del before["calibration.json"]
+    assert _files(b) == before  # that file alone
+    assert _call(b, "status")["calibrated"] is False  # treatment refused again (SR-19)
+    assert _call(b, "cal_clear")["stored"] is None  # none to remove: no error
+    b.write_file("calibration.json", '{"version": 1}')  # corrupt: stored None, the reason
+    c = _call(b, "calibration")
+    assert c["stored"] is None and "missing channel" in c["why"]
+    _no_current(b)
+
+
 def test_clock_set_checks_the_date_and_sets_the_rtc():
     b = _board("clock")
     assert _call(b, "clock_set", 2025, 3, 14, 15, 9, 26) == [2025, 3, 14, 15, 9, 26]

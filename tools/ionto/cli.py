@@ -1,4 +1,17 @@
-"""ionto: the host command line (simulate; deploy, calibrate, monitor and logs follow)."""
+"""ionto: the host command line.
+
+  simulate   the firmware on a simulated board: a named scenario, or --serve its REPL
+  bench      measure M1-M8 on the real device code
+  deploy     precompile the device files and copy what changed to the board
+  calibrate  the guided calibration: bench resistor, multimeter, verification sweep
+  monitor    the board's status at the REPL, live, optionally to CSV
+  logs       the journal to CSV and one PNG per session trace (from the board or a folder)
+
+deploy, calibrate, monitor and logs talk to the board over USB (--port, default: the one
+board in mpremote's device list). A running app is stopped and its watchdog
+resets the board into the REPL once (console.once): docs/deploy.md.
+Errors are one line on stderr, exit code 2.
+"""
 
 from __future__ import annotations
 
@@ -16,11 +29,23 @@ def _serve(args: argparse.Namespace) -> int:
     if args.deploy:
         n = len(replboard.write_firmware(flash, args.board, args.seed))
         print(f"deployed {n} device files, board.txt and calibration.json to {flash}")
+    params = None
+    if args.bench_ohm:
+        from tools.sim.circuit import bench_resistor
+
+        try:
+            params = bench_resistor(args.bench_ohm)
+        except ValueError as e:
+            print(f"ionto simulate: {e}", file=sys.stderr)
+            return 2
     board = replboard.ReplBoard(flash, args.board, args.seed, paced=not args.fast,
-                                link=args.link, log=lambda m: print(f"board: {m}", flush=True))
+                                link=args.link, log=lambda m: print(f"board: {m}", flush=True),
+                                params=params)
     path = board.start()
+    load = f"a {args.bench_ohm:g} Ohm bench resistor" if args.bench_ohm else "a hand in the trays"
     print(f"ionto simulate: {args.board} (seed {args.seed}) serving its REPL on {path}"
-          f"{f' (also {args.link})' if args.link else ''}, flash {flash}\n"
+          f"{f' (also {args.link})' if args.link else ''}, flash {flash}, {load} on the "
+          f"electrodes\n"
           f"  try: mpremote connect {args.link or path} exec \"print(1+1)\"\n"
           f"  Ctrl-C here stops the board", flush=True)
     try:
@@ -82,14 +107,52 @@ def _simulate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _link(args: argparse.Namespace):
+    from tools.ionto.link import Link
+
+    return Link(args.port)
+
+
+def _deploy(args: argparse.Namespace) -> int:
+    from tools.ionto import deploy
+
+    with _link(args) as link:
+        deploy.deploy(link)
+    return 0
+
+
+def _monitor(args: argparse.Namespace) -> int:
+    from tools.ionto import monitor
+
+    if args.every <= 0 or args.count < 0:
+        print("ionto monitor: --every must be above 0 and --count 0 or more", file=sys.stderr)
+        return 2
+    with _link(args) as link:
+        link.require_firmware()
+        monitor.monitor(link, args.every, args.count, args.csv, sys.stdout)
+    return 0
+
+
 def _logs(args: argparse.Namespace) -> int:
     from tools.ionto import logs
+    from tools.ionto.link import LinkError
 
-    folder = Path(args.from_dir)
-    if not folder.is_dir():
-        print(f"ionto logs: no such folder {folder}", file=sys.stderr)
-        return 2
-    written = logs.export(folder, Path(args.out))
+    out = Path(args.out)
+    if args.from_dir:
+        folder = Path(args.from_dir)
+        if not folder.is_dir():
+            print(f"ionto logs: no such folder {folder}", file=sys.stderr)
+            return 2
+    else:
+        folder = out / "raw"
+        with _link(args) as link:
+            try:
+                link.require_firmware()
+            except LinkError as e:  # the files are read by their format: still fetch them
+                print(f"ionto: warning: {e}", file=sys.stderr)
+            got = logs.fetch(link, folder)
+        print(f"fetched {', '.join(got) or 'nothing (no journal, no trace)'} into {folder}")
+    written = logs.export(folder, out)
     records, traces = logs.read_folder(folder)
     print(f"{len(records)} sessions in the journal, {len(traces)} traces; wrote:")
     for p in written:
@@ -97,8 +160,51 @@ def _logs(args: argparse.Namespace) -> int:
     return 0
 
 
+def _set_points(text: str) -> tuple[int, ...]:
+    # "5,10,20" (mA) -> (5000, 10000, 20000) uA, each a bench set point (1 uA-25 mA, SR-5).
+    try:
+        ua = tuple(round(float(x) * 1000) for x in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: set points in mA, e.g. 5,10,20") from None
+    if not ua or not all(1000 <= x <= 25000 for x in ua):
+        raise argparse.ArgumentTypeError(f"{text!r}: each set point 1-25 mA (SR-5)")
+    return ua
+
+
+def _calibrate(args: argparse.Namespace) -> int:
+    from tools.ionto import calibrate as cal
+    from tools.ionto.link import Console
+
+    if args.answers is not None:
+        try:
+            answers = cal.Answers(cal.parse_answers(args.answers))
+        except cal.AnswerError as e:
+            print(f"ionto calibrate: {e}", file=sys.stderr)
+            return 2
+    else:
+        answers = cal.Answers()
+    print("ionto calibrate: bench resistor and multimeter (mA range) in series on the "
+          "electrodes, nobody connected (docs/calibration.md)", flush=True)
+    link = Console(_link(args))  # a LinkError is one line, exit code 2 (main)
+    try:
+        link.link.require_firmware()
+        res = cal.Wizard(link, answers, args.ohm, args.points or cal.POINTS_UA,
+                         args.verify or cal.VERIFY_UA, args.hold or cal.HOLD_S, args.plot).run()
+    except cal.CalibrationError as e:
+        print(f"ionto calibrate: {e}" + ("" if e.changed else "\nThe calibration was not changed."),
+              file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("ionto calibrate: stopped; the calibration was not changed", file=sys.stderr)
+        return 130
+    finally:
+        link.close()
+    return 0 if res.verified else 1
+
+
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="ionto", description=__doc__)
+    p = argparse.ArgumentParser(prog="ionto", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = p.add_subparsers(dest="command", required=True)
     s = sub.add_parser("simulate", help="run a named scenario on the simulated board")
     s.add_argument("--scenario", default="S1",
@@ -120,18 +226,62 @@ def main(argv: list[str] | None = None) -> int:
                    "(an rp2 watchdog reset moves the port, as USB re-enumeration does)")
     s.add_argument("--fast", action="store_true",
                    help="with --serve: virtual time as fast as it runs (default: real time)")
+    s.add_argument("--bench-ohm", type=float, default=0,
+                   help="with --serve: a bench resistor of this many Ohm on the electrodes "
+                   "instead of a hand (for bench runs and ionto calibrate; e.g. 1000)")
     s.set_defaults(func=_simulate)
     b = sub.add_parser("bench", help="measure M1-M8 (measures.md) on the real device code")
     b.add_argument("--json", help="write every figure by its id here")
     b.set_defaults(func=lambda a: __import__("tools.ionto.bench", fromlist=["bench"])
                    .bench(a.json))
-    lg = sub.add_parser("logs", help="the journal to CSV and one PNG per session trace")
-    lg.add_argument("--from", dest="from_dir", required=True,
-                    help="a folder holding the board's files (journal.jsonl, trace0-3.bin)")
+    port_help = ("the board's serial port (default: the one USB serial port in mpremote's "
+                 "device list)")
+    p.add_argument("--port", help=port_help)
+    on_board = argparse.ArgumentParser(add_help=False)  # also after the command
+    on_board.add_argument("--port", default=argparse.SUPPRESS, help=port_help)
+    d = sub.add_parser("deploy", parents=[on_board], help="precompile the device files (.mpy) "
+                       "and copy what changed to the board, verified, then soft reset")
+    d.set_defaults(func=_deploy)
+    c = sub.add_parser("calibrate", parents=[on_board], help="the guided calibration on a "
+                       "bench resistor with a multimeter (docs/calibration.md)")
+    c.add_argument("--ohm", type=float, help="the bench resistor as your meter measures it "
+                   "(default: asked)")
+    c.add_argument("--answers", help="the meter readings in mA, comma-separated, in the "
+                   "order asked (scripted use; default: asked one by one)")
+    c.add_argument("--points", type=_set_points,
+                   help="the gain set points in mA (default 5,10,20)")
+    c.add_argument("--verify", type=_set_points,
+                   help="the verification set points in mA (default 4,12,20)")
+    c.add_argument("--hold", type=int, choices=range(2, 121), metavar="2-120",
+                   help="seconds at each set point to read the meter (default 20)")
+    c.add_argument("--plot", default="build/calibration_check.png",
+                   help="the verification plot (PNG; default build/calibration_check.png)")
+    c.set_defaults(func=_calibrate)
+    m = sub.add_parser("monitor", parents=[on_board], help="the board's status at the REPL, "
+                       "live (USB connected: the idle or bench board, SR-17)")
+    m.add_argument("--csv", help="also write every line's values here")
+    m.add_argument("--every", type=float, default=1.0, help="seconds between lines (default 1)")
+    m.add_argument("--count", type=int, default=0, help="lines to show (default 0: until "
+                   "Ctrl-C)")
+    m.set_defaults(func=_monitor)
+    lg = sub.add_parser("logs", parents=[on_board],
+                        help="the journal to CSV and one PNG per session trace")
+    lg.add_argument("--from", dest="from_dir",
+                    help="a folder holding the board's files (journal.jsonl, trace0-3.bin); "
+                    "without it: fetched from the board into OUT/raw")
     lg.add_argument("--out", default="build/logs", help="where to write (default build/logs)")
     lg.set_defaults(func=_logs)
     args = p.parse_args(argv)
-    return args.func(args)
+    from tools.ionto.link import LinkError
+
+    try:
+        return args.func(args)
+    except LinkError as e:
+        print(f"ionto: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:  # a deploy cut short: its next run copies what is missing
+        print("ionto: interrupted", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

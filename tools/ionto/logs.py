@@ -1,4 +1,5 @@
-"""The board's journal and session traces, read on the host (`ionto logs`).
+"""The board's journal and session traces, read on the host (`ionto logs`):
+from a folder (--from), or fetched from the board first (fetch()).
 
 The files (firmware/journal.py): ``journal.jsonl`` and ``journal.1.jsonl``, one
 JSON record per session (a torn last line is skipped, as the board skips it);
@@ -142,6 +143,19 @@ def export(folder: Path, out: Path) -> list[Path]:
         plot_session(tr, by_id.get(tr["id"]), p)
         written.append(p)
     return written
+
+
+def fetch(link, raw: Path) -> list[str]:
+    """Copy the journal and trace files the board has (tools/ionto/link.Link) into raw."""
+    raw.mkdir(parents=True, exist_ok=True)
+    got = []
+    for name in JOURNAL_FILES + TRACE_FILES:
+        (raw / name).unlink(missing_ok=True)  # an earlier fetch's file the board no longer has
+        data = link.get(name)
+        if data is not None:
+            (raw / name).write_bytes(data)
+            got.append(name)
+    return got
 
 
 def state_names(tr: dict) -> list[str]:

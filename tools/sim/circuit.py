@@ -36,6 +36,17 @@ DEFAULTS = {
 }
 SPIKES = (512, 1536, 2560, 3584)  # RP2040 ADC DNL: widened codes (errata E11)
 CHANNELS = ("current", "voltage", "rail", "battery")
+BENCH_SKIN_OHM = 100.0  # bench_resistor(): the part of the resistor modelled as "skin"
+
+
+def bench_resistor(ohm):
+    # The model parameters for a bench resistor of `ohm` in place of a hand:
+    # no skin fall, no random walk, a small capacitance (the "skin" is only
+    # BENCH_SKIN_OHM of the resistor, so the load is `ohm` at DC).
+    if not ohm > 2 * BENCH_SKIN_OHM:
+        raise ValueError("a bench resistor must be above " + str(int(2 * BENCH_SKIN_OHM)) + " Ohm")
+    return {"series_ohm": ohm - BENCH_SKIN_OHM, "skin_start_ohm": BENCH_SKIN_OHM,
+            "skin_end_ohm": BENCH_SKIN_OHM, "skin_walk_pct": 0.0, "skin_uf": 0.1}
 
 
 class Circuit:

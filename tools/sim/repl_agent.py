@@ -4,7 +4,8 @@
 # imports see only the flash, as on the board), installs the fake machine and
 # time, and runs the code blocks the host's REPL sends, in one persistent
 # __main__ globals dict.
-#   micropython -X heapsize=192K repl_agent.py ROOT FLASH CMD_FD REPLY_FD BOARD SEED PACED
+#   micropython -X heapsize=192K repl_agent.py ROOT FLASH CMD_FD REPLY_FD BOARD SEED PACED PARAMS
+# (PARAMS: the circuit model's parameters as JSON, tools/sim/circuit.py; {} = defaults)
 # Commands (host -> CMD_FD), "OP SEQ ARG N\n" + N bytes: "s 0 - N" + the JSON
 # hardware state to start from (first), "x SEQ KIND N" + source (KIND: exec =
 # raw REPL or paste, single = one friendly-REPL statement), "f SEQ NAME 0" (run
@@ -97,6 +98,17 @@ class BoardOs:
             yield (e[0], e[1], e[2], size)
 
 
+class BoardSys:
+    # `sys` as on the board: sys.platform names the port (rp2, esp32), which
+    # the firmware (no board.txt: firmware/boards) and ionto deploy (the .mpy
+    # architecture) ask for; the unix port says "linux".
+    def __init__(self, port):
+        self.platform = port
+
+    def __getattr__(self, name):
+        return getattr(sys, name)
+
+
 def read_exact(f, n):
     buf = b""
     while len(buf) < n:
@@ -108,14 +120,15 @@ def read_exact(f, n):
 
 
 class Agent:
-    def __init__(self, cmd, reply, board_name, seed, paced):
+    def __init__(self, cmd, reply, board_name, seed, paced, params):
         self.cmd = cmd
         self.reply = reply
         board = load_board(board_name, ROOT)
+        self.port = board["port"]
         self.poller = select.poll()
         self.poller.register(cmd, select.POLLIN)
         self.clock = PacedClock(paced, self.interrupted)
-        self.hw = fakemachine.Hardware(board, self.clock, Circuit(board, seed))
+        self.hw = fakemachine.Hardware(board, self.clock, Circuit(board, seed, params))
         self.g = {"__name__": "__main__"}
         self.seq = "0"
 
@@ -169,6 +182,7 @@ class Agent:
         sys.modules["machine"] = fakemachine
         sys.modules["time"] = FakeTime(self.clock)
         sys.modules["os"] = BoardOs()
+        sys.modules["sys"] = BoardSys(self.port)
         # The flash is the whole filesystem, "/" the current folder (as on rp2).
         os.umount("/")
         os.mount(os.VfsPosix(FLASH), "/")
@@ -249,7 +263,8 @@ def _hidden(line):
 def main():
     cmd = open("/dev/fd/" + sys.argv[3], "rb")
     reply = open("/dev/fd/" + sys.argv[4], "wb")
-    Agent(cmd, reply, sys.argv[5], int(sys.argv[6]), sys.argv[7] == "1").serve()
+    params = json.loads(sys.argv[8]) if len(sys.argv) > 8 else None
+    Agent(cmd, reply, sys.argv[5], int(sys.argv[6]), sys.argv[7] == "1", params).serve()
 
 
 main()

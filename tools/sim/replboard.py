@@ -20,7 +20,8 @@ real `mpremote connect /dev/pts/N ...` (or any serial tool) can talk to it:
 - a hard reset (watchdog, machine.reset()) reboots in the friendly REPL; on a
   USB board (rp2) the port also goes away and comes back at a new path (a host
   tool sees a disconnect), on a USB-UART board (esp32) the port stays.
-The flash folder is the board's whole filesystem ("/"): mpremote fs works on it.
+The flash folder is the board's whole filesystem ("/"): mpremote fs works on it;
+sys.platform is the board's port (rp2, esp32), as the firmware and ionto deploy ask it.
 Not simulated: REPL history and tab completion, `micropython.kbd_intr()`, mpremote mount.
 """
 
@@ -114,12 +115,14 @@ def auto_indent(text: str) -> str:
 class Interp:
     """One boot of the board: a unix-port process running repl_agent.py."""
 
-    def __init__(self, flash: Path, board: str, seed: int, paced: bool, state: dict):
+    def __init__(self, flash: Path, board: str, seed: int, paced: bool, state: dict,
+                 params: dict | None = None):
         cmd_r, self.cmd_w = os.pipe()
         self.rep_r, rep_w = os.pipe()
         self.proc = subprocess.Popen(
             [micropython_path(), "-X", f"heapsize={HEAP}", str(AGENT), str(ROOT), str(flash),
-             str(cmd_r), str(rep_w), board, str(seed), "1" if paced else "0"],
+             str(cmd_r), str(rep_w), board, str(seed), "1" if paced else "0",
+             json.dumps(params or {})],
             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
             pass_fds=(cmd_r, rep_w), start_new_session=True)  # a terminal's ^C is not ours
         os.close(cmd_r)
@@ -206,13 +209,15 @@ class ReplBoard:
     """The board: call start() for the port's path, stop() at the end."""
 
     def __init__(self, flash: str | Path, board: str = "pico", seed: int = 1,
-                 paced: bool = True, link: str | Path | None = None, log=None):
+                 paced: bool = True, link: str | Path | None = None, log=None,
+                 params: dict | None = None):
         self.flash = Path(flash).resolve()
         self.flash.mkdir(parents=True, exist_ok=True)
         self.board_name = board
         self.port = load_board(board, str(ROOT))["port"]
         self.seed = seed
         self.paced = paced
+        self.params = dict(params or {})  # the circuit model's (tools/sim/circuit.py)
         self.link = Path(link) if link else None
         self.log = log or (lambda msg: None)
         self.path = ""
@@ -315,7 +320,8 @@ class ReplBoard:
             self.state["us"] = self.state.get("us", 0) + int((now - self.state_at) * 1e6)
         if self.wdt_deadline is not None:
             self.state["wdt_left_us"] = max(0, int((self.wdt_deadline - now) * 1e6))
-        self.interp = Interp(self.flash, self.board_name, self.seed, self.paced, self.state)
+        self.interp = Interp(self.flash, self.board_name, self.seed, self.paced, self.state,
+                             self.params)
         t_end = time.monotonic() + START_TIMEOUT_S
         while time.monotonic() < t_end:
             select.select([self.interp.rep_r, self.interp.out], [], [], 0.1)

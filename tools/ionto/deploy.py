@@ -1,0 +1,140 @@
+"""`ionto deploy`: the device files onto a board, precompiled, only what changed.
+
+Every module is compiled with mpy-cross for the board's port (sys.platform:
+tools/check_device.py's ARCH_BY_PORT and MPY_FLAGS, as `make mpy` checks them)
+and sent as .mpy; boot.py and main.py stay .py (the board runs only those
+names at boot). A file whose sha256 on the board matches is not sent; each
+sent file is written to a temporary name and renamed, then its hash is
+checked on the board. A .py twin of a deployed .mpy is removed (the board
+would import the .py first). Then a soft reset starts the firmware.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import sys
+from pathlib import Path, PurePosixPath
+from typing import TextIO
+
+from tools.check_device import ARCH_BY_PORT, compile_file, mpy_cross
+from tools.device_files import ROOT, TOP, device_files
+from tools.ionto.link import HOST_VERSION, DeviceError, Link, LinkError
+
+BUILD = ROOT / "build" / "deploy"
+
+
+def mpy_version() -> tuple[int, int]:
+    # "... mpy-cross emitting mpy v6.3"
+    out = subprocess.run([mpy_cross(), "--version"], capture_output=True, text=True).stdout
+    major, minor = out.strip().rsplit("v", 1)[1].split(".")
+    return int(major), int(minor)
+
+
+def build(arch: str, out: Path = BUILD) -> list[tuple[str, bytes]]:
+    """(path on the board, contents) of every device file, modules compiled for arch."""
+    files = []
+    for rel in device_files():
+        if rel in TOP:
+            files.append((rel, (ROOT / rel).read_bytes()))
+            continue
+        dev = PurePosixPath(rel).with_suffix(".mpy").as_posix()
+        target = out / arch / dev
+        err = compile_file(rel, arch, target)
+        if err is not None:
+            raise LinkError(f"mpy-cross {arch} failed on {rel}: {_one_line(err)}")
+        files.append((dev, target.read_bytes()))
+    return files
+
+
+def _one_line(text: str) -> str:
+    return " / ".join(x.strip() for x in text.splitlines() if x.strip())
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def folders(paths: list[str]) -> list[str]:
+    """Every folder the paths need, parents first."""
+    out: set[str] = set()
+    for p in paths:
+        out.update(str(d) for d in PurePosixPath(p).parents if str(d) != ".")
+    return sorted(out, key=lambda d: (d.count("/"), d))
+
+
+class Progress:
+    """One line redrawn in place on a terminal; one line per file otherwise (logs)."""
+
+    def __init__(self, total: int, stream: TextIO, width: int = 24):
+        self.total = max(total, 1)
+        self.stream = stream
+        self.width = width
+        self.tty = stream.isatty()
+        self.done = 0
+
+    def step(self, name: str, size: int) -> None:
+        self.done += 1
+        if not self.tty:
+            print(f"  copied {name} ({size} bytes)", file=self.stream, flush=True)
+            return
+        n = self.done * self.width // self.total
+        line = f"  [{'#' * n}{'-' * (self.width - n)}] {self.done}/{self.total} {name}"
+        print(f"\r{line:<78.78}", end="", file=self.stream, flush=True)
+
+    def end(self) -> None:
+        if self.tty and self.done:
+            print(file=self.stream)
+
+
+def check_board(link: Link) -> str:
+    """The .mpy architecture for the board; LinkError when it cannot load ours."""
+    port, mpy = link.platform()
+    arch = ARCH_BY_PORT.get(port)
+    if arch is None:
+        raise LinkError(f"the board's MicroPython port is {port}; ionto runs on "
+                        f"{' and '.join(ARCH_BY_PORT)}")
+    ours = mpy_version()
+    if mpy is not None and (mpy & 0xFF, mpy >> 8 & 3) != ours:
+        raise LinkError(f"the board's MicroPython loads .mpy v{mpy & 0xFF}.{mpy >> 8 & 3}, "
+                        f"mpy-cross makes v{ours[0]}.{ours[1]}: put MicroPython 1.28 or newer "
+                        "on the board (docs/deploy.md)")
+    return arch
+
+
+def deploy(link: Link, out: TextIO | None = None) -> dict:
+    """Deploy to a connected board; returns the summary's figures."""
+    out = out or sys.stdout
+    arch = check_board(link)
+    try:
+        before_version = link.firmware_version() or "none"
+    except DeviceError as e:  # a broken install is what deploy is for
+        before_version = f"that does not load ({e})"
+    files = build(arch)
+    twins = [p[:-len(".mpy")] + ".py" for p, _ in files if p.endswith(".mpy")]
+    on_board = link.hashes([p for p, _ in files] + twins)
+    changed = [(p, data) for p, data in files if on_board[p] != sha256(data)]
+    print(f"{link.port}: {len(files)} device files for {arch}, {len(changed)} to copy "
+          f"(firmware {before_version} on the board, {HOST_VERSION} here)",
+          file=out, flush=True)
+    link.mkdirs(folders([p for p, _ in changed]))
+    bar = Progress(len(changed), out)
+    for p, data in changed:
+        link.put(p, data)
+        bar.step(p, len(data))
+    bar.end()
+    after = link.hashes([p for p, _ in changed])
+    bad = [p for p, data in changed if after[p] != sha256(data)]
+    if bad:
+        raise LinkError(f"{len(bad)} copied files differ on the board ({', '.join(bad)}): "
+                        "deploy again")
+    stale = [t for t in twins if on_board[t] is not None]
+    link.remove(stale)
+    size = sum(len(data) for _, data in changed)
+    print(f"copied {len(changed)} files ({size} bytes), verified by sha256; "
+          f"{len(files) - len(changed)} unchanged; {len(stale)} stale .py removed"
+          + (f" ({', '.join(stale)})" if stale else ""), file=out, flush=True)
+    said = link.soft_reset()
+    print(f"soft reset: {said}", file=out, flush=True)
+    return {"files": len(files), "copied": [p for p, _ in changed], "removed": stale,
+            "boot": said}
