@@ -1,7 +1,8 @@
 # Fault matrix (host_tests/device/fault_matrix.py, issue 6): the voltage frozen; the rail and the
 # battery readings pinned high, at zero and frozen.
 # One test per case; the table holds each case's injection and expected outcome.
-# A few boards per file: each file gets its own unix-port interpreter (192K heap).
+# Each test gets a unix-port interpreter (192K heap) of its own: the marker below.
+# device-tests: one interpreter per test
 from fault_support import check
 
 
