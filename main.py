@@ -36,11 +36,11 @@ def console_asked():
 
 
 try:
-    # console.once first, so that a held button does not leave the flag behind.
-    why = "console.once, after a bench run" if console_asked() else (
-        "button held at power-up" if button_held_at_power_up() else None)
-    if why is not None:
-        print("ionto: safe mode (" + why + "): app not started, REPL only")
+    if console_asked():  # first, so that a held button does not leave the flag behind
+        # The host tools' console boot: the heap is theirs (no LED signal).
+        print("ionto: safe mode (console.once, after a bench run): app not started, REPL only")
+    elif button_held_at_power_up():
+        print("ionto: safe mode (button held at power-up): app not started, REPL only")
         from firmware import safe_mode
 
         safe_signal = safe_mode.signal(machine, board)  # kept: the LED blinks from a timer
@@ -49,7 +49,8 @@ try:
         import firmware
         from firmware import startup
 
-        app = startup.board_app(board)
+        # SR-4: a watchdog reset is an unplanned restart (firmware/startup.py).
+        app = startup.board_app(board, machine.reset_cause() == machine.WDT_RESET)
         del startup  # the last reference: release() lets its RAM go (M8)
         firmware.release("startup")
         print("ionto: ready on", board["name"])

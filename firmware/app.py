@@ -3,6 +3,7 @@
 # regulate -> drive -> status -> feed the watchdog. The tick allocates
 # nothing (a test measures it in the unix port with gc.mem_alloc).
 import time
+from array import array
 
 from micropython import const
 
@@ -22,12 +23,14 @@ from firmware.session import (
     REFUSE_USB,
     Session,
 )
-from firmware.status import status
 from firmware.supervisor import CUT, STOP, STOP_BATTERY, Supervisor
 from firmware.trace import Trace
 
-# The status snapshot's indexes (firmware/names.py STATUS, in this order; a
-# test keeps them equal): constants here, folded into the tick's code.
+# The status snapshot: one preallocated array of integers, written by the
+# control loop every tick (no allocation), read by the console and the host
+# tools (simulator, monitor). Its fields are firmware/names.py STATUS, in that
+# order (a test keeps them equal); their indexes are constants here, folded
+# into the tick's code (no heap, M8).
 _S_STATE = const(0)  # session state code (firmware/states.py)
 _S_TARGET_UA = const(1)  # ramped set point the regulator is holding now
 _S_SET_UA = const(2)  # the profile's set point (where the ramp is heading)
@@ -45,7 +48,10 @@ _S_RAIL_MV = const(13)
 _S_BATTERY_MV = const(14)
 _S_I_AVG_UA = const(15)  # measured average; I_UA is the peak estimate in pulsed DC
 _S_CHARGE_MAS = const(16)  # SR-21: charge delivered in this session, mA*s
+_S_SIZE = const(18)
 _S_REFUSAL = const(17)  # the last refused start (session.py REFUSE_*), 0 = none
+status = array("i", [0] * _S_SIZE)
+
 _SLOW_EVERY = 8  # rail and battery are read on alternate slow ticks
 _PROFILES = const(5)  # len(profiles.DEFAULTS) (a test keeps them equal)
 _PICK_MS = const(4000)  # the profile gesture: saved this long after the last press

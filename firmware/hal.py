@@ -49,9 +49,6 @@ class Hal:
         self.code_i = 0
         self.code_v = 0
         self.duty = 0
-        # SR-4: the watchdog reset the board (on rp2 machine.reset() reports the
-        # same: planned resets are marked, firmware/startup.py).
-        self.after_watchdog = machine.reset_cause() == machine.WDT_RESET
 
     def _code(self, raw):
         if self._uv:

@@ -9,7 +9,7 @@ STATES = ("idle", "wait_contact", "ramp_up", "treat", "paused", "reversing",
 # firmware/faults.py, by code
 FAULTS = ("none", "overcurrent", "surge", "sensor", "leak", "short", "trip", "reset")
 
-# firmware/status.py, by index
+# firmware/app.py status, by index
 STATUS = ("state", "target_ua", "set_ua", "i_ua", "v_mv", "load_ohm", "reached_pct",
           "fault", "elapsed_s", "ticks", "overruns", "duty", "enabled", "rail_mv",
           "battery_mv", "i_avg_ua", "charge_mas", "refusal")

@@ -17,7 +17,9 @@ def apply(app, settings):
     app.hal.set_pulsed(pulse_hz, 50)  # 50 %: the default duty (hardware.md)
 
 
-def build(board, make_hal):
+def build(board, make_hal, after_watchdog=False):
+    # after_watchdog: the board's reset cause was the watchdog (main.py asks
+    # machine; on rp2 machine.reset() reports the same: planned resets are marked).
     from firmware import store
 
     cal, why = store.load_calibration()
@@ -36,13 +38,13 @@ def build(board, make_hal):
         app.last_start_reversed = rec.get("reversed_start") == 1
         sid = rec.get("id")
         app.session_id = sid + 1 if type(sid) is int and 0 < sid < 65535 else 1
-    after_reset(app, journal, rec)
+    after_reset(app, journal, rec, after_watchdog)
     for name in ("journal", "names", "store", "profiles"):
         firmware.release(name)
     return app
 
 
-def after_reset(app, journal, last):
+def after_reset(app, journal, last, watchdog):
     # SR-4: no silent restart. After the watchdog's reset, or when a session
     # was running (its marker, firmware/starting.py) and the board restarted
     # (watchdog, power cut), the RESET fault is latched: the output stays off,
@@ -58,7 +60,6 @@ def after_reset(app, journal, last):
     info = journal.running(app.journal_dir)
     if info and last is not None and info.get("id") == last.get("id"):
         info = None  # its record was written (the cut came after it): not interrupted
-    watchdog = app.hal.after_watchdog
     if watchdog:
         try:
             os.remove(app.journal_dir + "reset.planned")
@@ -90,8 +91,8 @@ def after_reset(app, journal, last):
           + " interrupted" if info is not None else "") + ": hold the button 2 s (SR-4)")
 
 
-def board_app(board):
-    # The app on the real hal (the only module that imports machine).
+def board_app(board, after_watchdog):
+    # The app on the real hal (the only firmware module that imports machine).
     from firmware.hal import Hal
 
-    return build(board, Hal)
+    return build(board, Hal, after_watchdog)

@@ -30,7 +30,6 @@ class FakeHal:
         self.buzzer_onsets = 0  # times the buzzer started sounding
         self.code_i = 0  # raw codes follow the readings unless hold_codes is set
         self.code_v = 0
-        self.after_watchdog = False  # SR-4: set by a test for a watchdog reset
         self.code_hi = 4095
         self.hold_codes = False
         self.pulse_hz = 0

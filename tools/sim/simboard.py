@@ -81,7 +81,7 @@ class SimBoard:
         self.crashes = []  # exceptions that escaped main.py
         self.trace = []
         self.stopped = False
-        self._status_mod = None
+        self._status = None
         self._main = None  # the running main.py module (see _forget_main)
         self._booted_us = 0
 
@@ -133,8 +133,8 @@ class SimBoard:
 
     # ---- observation ----
     def status(self):
-        mod = sys.modules.get("firmware.status", self._status_mod)
-        return mod.status if mod is not None else None
+        mod = sys.modules.get("firmware.app")
+        return mod.status if mod is not None else self._status
 
     def sample(self):
         c = self.circuit
@@ -172,7 +172,9 @@ class SimBoard:
     def _uninstall(self):
         # Keep the status array readable, then let the firmware's modules go:
         # a device-sized heap cannot hold two copies of them.
-        self._status_mod = sys.modules.get("firmware.status", self._status_mod)
+        mod = sys.modules.get("firmware.app")
+        if mod is not None:
+            self._status = mod.status  # the array alone, not the app's module
         self._forget_main()
         self._purge()
         fakemachine.hw = None
