@@ -92,10 +92,22 @@ def append(record, folder=""):
     # folder: "" on the board (the flash root), or "dir/" (tests).
     path = folder + FILE
     line = json.dumps(record) + "\n"
-    if _size(path) + len(line) > MAX_BYTES:
+    size = _size(path)
+    if size + len(line) > MAX_BYTES:
         os.rename(path, folder + OLD)  # replaces the older file atomically
+    elif size and not _ends_a_line(path, size):
+        # A power cut tore the last line: start on a new one, or this record
+        # would join the torn line and be skipped with it (SR-19: at most the
+        # record being written is lost).
+        line = "\n" + line
     with open(path, "a") as f:
         f.write(line)
+
+
+def _ends_a_line(path, size):
+    with open(path, "rb") as f:
+        f.seek(size - 1)
+        return f.read(1) == b"\n"
 
 
 def records(path):
