@@ -121,10 +121,12 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("--fast", action="store_true",
                    help="with --serve: virtual time as fast as it runs (default: real time)")
     s.set_defaults(func=_simulate)
-    b = sub.add_parser("bench", help="measure M1-M8 (measures.md) on the real device code")
+    b = sub.add_parser("bench", help="measure M1-M9 (measures.md) on the real device code")
     b.add_argument("--json", help="write every figure by its id here")
+    b.add_argument("--sessions", type=int, default=100,
+                   help="M9's seeded nominal sessions (measures.md: 100; about 12 s each)")
     b.set_defaults(func=lambda a: __import__("tools.ionto.bench", fromlist=["bench"])
-                   .bench(a.json))
+                   .bench(a.json, a.sessions))
     lg = sub.add_parser("logs", help="the journal to CSV and one PNG per session trace")
     lg.add_argument("--from", dest="from_dir", required=True,
                     help="a folder holding the board's files (journal.jsonl, trace0-3.bin)")

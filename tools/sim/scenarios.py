@@ -109,8 +109,9 @@ SCENARIOS = {
     "tour": ("hands 15 mA 20 min: start, ramp, hand lifted at minute 7 and back 20 s "
              "later, midway reversal, ramp-down", None, 21 * 60 + 50, _lift_and_reimmerse),
 }
-# S16 (a power cut during every file write) needs the journal's writes; it
-# arrives with the reliability work (issue 6) and is not listed until then.
+# S16 (a power cut during every file write) is not a session on a board: every
+# writer of the firmware's files, cut at each of its write steps, is in
+# tools/sim/powercut.py (host_tests/device/test_power_cut.py; `ionto bench` M9).
 
 
 def prepare(board, name):
