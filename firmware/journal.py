@@ -95,19 +95,17 @@ def append(record, folder=""):
     size = _size(path)
     if size + len(line) > MAX_BYTES:
         os.rename(path, folder + OLD)  # replaces the older file atomically
-    elif size and not _ends_a_line(path, size):
+    elif size:
         # A power cut tore the last line: start on a new one, or this record
         # would join the torn line and be skipped with it (SR-19: at most the
-        # record being written is lost).
-        line = "\n" + line
+        # record being written is lost). No new function: each new name is a
+        # qstr, which stays on the heap after this module is released (M8).
+        with open(path, "rb") as f:
+            f.seek(size - 1)
+            if f.read(1) != b"\n":
+                line = "\n" + line
     with open(path, "a") as f:
         f.write(line)
-
-
-def _ends_a_line(path, size):
-    with open(path, "rb") as f:
-        f.seek(size - 1)
-        return f.read(1) == b"\n"
 
 
 def records(path):
