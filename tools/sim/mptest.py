@@ -2,6 +2,7 @@
 # CPython): plain `def test_...():` functions with bare asserts.
 #   micropython -X heapsize=192K tools/sim/mptest.py host_tests/device [name-part]
 #   micropython -X heapsize=192K tools/sim/mptest.py host_tests/device/test_x.py
+#   micropython -X heapsize=192K tools/sim/mptest.py host_tests/device/test_x.py test_x.py::test_y
 # Ends with the line "N passed, N failed, N skipped"; exits 1 on any failure,
 # any module that fails to import, or when no test ran.
 import gc
@@ -60,7 +61,10 @@ def main(argv):
             _print_exc(e)
             continue
         for fn in sorted(dir(mod)):
-            if not fn.startswith("test_") or (pick and pick not in name + "::" + fn):
+            label = name + "::" + fn
+            # "file.py::test_x" picks that test alone; any other pick, what contains it.
+            if not fn.startswith("test_") or (pick and (
+                    pick != label if "::" in pick else pick not in label)):
                 continue
             f = getattr(mod, fn)
             if not callable(f):
