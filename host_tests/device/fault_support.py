@@ -36,6 +36,19 @@ PAUSED = names.STATES.index("paused")
 REVERSING = names.STATES.index("reversing")
 DONE = names.STATES.index("done")
 FAULT = names.STATES.index("fault")
+_ST = names.STATES.index
+# Stages reached through the session's states: when the poller starts looking
+# (s), the person's press then (how long, 0: none), the state awaited, and how
+# long after it is seen the fault goes in (rev_off: once the output is off).
+_STAGES = {
+    "checks": (2.5, 0, _ST("checks"), 0),
+    "wait_contact": (2.5, 0, _ST("wait_contact"), 0),
+    "pause": (12.0, 0.3, _ST("paused"), 0),  # a short press in treatment
+    "ramp_down": (12.0, HOLD_S, _ST("ramp_down"), 0),  # a hold: the person stops
+    "done": (12.0, HOLD_S, _ST("done"), 0.3),  # stopped, ramped down, journaled
+    "rev_on": (20.0, 0, _ST("reversing"), 1.0),  # 1 s into its ramp to zero
+    "rev_off": (20.0, 0, _ST("reversing"), 0.1),
+}
 _IN_SESSION = tuple(names.STATES.index(s) for s in (
     "wait_contact", "ramp_up", "treat", "paused", "reversing", "ramp_down"))
 _OLD_RECORD = {"v": 1, "id": 7, "profile": 0, "reversed_start": 0, "end": "timer",
@@ -87,7 +100,7 @@ class Run:
         b.write_file("config.json", _CONFIG)
         if self.outcome == "cut":
             b.write_file("journal.jsonl", json.dumps(_OLD_RECORD) + "\n")
-        b.press_button(START_S, HOLD_S)
+        b.at(START_S, self._start)
         b.at(0.25, _short_session)
         self.led_pin = b.board["pin_led"]
         self.t_inj = None
@@ -106,12 +119,16 @@ class Run:
         self.t_back = None  # when the hand went back in the water
         self.env_ua = 0  # the most true current above the ramp from t_back (SR-10)
         self.t_crash = None
+        self.i_after_reset = 0  # the most true current seen after a reset (SR-4)
         self.step = 0
         self.final = None
         if self.when in _AT:
             b.at(_AT[self.when], self._inject)
         else:
-            b.at(20.0, self._poll)  # the reversal, once it comes
+            start, press = _STAGES[self.when][:2]
+            b.at(start, self._poll)  # until the stage comes
+            if press:
+                b.press_button(start, press)
 
     def run(self):
         self.b.run(_LIMIT_S)
@@ -119,6 +136,13 @@ class Run:
         return self
 
     # ---- during the run ----
+    def _start(self, b):
+        # The person holds the button to start, unless the board hangs (its
+        # LED frozen): held on through the reset, the button would boot it in
+        # safe mode (SR-20, a case of its own: F31).
+        if not b.clock.hang:
+            self._press(START_S)
+
     def _inject(self, b):
         self.t_inj = b.clock.us
         self.n0 = b.hw.current_reads
@@ -147,13 +171,16 @@ class Run:
             b.at(t + _POLL_S, self._poll)
         st = b.status()
         if self.t_inj is None:
-            if st is not None and st[_STATE] == REVERSING and (
-                    self.when == "rev_on" or st[_ENABLED] == 0) and self.step == 0:
+            stage = _STAGES.get(self.when)
+            if stage is not None and st is not None and st[_STATE] == stage[2] and (
+                    self.when != "rev_off" or st[_ENABLED] == 0) and self.step == 0:
                 self.step = -1
-                b.at(t + (1.0 if self.when == "rev_on" else 0.1), self._inject)
+                b.at(t + stage[3], self._inject)
             return
         c = b.circuit
         c.update(t)
+        if b.resets and c.i_ua > self.i_after_reset:
+            self.i_after_reset = c.i_ua
         if self.t_crash is None and b.crashes:
             self.t_crash = t_us
         if self.led is not None:
@@ -248,7 +275,11 @@ class Run:
             self.step = 1
             self._end_at(t + 1.0)
 
-    _plan_reset = _plan_crash
+    def _plan_reset(self, b, s, t):
+        # Booted again: the LED is read for the RESET code (SR-4: shown).
+        if self.step == 0 and b.resets and s is not None:
+            self.step = 1
+            self._read_led(t, _FAULT_BLINK, names.FAULTS.index("reset"))
 
     def _plan_repl(self, b, s, t):
         if self.step == 0:
@@ -475,6 +506,7 @@ def _after_reset(r, b, since_us):
     assert b.boots == 2 and (r.final[_STATE], r.final[_FAULT]) == (FAULT, reset), (
         r.id, b.boots, r.final[_STATE], r.final[_FAULT])
     assert not r.enabled_after(t_reset), (r.id, "switched on after the reset")
+    assert r.i_after_reset == 0, (r.id, "current after the reset", r.i_after_reset)
     _off_now(b)
     recs, torn = journal(b)
     assert torn == 0 and len(recs) >= 1, (r.id, recs)
@@ -484,8 +516,21 @@ def _after_reset(r, b, since_us):
 
 
 def check_reset(r, b):
+    # A hang (the loop's sleep, or a function that never returns): the
+    # timeout counts from when it began; the LED shows code 7; the record is
+    # the running session's ("interrupted", with what its marker knew) or,
+    # with none running, the reset's alone; no other record says either.
     assert not b.crashes, (r.id, b.crashes)
-    _after_reset(r, b, r.t_inj)
+    hung = b.clock.hang_us
+    assert hung is not None and hung >= r.t_inj, (r.id, "never hung", hung)
+    _after_reset(r, b, hung)
+    _led_code(r, names.FAULTS.index("reset"))
+    recs, _ = journal(b)
+    last = recs[-1]
+    assert last["end"] == r.code, (r.id, "journal end", last, r.code)
+    if r.code == "interrupted":
+        assert (last["set_ua"], last["planned_s"]) == (SET_UA, 60), (r.id, last)
+    assert all(x["end"] not in ("interrupted", "reset") for x in recs[:-1]), (r.id, recs)
 
 
 def check_repl(r, b):
