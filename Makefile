@@ -10,7 +10,7 @@ ESP32_STUBS := micropython-esp32-stubs==1.29.0.post1
 # The device tests run in the real MicroPython unix port with a board-sized heap.
 # (tools/run_device_tests.py: one `micropython -X heapsize=192K` per test file)
 
-.PHONY: all sim test lint mpy typecheck devtest pytest manifest package.json bench figures clean
+.PHONY: all sim test soak lint mpy typecheck devtest pytest manifest package.json bench figures clean
 
 all: test
 
@@ -51,7 +51,15 @@ devtest: $(STAMP)
 pytest: $(STAMP)
 	$(BIN)/pytest
 
+# M1-M9 of measures.md; M9 runs 100 seeded nominal sessions (about 15 minutes
+# on two cores).
 bench: $(STAMP)
+	$(BIN)/ionto bench --json bench.json
+
+# The long run: every device test and every pytest test, those marked slow too
+# (`make test` leaves them out), then the whole bench with M9's 100 sessions.
+soak: devtest $(STAMP)
+	$(BIN)/pytest -m "slow or not slow"
 	$(BIN)/ionto bench --json bench.json
 
 # docs/figures/circuit.svg and .png from tools/figures/circuit.py (schemdraw);

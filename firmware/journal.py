@@ -88,13 +88,6 @@ def _size(path):
         return 0
 
 
-def _torn(path, size):
-    # The file does not end with a newline: a power cut tore its last line.
-    with open(path, "rb") as f:
-        f.seek(size - 1)
-        return f.read(1) != b"\n"
-
-
 def append(record, folder=""):
     # folder: "" on the board (the flash root), or "dir/" (tests).
     path = folder + FILE
@@ -102,8 +95,15 @@ def append(record, folder=""):
     size = _size(path)
     if size + len(line) > MAX_BYTES:
         os.rename(path, folder + OLD)  # replaces the older file atomically
-    elif size and _torn(path, size):
-        line = "\n" + line  # on a line of its own: glued to the torn one, it was lost too
+    elif size:
+        # A power cut tore the last line: start on a new one, or this record
+        # would join the torn line and be skipped with it (SR-19: at most the
+        # record being written is lost). No new function: each new name is a
+        # qstr, which stays on the heap after this module is released (M8).
+        with open(path, "rb") as f:
+            f.seek(size - 1)
+            if f.read(1) != b"\n":
+                line = "\n" + line
     with open(path, "a") as f:
         f.write(line)
 

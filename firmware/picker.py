@@ -4,19 +4,16 @@
 # profile's settings (set from the console) are kept in the file under
 # "custom" while another profile is selected, and come back with it. Loaded
 # for this only, then released (M8).
-import json
-
 from firmware import profiles, startup, store
 
 LOADS = ("picker", "startup", "store", "profiles")  # released after app.py's job
 
 
 def _stored():
-    text = store.read_text(store.CONFIG_FILE)
     try:
-        cfg = json.loads(text) if text else None
-    except ValueError:
-        cfg = None
+        cfg = store.read_json(store.CONFIG_FILE, "config")
+    except (OSError, ValueError):
+        cfg = None  # none, or torn: the pick writes a whole new one
     return cfg if isinstance(cfg, dict) else {}
 
 

@@ -34,12 +34,19 @@ def write_atomic(path, text):
     os.rename(tmp, path)
 
 
-def read_text(path):
+def read_json(path, what):
+    # The file's JSON value. OSError when there is no file; ValueError with a
+    # clear message when it is torn or corrupt (SR-19): not text (UnicodeError
+    # is a ValueError, raised by read() in MicroPython too), not JSON, nested
+    # deeper than the parser goes, or too big for the heap. Nothing else: a
+    # bad file must never stop the boot.
+    f = open(path)
     try:
-        with open(path) as f:
-            return f.read()
-    except OSError:
-        return None
+        with f:
+            return json.loads(f.read())
+    except (ValueError, RuntimeError, MemoryError):
+        pass
+    raise ValueError(what + ": not valid JSON (a torn or corrupt file)")
 
 
 def check_calibration(cal):
@@ -62,11 +69,10 @@ def check_calibration(cal):
 
 def load_calibration():
     # (calibration, None) when valid; (None, reason) when missing or corrupt.
-    text = read_text(CAL_FILE)
-    if text is None:
-        return None, "no calibration"
     try:
-        return check_calibration(json.loads(text)), None
+        return check_calibration(read_json(CAL_FILE, "calibration")), None
+    except OSError:
+        return None, "no calibration"
     except ValueError as e:
         return None, str(e)
 
@@ -103,11 +109,10 @@ def check_config(cfg):
 def load_config():
     # (settings, warning): a missing file gives the defaults quietly; a
     # corrupt one gives the defaults with a warning (SR-19).
-    text = read_text(CONFIG_FILE)
-    if text is None:
-        return check_config({}), None
     try:
-        return check_config(json.loads(text)), None
+        return check_config(read_json(CONFIG_FILE, "config")), None
+    except OSError:
+        return check_config({}), None
     except ValueError as e:
         return check_config({}), "config ignored, defaults used: " + str(e)
 

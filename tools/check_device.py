@@ -46,6 +46,10 @@ def main(root: Path = ROOT, out: Path | None = None) -> int:
     out = out or root / "build" / "mpy"
     failures = 0
     for arch in ARCHS:
+        # From an empty folder: no .mpy of a module since removed, and none of
+        # the files a run of tools/sim/bench_device.py leaves there (its flash
+        # root; a session's running marker would latch RESET in the next run).
+        shutil.rmtree(out / arch, ignore_errors=True)
         total = 0
         for rel in device_files(root):
             target = out / arch / Path(rel).with_suffix(".mpy")

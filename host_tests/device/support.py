@@ -17,16 +17,9 @@ def skip(reason):
 
 
 def _build_dir(path):
-    import os
+    from tools.sim.files import mkdirs
 
-    d = ""
-    for part in path.split("/"):
-        d = d + "/" + part if d else part
-        try:
-            os.mkdir(d)
-        except OSError:
-            pass
-    return path
+    return mkdirs(path)
 
 
 def make_app(calibrated=True):

@@ -114,3 +114,25 @@ def test_config_defaults_validation_and_corrupt_file():
         os.remove(store.CONFIG_FILE)
     finally:
         os.chdir(cwd)
+
+
+def test_files_that_are_not_text_give_the_defaults_and_a_reason():
+    # SR-19: bytes that are not UTF-8 (a corrupt flash page) raise UnicodeError
+    # at read() in MicroPython as in CPython: never out of the loaders (the
+    # boot would stop), never out of the profile gesture's save.
+    from firmware import picker
+
+    d = _tmpdir()
+    cwd = os.getcwd()
+    os.chdir(d)
+    try:
+        for name in (store.CONFIG_FILE, store.CAL_FILE):
+            with open(name, "wb") as f:
+                f.write(b'\xff\xfe{"profile": \x80}')
+        assert store.load_config() == (store.check_config({}), "config ignored, defaults "
+                                       "used: config: not valid JSON (a torn or corrupt file)")
+        assert store.load_calibration() == (None, "calibration: not valid JSON (a torn or "
+                                            "corrupt file)")
+        assert picker.settings_for(1, picker._stored()) == {"profile": 1}
+    finally:
+        os.chdir(cwd)

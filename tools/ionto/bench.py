@@ -2,7 +2,9 @@
 
 M1-M5 come from scenarios on the simulated board (CPython, the true current of
 the model, sampled every 1 ms); M6-M8 from tools/sim/bench_device.py inside the
-MicroPython unix port with a 192K heap; the .mpy size from tools/check_device.
+MicroPython unix port with a 192K heap; the .mpy size from tools/check_device;
+M9 from tools/ionto/m9.py (seeded nominal sessions; the expected answers of
+S5-S16, S16 from tools/sim/powercut.py).
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ import subprocess
 import sys
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+
+from tools.ionto import m9
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 TREAT = 3  # firmware/states.py
@@ -29,7 +33,7 @@ def _run(name: str, seed: int = 1):
     c = board.circuit
     hw = board.hw
     m = {"name": name, "t_treat": [], "i_treat": [], "set_ua": 0, "max_step_10ms": 0.0,
-         "reimmerse_excess_ua": 0.0, "faults": set()}
+         "reimmerse_excess_ua": 0.0, "faults": set(), "refusals": set(), "states": set()}
     ring = [0.0] * 10
     k = [0]
     contact = [c.contact]
@@ -41,8 +45,11 @@ def _run(name: str, seed: int = 1):
         st = board.status()
         t = board.clock.us / 1e6
         if st is not None:
+            m["states"].add(st[0])
             if st[7]:
                 m["faults"].add(st[7])
+            if st[17]:
+                m["refusals"].add(st[17])
             if st[0] == TREAT:
                 m["t_treat"].append(t)
                 m["i_treat"].append(i)
@@ -74,7 +81,11 @@ def _run(name: str, seed: int = 1):
         if label == name:
             board.at(t, lambda b: inject_reads.__setitem__("n", b.hw.current_reads))
     board.run(seconds)
-    m["faults"] = sorted(m["faults"])
+    for key in ("faults", "refusals", "states"):
+        m[key] = sorted(m[key])
+    m["max_ua"] = c.max_i_ua
+    text = board.read_file("journal.jsonl") or ""
+    m["records"] = [json.loads(line) for line in text.splitlines() if line.strip()]
     m["crashes"] = [repr(e) for e in board.crashes]
     m["resets"] = board.resets
     if "n" in inject_reads:
@@ -122,10 +133,27 @@ def _device_figures():
     return fig
 
 
-def bench(json_path: str | None) -> int:
-    names = ["S1", "S2", "S3", "S4", "S5", "S6", "S7", "S8", "S9", "S10"]
+def _s16():
+    """S16: a power cut at every write step of every file writer (SR-19)."""
+    import contextlib
+    import io
+
+    import tools.sim.mpshim  # noqa: F401
+    from tools.sim import powercut
+
+    with contextlib.redirect_stdout(io.StringIO()):  # the profile gesture's own lines
+        return powercut.run_all()
+
+
+def bench(json_path: str | None, sessions: int = m9.SESSIONS) -> int:
+    names = ["S1", "S2", "S3", "S4", "S5", "S6", "S7", "S8", "S9", "S10",
+             "S11", "S12", "S13", "S14", "S15"]
     with ProcessPoolExecutor(max_workers=2) as pool:
+        s16 = pool.submit(_s16)
         runs = dict(zip(names, pool.map(_run, names)))
+        runs["S16"] = s16.result()
+        nominal = m9.nominal_sessions(sessions, pool)
+    missed = m9.missed(runs)
     dev = _device_figures()
     s1 = runs["S1"]
     m1, m2 = _m1_m2(s1)
@@ -155,6 +183,10 @@ def bench(json_path: str | None) -> int:
          f"{dev['M8_heap_import_bytes'] / 1024:.1f} / {dev['M8_heap_running_bytes'] / 1024:.1f}"
          f" KB; {dev['M8_mpy_bytes'] / 1024:.1f} KB",
          "<= 40 KB", max(dev["M8_heap_import_bytes"], dev["M8_heap_running_bytes"]) <= 40960),
+        ("M9", f"false trips in {nominal['sessions']} sessions / missed S5-S16",
+         f"{nominal['latches']} / {len(missed)}"
+         + (f" ({len(nominal['not_clean'])} not clean)" if nominal["not_clean"] else ""),
+         "0 / 0", nominal["latches"] == 0 and not nominal["not_clean"] and not missed),
     ]
     print(f"{'id':<4} {'figure':<44} {'measured':<34} {'bar':<12} ok")
     for r in rows:
@@ -162,6 +194,13 @@ def bench(json_path: str | None) -> int:
     print(f"M3 by scenario (uA): {m3_by}; M5 faults latched: {m5_faults}")
     print("S9: the output is never on (the leak is seen while idle); its fault: "
           f"{m5_faults['S9']}")
+    print(f"M9: {nominal['sessions']} sessions by profile {nominal['profiles']}, "
+          f"refused {nominal['refusals']}; S16: {runs['S16']['cuts']} power cuts, "
+          f"{len(runs['S16']['torn'])} torn")
+    for seed, why in nominal["not_clean"].items():
+        print(f"M9 seed {seed}: {why}")
+    for name, what in missed.items():
+        print(f"M9 missed in {name}: {what}")
     bad = [n for n in names if runs[n]["crashes"]]
     if bad:
         print(f"crashes in {bad}")
@@ -169,6 +208,9 @@ def bench(json_path: str | None) -> int:
         "M1_ua": m1, "M1_bar_ua": 0.005 * set_ua + 20, "M2_ua": m2, "M2_pct": 100 * m2 / set_ua,
         "M3_ua": m3, "M3_by_scenario_ua": m3_by, "M4_ua": m4, "M5_ticks": m5,
         "M5_faults": m5_faults, **{k: v for k, v in dev.items() if k.startswith("M")},
+        "M9_latches": nominal["latches"], "M9_sessions": nominal["sessions"],
+        "M9_refusals": nominal["refusals"], "M9_not_clean": nominal["not_clean"],
+        "M9_missed": missed, "M9_power_cuts": runs["S16"]["cuts"],
         "all_bars_met": all(r[4] for r in rows),
     }
     if json_path:

@@ -230,10 +230,12 @@ def main(argv: list[str] | None = None) -> int:
                    help="with --serve: a bench resistor of this many Ohm on the electrodes "
                    "instead of a hand (for bench runs and ionto calibrate; e.g. 1000)")
     s.set_defaults(func=_simulate)
-    b = sub.add_parser("bench", help="measure M1-M8 (measures.md) on the real device code")
+    b = sub.add_parser("bench", help="measure M1-M9 (measures.md) on the real device code")
     b.add_argument("--json", help="write every figure by its id here")
+    b.add_argument("--sessions", type=int, default=100,
+                   help="M9's seeded nominal sessions (measures.md: 100; about 12 s each)")
     b.set_defaults(func=lambda a: __import__("tools.ionto.bench", fromlist=["bench"])
-                   .bench(a.json))
+                   .bench(a.json, a.sessions))
     port_help = ("the board's serial port (default: the one USB serial port in mpremote's "
                  "device list)")
     p.add_argument("--port", help=port_help)

@@ -109,8 +109,10 @@ SCENARIOS = {
     "tour": ("hands 15 mA 20 min: start, ramp, hand lifted at minute 7 and back 20 s "
              "later, midway reversal, ramp-down", None, 21 * 60 + 50, _lift_and_reimmerse),
 }
-# S16 (a power cut during every file write of a session) is in the fault matrix
-# (host_tests/device/fault_matrix.py, F49 and F50), with the other faults.
+# S16 (a power cut during the file writes of a session) is in the fault matrix
+# (host_tests/device/fault_matrix.py, F49 and F50), with the other faults; every
+# writer of the firmware's files, cut at each of its write steps, is in
+# tools/sim/powercut.py (host_tests/device/test_power_cut.py; `ionto bench` M9).
 
 
 def prepare(board, name):

@@ -11,6 +11,7 @@ import sys
 from tools.sim import fakemachine
 from tools.sim.circuit import Circuit
 from tools.sim.clock import BoardReset, Clock, FakeTime, SimStop
+from tools.sim.files import mkdirs
 from tools.sim.prng import Prng
 
 _PURGE = ("boot", "main", "firmware", "lib")
@@ -25,17 +26,6 @@ def _abspath(p):
     if p.startswith("/"):
         return p
     return os.getcwd() + "/" + p
-
-
-def _mkdirs(path):
-    parts = path.split("/")
-    for k in range(2, len(parts) + 1):
-        d = "/".join(parts[:k])
-        if d:
-            try:
-                os.mkdir(d)
-            except OSError:
-                pass
 
 
 def _wipe(folder):
@@ -68,7 +58,7 @@ class SimBoard:
         if log_hw:
             self.hw.log = []
         self.flash = _abspath(flash_dir or ("build/sim_flash/" + board_name + "_" + str(seed)))
-        _mkdirs(self.flash)
+        mkdirs(self.flash)
         if fresh:
             # A new board: nothing left on this folder from an earlier run (a
             # journal, config, a running session's marker), only what follows.

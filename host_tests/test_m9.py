@@ -1,0 +1,66 @@
+"""M9 (measures.md): no false trips in seeded nominal sessions, no missed
+faults. `make bench` measures the whole figure (100 sessions, the answers of
+S5-S16); `make test` runs one session per profile here, `make soak` the slow
+ones too. Each session: the whole firmware on the simulated board, a person
+drawn within the brief's nominal ranges (tools/ionto/m9.py)."""
+
+import pytest
+
+from tools.ionto import m9
+
+# measures.md's nominal ranges, by this test's own reading (not m9.py's).
+RANGES = {"series_ohm": (100, 800), "skin_uf": (0.1, 2.0), "skin_walk_pct": (0, 5),
+          "skin_start_ohm": (1800, 4300), "skin_end_ohm": (1800, 4300),
+          "adc_noise_lsb": (0, 2)}
+
+
+def one_per_profile():
+    seeds = {}
+    for seed in range(1, m9.SESSIONS + 1):
+        seeds.setdefault(m9.nominal(seed)[0]["profile"], seed)
+    return [seeds[p] for p in m9.PROFILES]
+
+
+def test_the_sessions_are_nominal():
+    # Every session of the figure stays inside the brief's nominal load and
+    # noise, and a profile's own settings (no fault is put in on purpose).
+    for seed in range(1, m9.SESSIONS + 1):
+        config, params = m9.nominal(seed)
+        for key, (lo, hi) in RANGES.items():
+            assert lo <= params[key] <= hi, (seed, key, params[key])
+        assert params["skin_end_ohm"] <= params["skin_start_ohm"]
+        assert set(config) == {"profile", "duration_ms"}, config
+    assert m9.nominal(7) == m9.nominal(7) and m9.nominal(7) != m9.nominal(8)  # seeded
+
+
+def test_one_nominal_session_per_profile_latches_no_fault():
+    res = m9.nominal_sessions(seeds=one_per_profile())
+    assert res["not_clean"] == {} and res["latches"] == 0 and res["refusals"] == 0, res
+    assert res["profiles"] == {p: 1 for p in m9.PROFILES}
+
+
+@pytest.mark.slow
+def test_nominal_sessions_on_the_esp32_board_latch_no_fault():
+    # The bench runs M9 on the pico; the ESP32's ADC path (read_uv) here.
+    res = m9.nominal_sessions(seeds=list(range(1, 11)), board="esp32_devkitc")
+    assert res["not_clean"] == {} and res["latches"] == 0, res
+
+
+def test_a_false_trip_and_a_missed_fault_are_counted():
+    # The figure can fail: a latch, a refusal or a crash in a nominal session
+    # is a false trip; an absent answer in S5-S16 is a missed fault.
+    clean = {"seed": 1, "faults": [], "refusals": [], "crashes": [], "resets": 0,
+             "ended": True, "records": [{"end": "timer", "fault": "none"}]}
+    assert m9.false_trip(clean) is None
+    for change in ({"faults": [3]}, {"refusals": [4]}, {"crashes": ["X"]}, {"ended": False},
+                   {"records": [{"end": "timer", "fault": "surge"}]},
+                   {"records": [{"end": "no_contact", "fault": "none"}]}):
+        assert m9.false_trip({**clean, **change}) is not None, change
+    caught = {"faults": [5], "refusals": [], "states": [0, 1, 2, 3, 8], "resets": [],
+              "records": [], "max_ua": 15000.0}
+    assert "S7" not in m9.missed({"S7": caught})
+    assert "S7" in m9.missed({"S7": {**caught, "faults": []}})
+    assert m9.missed({})["S16"].endswith("(not run)")
+    # A fault matrix passes its own cases and answers through the same hook.
+    expect = {"short at 10 mA": ("SR-13", lambda r: 5 in r["faults"])}
+    assert m9.missed({"short at 10 mA": caught}, expect) == {}

@@ -1,0 +1,16 @@
+# Folders on the host's disk that stand in for a board's flash (simulator and
+# device tests; plain code for CPython and the MicroPython unix port).
+import os
+
+
+def mkdirs(path):
+    # Like os.makedirs(path, exist_ok=True), which MicroPython lacks; returns path.
+    parts = path.split("/")
+    for k in range(1, len(parts) + 1):
+        d = "/".join(parts[:k])
+        if d:  # "" before the root's "/"
+            try:
+                os.mkdir(d)
+            except OSError:
+                pass  # there already
+    return path
