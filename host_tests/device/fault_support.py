@@ -21,7 +21,6 @@ _AT = {"boot": 0.000001, "idle": 0.3, "ramp": 6.0, "treat": 12.5}
 _POLL_S = 0.01
 _WDT_WAIT_S = 1.2  # the board's watchdog timeout (1 s) and a boot
 _LIMIT_S = 120.0
-_RESERVE = 3072  # bytes: see check()
 # LED codes (firmware/ui.py): blinks of `on` ms every `slot` ms, then 2 s dark.
 _FAULT_BLINK = (500, 200)
 _REFUSAL_BLINK = (200, 60)
@@ -338,16 +337,10 @@ def case(case_id):
 
 def check(case_id, seed):
     # The checks (fault_checks.py) are loaded once the run is over: the unix
-    # port's 192K heap holds the board and its firmware, not them as well. A
-    # reserve taken while the heap is whole is given back for their code: the
-    # run leaves the free heap in small pieces (between the names the
-    # firmware's boots interned, which stay).
-    row = case(case_id)
-    reserve = bytearray(_RESERVE)
-    r = Run(row, seed).run()
+    # port's 192K heap holds the board and its firmware, not them as well.
+    r = Run(case(case_id), seed).run()
     assert r.t_inj is not None, (case_id, "never injected")
-    reserve = None  # noqa: F841
-    gc.collect()
+    gc.collect()  # the firmware's modules, purged at the end of the run
     import fault_checks
 
     getattr(fault_checks, "check_" + r.outcome)(r, r.b)
