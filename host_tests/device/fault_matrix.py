@@ -1,14 +1,19 @@
 # The fault matrix (issue 6, shared/design/measures.md S5-S16 and more): what is
 # injected, when, and the safe outcome expected of the whole firmware on the
-# simulated board. host_tests/device/fault_support.py runs a case; the
-# test_faults_*.py files hold one test per case (a few boards per file: the
-# unix port's 192K heap). docs/SAFETY.md cites them per safety requirement.
+# simulated board. host_tests/device/fault_support.py runs a case and
+# fault_checks.py checks its outcome; the test_faults_*.py files hold one test
+# per case (a few boards per file: the unix port's 192K heap). docs/SAFETY.md
+# cites them per safety requirement.
 #
 # A row: (id, what, SRs, when, injector, argument, outcome, code, bound, gap)
 #   when      boot (first microsecond), idle (0.3 s), ramp (6 s, about 3 mA of
 #             the 8 mA ramp), treat (12.5 s, at 8 mA), rev_on (the midway
 #             reversal, 1 s into its ramp to zero), rev_off (the reversal's
-#             500 ms with the output off)
+#             500 ms with the output off); by the session's state: checks (the
+#             pre-session checks), wait_contact (the probe current), and after
+#             the person's press at 12 s in treatment: pause (a short press),
+#             ramp_down (a 2.2 s hold: stopped), done (0.3 s after the end of
+#             that ramp down: the session journaled)
 #   injector  a function of tools/sim/faults.py and its argument; "all": a
 #             tuple of (injector, argument) pairs; "after": (seconds, injector,
 #             argument), that much later
@@ -28,7 +33,11 @@
 #                     output off in the same tick (SR-1); the watchdog resets
 #                     the board (SR-3); it boots with the RESET fault latched
 #                     and the session journaled as interrupted, no resume (SR-4)
-#             reset   the loop hangs: the watchdog resets within its timeout
+#             reset   the loop hangs: the watchdog resets within its timeout of
+#                     the hang; as crash from there (SR-3, SR-4): the LED shows
+#                     code 7, no current after the reset; code = the journal's
+#                     end: "interrupted" (a session was running: started, not
+#                     yet journaled) or "reset" (none was)
 #             repl    an exception at startup: outputs low, no watchdog yet, no
 #                     current ever
 #             refuse  the start refused with code (its quick blinks on the LED)
@@ -126,7 +135,7 @@ CASES = (
     ("F34", "one 600 ms stall in treatment", "SR-3", "treat", "slow_ticks", (1, 600000),
      "go_on", None, 2, ""),
     ("F35", "loop hang in treatment (S11)", "SR-3 SR-4", "treat", "hang", 1.2,
-     "reset", None, None, ""),
+     "reset", "interrupted", None, ""),
     # ---- an exception raised from each module of the loop (and startup) ----
     ("F36", "exception in the regulator", "SR-1 SR-3 SR-4", "treat", "raise_in",
      "firmware.regulator:Regulator.step", "crash", None, 1, ""),
@@ -166,6 +175,50 @@ CASES = (
     ("F52", "battery sag while paused by the person, output off", "SR-16 SR-10", "treat", "all",
      (("press", 0.3), ("after", (9.5, "battery", (2950, 0)))), "stop", ("battery", "battery"),
      None, ""),
+    # ---- a hang at each stage of the session (S11; F35: in treatment) ----
+    ("F53", "loop hang at rest, no session started", "SR-3 SR-4", "idle", "hang", 1.2,
+     "reset", "reset", None, ""),
+    ("F54", "loop hang in the pre-session checks", "SR-3 SR-4", "checks", "hang", 1.2,
+     "reset", "interrupted", None, ""),
+    ("F55", "loop hang while the probe waits for contact", "SR-3 SR-4", "wait_contact", "hang",
+     1.2, "reset", "interrupted", None, ""),
+    ("F56", "loop hang in the ramp", "SR-3 SR-4", "ramp", "hang", 1.2,
+     "reset", "interrupted", None, ""),
+    ("F57", "loop hang while paused by the person", "SR-3 SR-4", "pause", "hang", 1.2,
+     "reset", "interrupted", None, ""),
+    ("F58", "loop hang in the reversal's ramp to zero", "SR-3 SR-4", "rev_on", "hang", 1.2,
+     "reset", "interrupted", None, ""),
+    ("F59", "loop hang in the reversal's off time", "SR-3 SR-4", "rev_off", "hang", 1.2,
+     "reset", "interrupted", None, ""),
+    ("F60", "loop hang in the ramp down after a stop", "SR-3 SR-4", "ramp_down", "hang", 1.2,
+     "reset", "interrupted", None, ""),
+    ("F61", "loop hang after a session ended and was journaled", "SR-3 SR-4", "done", "hang",
+     1.2, "reset", "reset", None, ""),
+    # ---- a function of the loop that never returns (a deadlock, an endless loop) ----
+    ("F62", "hang in the hal's current reading", "SR-3 SR-4", "treat", "hang_in",
+     "firmware.hal:Hal.read_current_ua", "reset", "interrupted", None, ""),
+    ("F63", "hang in the supervisor's checks", "SR-3 SR-4", "treat", "hang_in",
+     "firmware.supervisor:Supervisor.check", "reset", "interrupted", None, ""),
+    ("F64", "hang in the session", "SR-3 SR-4", "treat", "hang_in",
+     "firmware.session:Session.step", "reset", "interrupted", None, ""),
+    ("F65", "hang in the regulator", "SR-3 SR-4", "treat", "hang_in",
+     "firmware.regulator:Regulator.step", "reset", "interrupted", None, ""),
+    ("F66", "hang in the supervisor's drive", "SR-3 SR-4", "treat", "hang_in",
+     "firmware.supervisor:Supervisor.drive", "reset", "interrupted", None, ""),
+    ("F67", "hang in the LED patterns", "SR-3 SR-4", "treat", "hang_in",
+     "firmware.ui:led_level", "reset", "interrupted", None, ""),
+    ("F68", "hang in the trace", "SR-3 SR-4", "treat", "hang_in",
+     "firmware.trace:Trace.add", "reset", "interrupted", None, ""),
+    ("F69", "hang in the tick's end: the watchdog never fed", "SR-3 SR-4", "treat", "hang_in",
+     "firmware.supervisor:Supervisor.end_tick", "reset", "interrupted", None, ""),
+    # ---- a job run with the output off that never returns ----
+    ("F70", "hang in the journal write after a stop", "SR-3 SR-4 SR-18", "ramp", "all",
+     (("hang_in", "firmware.journal:append"), ("press", 2.2)), "reset", "interrupted", None, ""),
+    ("F71", "hang in the start gesture's job (schedule, marker)", "SR-3 SR-4 SR-22", "idle",
+     "hang_in", "firmware.starting:run", "reset", "reset", None, ""),
+    ("F72", "hang in the profile pick's job (two short presses)", "SR-3 SR-4 SR-19", "done",
+     "all", (("hang_in", "firmware.picker:run"), ("press", 0.3), ("after", (0.8, "press", 0.3))),
+     "reset", "reset", None, ""),
 )
 
 

@@ -31,6 +31,7 @@ class Clock:
         self.sample_us = 0
         self.next_sample = 0
         self.hang = False  # scenario S11: the next sleep never returns
+        self.hang_us = None  # when an injected hang began (tools/sim/faults.py)
         self.epoch_s = 0  # seconds since 2000-01-01 at us == 0
 
     def at(self, t_us, fn):

@@ -110,6 +110,7 @@ def hang(b, seconds):
     # The loop hangs in its next sleep (S11) for this long; only the watchdog
     # can end it.
     b.clock.hang = True
+    b.clock.hang_us = b.clock.us
     b.at(b.clock.us / 1e6 + seconds, lambda b: setattr(b.clock, "hang", False))
 
 
@@ -145,6 +146,22 @@ def raise_in(b, path):
 
     obj, name = _place(path)
     setattr(obj, name, boom)
+
+
+def hang_in(b, path):
+    # The named function never returns from its next call on (an endless
+    # loop, a deadlock, a flash write that never completes): it spins on the
+    # fake clock, so only the watchdog ends it. A reboot imports the firmware
+    # afresh, without it.
+    clock = b.clock
+
+    def spin(*args, **kwargs):
+        clock.hang_us = clock.us
+        while True:
+            clock.advance(1000)
+
+    obj, name = _place(path)
+    setattr(obj, name, spin)
 
 
 def power_cut_in(b, path):
