@@ -22,12 +22,21 @@ def _build_dir(path):
     return mkdirs(path)
 
 
+def fake_flash():
+    # The folder a fake-hal app writes its journal and marker to: one per test
+    # file in the unix port, where tools/run_device_tests.py runs files side by side.
+    name = "build/fake_flash"
+    if sys.implementation.name == "micropython" and len(sys.argv) > 1:
+        name += "_" + sys.argv[1].split("/")[-1].split(".")[0]
+    return _build_dir(name) + "/"
+
+
 def make_app(calibrated=True):
     from firmware.app import App
 
     hal = FakeHal()
     app = App(hal, hal.board, calibrated)
-    app.journal_dir = _build_dir("build/fake_flash") + "/"
+    app.journal_dir = fake_flash()
     app.sup.start_watchdog()
     return app, hal
 

@@ -3,6 +3,7 @@
 # (SR-19: a clear error and nothing changed), files go through store's
 # validated atomic writes, and no call leaves the output on (SR-2). The bench
 # runs are in test_console_bench.py (their own interpreter: heap).
+# device-tests: one interpreter per test (a simulated board each)
 import json
 import os
 import sys

@@ -4,6 +4,7 @@
 # at the REPL (console mode). SR-2: the current runs only through the app's
 # loop and supervisor; SR-3: the watchdog a bench run starts resets the board
 # after it, and console.once brings that boot back to the REPL (SR-4: marked).
+# device-tests: one interpreter per test (a simulated board each)
 import json
 
 from support import fresh_board

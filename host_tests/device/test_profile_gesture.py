@@ -3,6 +3,7 @@
 # (the LED on, dark once per profile number), each next short press within
 # 4 s steps to the next, and 4 s after the last press the choice is saved to
 # config.json (atomically, SR-19) and applied: the next session runs it.
+# device-tests: one interpreter per test (a simulated board each)
 import json
 import os
 

@@ -2,6 +2,7 @@
 # REPL is free, the output stays off, and the LED blinks very fast while the
 # buzzer ticks five times (firmware/safe_mode.py, from a soft timer: rp2 has
 # only timer -1, esp32 only 0-3, and the fake machine refuses the others).
+# device-tests: one interpreter per test (a simulated board each)
 from tools.sim.simboard import SimBoard
 
 

@@ -1,6 +1,7 @@
 # S3 and S4 (measures.md) through the whole firmware: underarms at 5 mA (SR-7
 # cap), and the child profile, pulsed DC at 1 kHz, 8 mA peak; journal records
 # field by field and the traces.
+# device-tests: one interpreter per test (a simulated board each)
 from scenario_support import check_common, check_trace, near, run
 
 

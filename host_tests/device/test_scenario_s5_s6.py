@@ -2,6 +2,7 @@
 # a hand lifted at minute 7 and put back 20 s later (SR-10: pause, timer held,
 # a fresh ramp), and a press at minute 4 (constant current holds); journal
 # records field by field and the traces.
+# device-tests: one interpreter per test (a simulated board each)
 from scenario_support import check_common, check_trace, near, run
 
 

@@ -2,6 +2,7 @@
 # more than one session in 24 h or more than five in 7 days is a warning,
 # shown and journaled, never a refusal. Pure parts, then the whole firmware
 # on the simulated board with its clock set.
+# device-tests: one interpreter per test (a simulated board each)
 import json
 import os
 

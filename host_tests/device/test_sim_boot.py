@@ -3,6 +3,7 @@
 # One file per group: each device test file gets its own unix-port interpreter
 # and 192K heap, which here holds the simulator's model too.
 
+# device-tests: one interpreter per test (a simulated board each)
 from tools.sim import fakemachine
 from tools.sim.simboard import SimBoard
 

@@ -1,6 +1,7 @@
 # The journal through the whole firmware on the simulated board (CPython and
 # unix port): a timer-ended session and a faulted one, field by field.
 # One file per group: its own unix-port interpreter and 192K heap.
+# device-tests: one interpreter per test (a simulated board each)
 import json
 
 from tools.sim import scenarios

@@ -4,6 +4,7 @@
 # hold, the interrupted session is journaled with the cause, and treatment
 # never resumes by itself; a refused start leaves no marker; a planned reset
 # (reset.planned) is not a fault.
+# device-tests: one interpreter per test (a simulated board each)
 import gc
 import json
 import sys

@@ -2,6 +2,7 @@
 # unfed watchdog or a hung loop resets the board; SR-4 no resume by itself.
 # One file per group: each device test file gets its own unix-port interpreter
 # and 192K heap, which here holds the simulator's model too.
+# device-tests: one interpreter per test (a simulated board each)
 import sys
 
 from support import treating_board

@@ -3,7 +3,7 @@
 # ignored in each state. The table is read from the doc, so the doc and the
 # firmware cannot drift apart. 10 ms ticks keep it quick; every duration in
 # the firmware is in ms or us, so the behaviour is the same as at 1 kHz.
-from support import FakeHal, _build_dir
+from support import FakeHal, fake_flash
 
 from firmware import limits, names, states
 from firmware.app import App
@@ -22,7 +22,7 @@ class Rig:
         hal.board = board
         self.hal = hal
         self.app = App(hal, board, True)
-        self.app.journal_dir = _build_dir("build/fake_flash") + "/"
+        self.app.journal_dir = fake_flash()
         self.app.ses.configure(10000, 120000, 1)  # 10 mA, 2 min, midway reversal
         self.app.reg.set_rates(1000, limits.RAMP_DOWN_UA_S)
         self.app.sup.start_watchdog()
