@@ -48,8 +48,8 @@ _S_RAIL_MV = const(13)
 _S_BATTERY_MV = const(14)
 _S_I_AVG_UA = const(15)  # measured average; I_UA is the peak estimate in pulsed DC
 _S_CHARGE_MAS = const(16)  # SR-21: charge delivered in this session, mA*s
-_S_SIZE = const(18)
 _S_REFUSAL = const(17)  # the last refused start (session.py REFUSE_*), 0 = none
+_S_SIZE = const(18)
 status = array("i", [0] * _S_SIZE)
 
 _SLOW_EVERY = 8  # rail and battery are read on alternate slow ticks

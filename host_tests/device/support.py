@@ -66,16 +66,10 @@ def treating_board(seed, at_s):
 
 
 def fresh_board(name, seed, calibrated=True, params=None):
-    # A simulated board whose flash holds nothing from an earlier run: only
-    # board.txt and, when calibrated, the bench calibration.
-    import os
-
+    # A simulated board whose flash holds nothing from an earlier run (a new
+    # SimBoard wipes it): only board.txt and, when calibrated, the calibration.
     from tools.sim.simboard import SimBoard
 
     b = SimBoard("pico", seed=seed, params=params, calibrated=calibrated,
                  flash_dir="build/sim_flash/test_" + name)
-    keep = ("board.txt", "calibration.json" if calibrated else "board.txt")
-    for f in os.listdir(b.flash):
-        if f not in keep:
-            os.remove(b.flash + "/" + f)
     return b

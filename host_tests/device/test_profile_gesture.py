@@ -12,11 +12,6 @@ from tools.sim.simboard import SimBoard
 
 def _board(seed, config=None):
     b = SimBoard("pico", seed=seed, flash_dir="build/sim_flash/gesture_" + str(seed))
-    for f in ("journal.jsonl", "journal.1.jsonl", "config.json", "config.json.tmp"):
-        try:
-            os.remove(b.flash + "/" + f)
-        except OSError:
-            pass
     if config is not None:
         b.write_file("config.json", json.dumps(config))
     return b

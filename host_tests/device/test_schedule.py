@@ -111,12 +111,7 @@ def test_the_warned_session_runs_and_its_record_says_so():
     # SR-22: warn, never block.
     # A session 3 hours ago; the clock is set: the new one starts anyway,
     # blinks the warning while waiting for the hands, and journals it.
-    b = SimBoard("pico", seed=91, flash_dir="build/sim_flash/schedule_day")
-    for f in ("journal.jsonl", "journal.1.jsonl", "config.json"):
-        try:
-            os.remove(b.flash + "/" + f)
-        except OSError:
-            pass
+    b = SimBoard("pico", seed=91, flash_dir="build/sim_flash/schedule_day")  # a clean flash
     _journal(b.flash + "/", [3])
     b.clock.epoch_s = schedule.seconds(_T)  # the sim's time: MicroPython's 2000 epoch
     b.circuit.lift()  # hands out at first: the warning shows meanwhile

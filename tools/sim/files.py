@@ -14,3 +14,14 @@ def mkdirs(path):
             except OSError:
                 pass  # there already
     return path
+
+
+def wipe(folder):
+    # Empty a folder (files and folders below it), keep the folder itself.
+    for name in os.listdir(folder):
+        path = folder + "/" + name
+        if os.stat(path)[0] & 0x4000:  # a folder
+            wipe(path)
+            os.rmdir(path)
+        else:
+            os.remove(path)

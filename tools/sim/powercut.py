@@ -12,7 +12,7 @@ import json
 import os
 
 from firmware import journal, picker, store
-from tools.sim.files import mkdirs
+from tools.sim.files import mkdirs, wipe
 
 _open = open
 FOLDER = "build/powercut"
@@ -84,11 +84,6 @@ class _File:
         self._f.close()
 
 
-def _wipe():
-    for name in os.listdir():
-        os.remove(name)
-
-
 def _write(name, data):
     with _open(name, "wb" if isinstance(data, bytes) else "w") as f:
         f.write(data)
@@ -132,7 +127,7 @@ def every_cut(writer):
         total = None
         cut_at = -1
         while total is None or cut_at < total:
-            _wipe()
+            wipe(".")
             state = prepare()
             steps = _cut_run(write, state, cut_at, modules)
             if total is None:
@@ -143,7 +138,7 @@ def every_cut(writer):
                 torn.append((cut_at, str(e)))
             cut_at += 1
     finally:
-        _wipe()
+        wipe(".")
         os.chdir(cwd)
     return total, torn
 

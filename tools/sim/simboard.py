@@ -11,7 +11,7 @@ import sys
 from tools.sim import fakemachine
 from tools.sim.circuit import Circuit
 from tools.sim.clock import BoardReset, Clock, FakeTime, SimStop
-from tools.sim.files import mkdirs
+from tools.sim.files import mkdirs, wipe
 from tools.sim.prng import Prng
 
 _PURGE = ("boot", "main", "firmware", "lib")
@@ -26,16 +26,6 @@ def _abspath(p):
     if p.startswith("/"):
         return p
     return os.getcwd() + "/" + p
-
-
-def _wipe(folder):
-    for name in os.listdir(folder):
-        path = folder + "/" + name
-        if os.stat(path)[0] & 0x4000:  # a folder
-            _wipe(path)
-            os.rmdir(path)
-        else:
-            os.remove(path)
 
 
 def load_board(name, root):
@@ -62,7 +52,7 @@ class SimBoard:
         if fresh:
             # A new board: nothing left on this folder from an earlier run (a
             # journal, config, a running session's marker), only what follows.
-            _wipe(self.flash)
+            wipe(self.flash)
         self.write_file("board.txt", board_name + "\n")
         if calibrated:
             self.write_file("calibration.json", json.dumps(self.bench_calibration()))
