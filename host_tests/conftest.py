@@ -18,4 +18,4 @@ import tools.sim.mpshim  # noqa: E402,F401  (provides `micropython` in CPython)
 # gc.mem_alloc exists only in MicroPython: the allocation tests run in the unix
 # port alone (`make devtest`), and pytest measures M6 there too, through
 # host_tests/test_heap_budget.py. Not collected here rather than reported skipped.
-collect_ignore = ["device/test_alloc.py"]
+collect_ignore = ["device/test_alloc.py", "device/test_sim_heap.py"]

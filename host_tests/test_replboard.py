@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 import serial
 
+from tools.device_files import ROOT
 from tools.sim.replboard import ReplBoard, write_firmware
 from tools.sim.simboard import load_board
 
@@ -237,7 +238,7 @@ def test_the_firmware_leaves_outputs_low_on_ctrl_c_and_the_rp2_watchdog_then_res
         port.write(b"\x03")
         out = read_until(port, b">>> ")
         assert b"KeyboardInterrupt: \r\n" in out
-        desc = load_board("pico", str(b.flash))
+        desc = load_board("pico", str(ROOT))
         for key in OUTPUTS:  # the hardware state the interpreter reported at its end
             pin = str(desc[key])
             assert b.state["mode"][pin] == "out" and b.state["level"][pin] == 0, key

@@ -71,6 +71,22 @@ def test_cpython_only_code_in_a_device_file_fails_in_the_unix_port(tmp_path, bre
     assert _cpython(tree).returncode == 0
 
 
+def test_the_unix_ports_simulated_boards_run_the_current_sources_compiled(tmp_path):
+    # tools/run_device_tests.py compiles the firmware to .mpy for the simulated
+    # boards (build/mpy/sim) before each run: a change made after a run that
+    # built it reaches the next run, and the boards import no source.
+    tree = _copy(tmp_path, ("test_sim_esp32.py",))
+    control = _unix_port(tree)
+    assert control.returncode == 0 and "1 passed, 0 failed" in control.stdout, control.stdout
+    sim = tree / "build" / "mpy" / "sim"
+    assert (sim / "firmware" / "app.mpy").exists() and (sim / "main.py").exists()
+    assert not list(sim.rglob("firmware/*.py"))
+    _edit(tree / "firmware/startup.py", "    from firmware.hal import Hal\n",
+          "    from firmware.hal import Hal\n    raise RuntimeError('changed')\n")
+    broken = _unix_port(tree)
+    assert broken.returncode != 0 and "changed" in broken.stdout, broken.stdout
+
+
 def _mpy(tree: Path) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "tools.check_device", str(tree)], cwd=ROOT,
                           capture_output=True, text=True, timeout=300)

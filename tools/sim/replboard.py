@@ -647,16 +647,26 @@ class ReplBoard:
 
 
 def write_firmware(flash: str | Path, board: str = "pico", seed: int = 1) -> list[str]:
-    """The flash as after a deploy and the bench calibration: the device files,
-    board.txt and calibration.json (tools/sim/simboard.py). Returns the files."""
-    from tools.device_files import device_files
+    """The flash as after `ionto deploy` and the bench calibration: boot.py,
+    main.py and the modules as .mpy for the board's architecture, board.txt
+    and calibration.json (tools/sim/simboard.py). Returns the files.
+
+    The .mpy as on a board: from sources, the unix port compiles each module
+    at its first import, and the parser's transient heap at a console call in
+    safe mode (firmware/console.py, then store, hal, ...) ran the interpreter's
+    192K out in about half the runs of `ionto monitor` after a stopped app."""
+    from tools.check_device import ARCH_BY_PORT
+    from tools.ionto.deploy import build
     from tools.sim.simboard import SimBoard
 
     flash = Path(flash)
     # board.txt and calibration.json; what else is on the flash (a journal) stays.
-    SimBoard(board, seed=seed, flash_dir=str(flash.resolve()), fresh=False)
-    files = device_files()
-    for f in files:
-        (flash / f).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(ROOT / f, flash / f)
+    sim = SimBoard(board, seed=seed, flash_dir=str(flash.resolve()), fresh=False)
+    files = []
+    for path, data in build(ARCH_BY_PORT[sim.board["port"]]):
+        (flash / path).parent.mkdir(parents=True, exist_ok=True)
+        (flash / path).write_bytes(data)
+        files.append(path)
+        if path.endswith(".mpy"):  # a .py twin would be imported first (as deploy removes it)
+            (flash / path).with_suffix(".py").unlink(missing_ok=True)
     return files

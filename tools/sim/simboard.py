@@ -12,9 +12,18 @@ from tools.sim import fakemachine
 from tools.sim.circuit import Circuit
 from tools.sim.clock import BoardReset, Clock, FakeTime, SimStop
 from tools.sim.files import mkdirs, wipe
+from tools.sim.heap import dismantle
 from tools.sim.prng import Prng
 
 _PURGE = ("boot", "main", "firmware", "lib")
+
+
+def _purged(name):
+    # The device's modules: imported afresh at each boot.
+    for p in _PURGE:
+        if name == p or name.startswith(p + "."):
+            return True
+    return False
 
 
 def _repo_root():
@@ -36,11 +45,18 @@ def load_board(name, root):
     return g["BOARD"]
 
 
+def _device_root():
+    # Where the board's files come from: the sources, or the same compiled to
+    # .mpy as a board loads them (tools/run_device_tests.py sets it for the
+    # unix port, where compiling at each import needs heap a board does not).
+    return os.getenv("IONTO_SIM_ROOT") or _repo_root()
+
+
 class SimBoard:
     def __init__(self, board_name="pico", seed=1, params=None, flash_dir=None,
                  device_root=None, calibrated=True, log_hw=False, fresh=True):
-        self.root = _abspath(device_root or _repo_root())
-        self.board = load_board(board_name, self.root)
+        self.root = _abspath(device_root or _device_root())
+        self.board = load_board(board_name, _abspath(device_root or _repo_root()))
         self.seed = seed
         self.clock = Clock()
         self.circuit = Circuit(self.board, seed, params)
@@ -59,6 +75,9 @@ class SimBoard:
         self.boots = 0
         self.resets = []  # (t_us, cause)
         self.crashes = []  # exceptions that escaped main.py
+        # Heap in use (bytes) as each boot starts, in the unix port: a test
+        # that ran out of heap shows whether the last boot's objects stayed.
+        self.heap_at_boot = []
         self.trace = []
         self.stopped = False
         self._status = None
@@ -140,6 +159,9 @@ class SimBoard:
     # ---- running ----
     def _install(self):
         self._saved = {}
+        # The test's own firmware modules (imported before the run): never
+        # taken apart at a reset (see _forget_last_boot).
+        self._own = [m for name, m in sys.modules.items() if _purged(name)]
         for name in ("machine", "time"):
             self._saved[name] = sys.modules.get(name)
         import tools.sim.mpshim  # noqa: F401  (CPython: `micropython`)
@@ -149,14 +171,19 @@ class SimBoard:
         if self.root not in sys.path:
             sys.path.insert(0, self.root)
 
-    def _uninstall(self):
+    def _uninstall(self, ended=False):
         # Keep the status array readable, then let the firmware's modules go:
-        # a device-sized heap cannot hold two copies of them.
+        # a device-sized heap cannot hold two copies of them. A run that
+        # ended is taken apart as at a reset (nothing of it runs again); a
+        # call() is not (the caller may use what it returned).
         mod = sys.modules.get("firmware.app")
         if mod is not None:
             self._status = mod.status  # the array alone, not the app's module
-        self._forget_main()
-        self._purge()
+        if ended:
+            self._forget_last_boot()
+        else:
+            self._forget_main()
+            self._purge()
         fakemachine.hw = None
         for name in self._saved:
             if self._saved[name] is None:
@@ -166,9 +193,18 @@ class SimBoard:
 
     def _purge(self):
         for name in list(sys.modules):
-            for p in _PURGE:
-                if name == p or name.startswith(p + "."):
-                    del sys.modules[name]
+            if _purged(name):
+                del sys.modules[name]
+
+    def _forget_last_boot(self):
+        # At a reset: the last boot's modules and app are taken apart
+        # (tools/sim/heap.py), then purged.
+        app = None if self._main is None else self._main.__dict__.get("app")
+        mods = [m for name, m in sys.modules.items()
+                if _purged(name) and not any(m is own for own in self._own)]
+        self._forget_main()
+        dismantle(mods, [app])
+        self._purge()
 
     def _catch_main(self, clock):
         # main.py is in sys.modules while it runs (the app's loop is inside its
@@ -189,12 +225,17 @@ class SimBoard:
 
     def _boot_once(self):
         self.boots += 1
-        self._forget_main()
-        self._purge()
+        if self.boots > 1:
+            self._forget_last_boot()
+        else:
+            self._forget_main()
+            self._purge()
         # A real reset starts with an empty heap; here the last boot's objects
         # are garbage: collect them before the new boot allocates (the unix
         # port's 192K heap also holds the model).
         gc.collect()
+        if hasattr(gc, "mem_alloc"):
+            self.heap_at_boot.append(gc.mem_alloc())
         __import__("boot")
         self._booted_us = self.clock.us
         self.clock.at(self.clock.us, self._catch_main)
@@ -236,7 +277,7 @@ class SimBoard:
             self._loop()
         finally:
             os.chdir(cwd)
-            self._uninstall()
+            self._uninstall(ended=True)
         return self
 
     def _loop(self):
@@ -257,6 +298,9 @@ class SimBoard:
                 return
             except Exception as e:  # noqa: BLE001 - the firmware crashed to the REPL
                 self.crashes.append(e)
+                if isinstance(e, MemoryError):  # the test's output says how full it was
+                    print("sim: MemoryError; heap in use as each boot started:",
+                          self.heap_at_boot)
                 fresh = False
                 try:
                     while True:  # at the REPL; on rp2 a running WDT resets it
