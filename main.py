@@ -54,6 +54,11 @@ try:
         del startup  # the last reference: release() lets its RAM go (M8)
         firmware.release("startup")
         print("ionto: ready on", board["name"])
+        # The startup's garbage goes before the loop: on the RP2040 a tick on
+        # the fragmented heap ran 1974 us, on a collected one 1342 (platform.md).
+        import gc
+
+        gc.collect()
         app.run()
 finally:
     drive_outputs_low(machine, board)

@@ -1,10 +1,16 @@
 # The application: wires hal, supervisor, regulator, session and LED, and
-# runs the fixed-rate control loop. One tick: read -> check -> decide ->
-# regulate -> drive -> status -> feed the watchdog. The tick allocates
-# nothing (a test measures it in the unix port with gc.mem_alloc).
+# runs the fixed-rate control loop. Every tick (1 kHz): read -> check ->
+# one slow job -> regulate -> drive -> feed the watchdog. The slow jobs take
+# turns, one a tick, so each runs every 4 ms: decide (button, session),
+# indicate (LED, buzzer), record (trace, journal), observe (rail, battery,
+# the slow checks, status). docs/testing.md has the budget of each part.
+# The tick allocates nothing, frames included (host_tests/device/test_alloc.py
+# measures it with micropython.mem_total in the unix port).
+import gc
 import time
 from array import array
 
+import micropython
 from micropython import const
 
 import firmware
@@ -52,7 +58,8 @@ _S_REFUSAL = const(17)  # the last refused start (session.py REFUSE_*), 0 = none
 _S_SIZE = const(18)
 status = array("i", [0] * _S_SIZE)
 
-_SLOW_EVERY = 8  # rail and battery are read on alternate slow ticks
+_TICKS_MAX = const(0x3FFFFFFF)  # time.ticks_* wrap at 2**30 on both ports (platform.md)
+_TICKS_HALF = const(0x20000000)
 _PROFILES = const(5)  # len(profiles.DEFAULTS) (a test keeps them equal)
 _PICK_MS = const(4000)  # the profile gesture: saved this long after the last press
 
@@ -65,8 +72,8 @@ class App:
         self.tick_us = board["tick_us"]
         self.sense_ohm = board["current_sense_ohm"]
         self.sup = Supervisor(hal, board)
-        self.reg = Regulator(self.tick_us, board["sink_headroom_mv"])
-        self.ses = Session(self.reg, hal.relay, self.tick_us)
+        self.reg = Regulator(board["sink_headroom_mv"])
+        self.ses = Session(self.reg, hal.relay)
         self.btn = button.Button()
         self.status = status
         self.rail_mv = board["rail_mv"]  # until the first reading
@@ -74,7 +81,15 @@ class App:
         self.n = 0  # completed ticks
         self.ms = 0  # loop time in ms (for the LED)
         self._us = 0
+        self._last_us = -1  # the last tick's now_us; -1: none yet
+        self._dts = array("i", [0] * 4)  # the last four ticks' dt (us)
+        self._span_us = 0  # their sum: the time since a slow job last ran
+        self.i_ua = 0  # the last readings (the slow jobs use them)
+        self.v_mv = 0
+        self.i_avg_ua = 0
+        self._want = False  # the session wants the output on (its last step)
         self.overruns = 0
+        self.overruns_at_start = 0  # the session's own: overruns - this
         self._led_on = False
         self.profile = 0
         self.journal_dir = ""  # the flash root; tests write elsewhere
@@ -115,11 +130,23 @@ class App:
         # SR-11 "alternate": each session starts opposite to the last one.
         return self.ses.polarity == POLARITY_ALTERNATE and not self.last_start_reversed
 
-    def tick(self):
+    @micropython.native  # every tick: its frame stays on the C stack (platform.md)
+    def tick(self, now_us):
+        # One tick, every millisecond: readings, the checks that see every
+        # reading, one of the four slow jobs, regulation, drive, watchdog.
+        # now_us: time.ticks_us() at the start of the tick; every duration
+        # below comes from its differences (a late tick never stretches one).
+        last = self._last_us
+        self._last_us = now_us
+        if last < 0:
+            dt = self.tick_us  # the first tick: one period
+        else:  # time.ticks_diff, inline (the ports' ticks wrap at 2**30)
+            dt = ((now_us - last + _TICKS_HALF) & _TICKS_MAX) - _TICKS_HALF
+            if dt < 0:
+                dt = 0
         hal = self.hal
         sup = self.sup
-        ses = self.ses
-        n = self.n
+        reg = self.reg
         i_avg = hal.read_current_ua()
         # Pulsed DC: the sense RC makes the ADC read the average; the sink holds
         # the peak, which is what the set point and every check are about. With
@@ -134,108 +161,175 @@ class App:
             v_mv = v_mv * 100 // pct
         else:
             i_ua = i_avg
-        if n % _SLOW_EVERY == 0:
-            if n & _SLOW_EVERY:
-                self.rail_mv = hal.read_rail_mv()
-            else:
-                self.battery_mv = hal.read_battery_mv()
-        action = sup.check(i_ua, v_mv, self.reg.target_ua(), self.rail_mv, self.battery_mv)
-        if action == CUT:
-            ses.surge_cut()
-        elif action == STOP and ses.state != states.RAMP_DOWN and ses.in_session():
-            ses.stop(END_BATTERY if sup.stop_reason == STOP_BATTERY else END_USB)
-        ev = self.btn.update(hal.button_pressed(), self.tick_us)
-        s = ses.state
+        self.i_ua = i_ua
+        self.v_mv = v_mv
+        self.i_avg_ua = i_avg
+        if sup.check(i_ua, v_mv, reg.target_ua(), dt) == CUT:
+            self.ses.surge_cut()  # SR-6: re-ramp from zero
+        # One slow job a tick, in turn: each sees the time since it last ran
+        # (the sum of the last four ticks' dt).
+        n = self.n
+        k = n & 3
+        dts = self._dts
+        span = self._span_us + dt - dts[k]
+        self._span_us = span
+        dts[k] = dt
+        if k == 0:
+            self._decide(span)
+        elif k == 1:
+            self._indicate(span)
+        elif k == 2:
+            self._record(span)
+        else:
+            self._observe(span)
+        cmd = reg.step(i_ua, sup.rail_mv - v_mv - i_ua * self.sense_ohm // 1000, dt)
+        sup.drive(self.ses.state, self._want, cmd)
+        self.n = n + 1
+        sup.end_tick()  # feeds the watchdog: only after a tick whose checks ran
+
+    # The slow jobs below are bytecode: each keeps its locals and stack within
+    # the 11 words a call frame may take on the C stack (py/objfun.c
+    # VM_MAX_STATE_ON_STACK; platform.md), so none allocates a frame on the
+    # heap; native code would cost RAM for code that needs no speed (M8).
+    # host_tests/device/test_alloc.py fails when one grows past that.
+    def _decide(self, dt):
+        # Slow job 0: the button's gesture, then the session's step.
+        ev = self._gesture(self.btn.update(self.hal.button_pressed(), dt))
+        self.ses.i_avg_ua = self.i_avg_ua
+        self.ses.step(ev, self.i_ua, self.sup.fault, self._verdict(), dt)
+        self._want = self.ses.output_wanted()
+
+    def _gesture(self, ev):
+        # What the button's event means at rest, or passes on to the session.
+        s = self.ses.state
+        rest = s == states.IDLE or s == states.DONE
         if ev == button.HOLD:
-            if s == states.IDLE or s == states.DONE:
+            if rest:
                 # SR-20: the start waits for the release (a stuck button never
                 # releases); remember that this press began at rest.
                 self._start_armed = True
             elif s == states.FAULT:
-                sup.acknowledge()  # SR-15: output off, trip latch reset
-                ev = button.NONE
-        elif ev == button.SHORT and (s == states.IDLE or s == states.DONE):
+                self.sup.acknowledge()  # SR-15: output off, trip latch reset
+                return button.NONE
+        elif ev == button.SHORT and rest:
             # The profile gesture: the first press shows the profile, each next
             # one within 4 s steps to the next; saved 4 s after the last.
             self.showing = self.showing % _PROFILES + 1 if self.showing else self.profile + 1
             self._show_ms = self.ms
-            ev = button.NONE
+            return button.NONE
         elif ev == button.LONG or ev == button.STUCK:
-            if ev == button.LONG and self._start_armed and (s == states.IDLE
-                                                             or s == states.DONE):
-                if self.showing:
-                    self._pick()  # a profile just chosen is the one that starts
-                self._job("starting", 0)  # SR-22's warning; SR-4's running marker
-                sup.new_session()
-                ses.begin(self.start_reversed())  # the CHECKS state, output off
-                self.trace.start()
+            if ev == button.LONG and self._start_armed and rest:
+                self._begin()
             self._start_armed = False
-            ev = button.NONE
-        verdict = REFUSE_NONE
-        if ses.state == states.CHECKS and ses.phase_ms >= CHECK_SETTLE_MS:
-            verdict = self.refusal(i_ua)
-        ses.i_avg_ua = i_avg
-        ses.step(ev, i_ua, sup.fault, verdict)
+            return button.NONE
+        return ev
+
+    def _begin(self):
+        # The start gesture's release (SR-20): the CHECKS state, output off.
+        if self.showing:
+            self._pick()  # a profile just chosen is the one that starts
+        self._job("starting", 0)  # SR-22's warning; SR-4's running marker
+        self.sup.new_session()
+        self.ses.begin(self.start_reversed())
+        self.trace.start()
+        self.overruns_at_start = self.overruns
+
+    def _verdict(self):
+        # The pre-session checks' verdict, in CHECKS once the sense RC settled.
+        ses = self.ses
+        if ses.state != states.CHECKS or ses.phase_ms < CHECK_SETTLE_MS:
+            return REFUSE_NONE
+        verdict = self.refusal(self.i_ua)
         if verdict:
             self._job("starting", 1)  # refused: no session runs, the marker goes
-        sink_mv = self.rail_mv - v_mv - i_ua * self.sense_ohm // 1000
-        cmd = self.reg.step(i_ua, sink_mv)
-        sup.drive(ses.state, ses.output_wanted(), cmd)
-        load = v_mv * 1000 // i_ua if i_ua >= 100 else 0
+        return verdict
+
+    def _indicate(self, dt):
+        # Slow job 1: the LED and the buzzer, on the loop's millisecond clock.
+        us = self._us + dt
+        ms = us // 1000
+        self._us = us - ms * 1000
+        ms += self.ms
+        self.ms = ms
+        self._led_at(ms)
+        self._buzzer_at(ms)
+
+    def _led_at(self, ms):
+        ses = self.ses
+        # Held 2 s at rest: steady on says "release to start".
+        if self._start_armed:
+            led = True
+        elif self.showing and ses.state != states.FAULT:
+            led = ui.show_level(self.showing, ms - self._show_ms)
+            if ms - self._show_ms >= _PICK_MS:
+                self._pick()
+        else:
+            self.showing = 0  # a fault cancels an unsaved pick
+            led = ui.led_level(ses.state, self.sup.fault, ms, ses.refusal, self.warning)
+        if led != self._led_on:
+            self._led_on = led
+            self.hal.led(led)
+
+    def _buzzer_at(self, ms):
+        ses = self.ses
+        key = ses.state | self.sup.fault << 4 | ses.refusal << 8
+        if key != self._sound_key:
+            self._sound_key = key
+            self._sound_ms = ms
+        buzz = ui.buzzer_level(ses.state, self.sup.fault, ms - self._sound_ms, ses.refusal)
+        if buzz != self._buzz_on:
+            self._buzz_on = buzz
+            self.hal.buzzer(buzz)
+
+    def _record(self, dt):
+        # Slow job 2: the trace, the journal's extremes, and the journal once
+        # the session has ended and the output is off (SR-18).
+        ses = self.ses
+        i_ua = self.i_ua
         if ses.in_session():
-            self.trace.add(i_ua, v_mv, ses.state, self.tick_us)
+            self.trace.add(i_ua, self.v_mv, ses.state, dt)
         if ses.state == states.TREAT:
-            ses.note_treating(i_ua, load)
-        elif ses.unjournaled and not hal.output_is_on:
-            self._journal()  # SR-18: only once the output is off
-        self._us += self.tick_us
-        if self._us >= 1000:
-            ms = self._us // 1000
-            self._us -= ms * 1000
-            self.ms += ms
-            ms = self.ms
-            # Held 2 s at rest: steady on says "release to start".
-            if self._start_armed:
-                led = True
-            elif self.showing and ses.state != states.FAULT:
-                led = ui.show_level(self.showing, ms - self._show_ms)
-                if ms - self._show_ms >= _PICK_MS:
-                    self._pick()
-            else:
-                self.showing = 0  # a fault cancels an unsaved pick
-                led = ui.led_level(ses.state, sup.fault, ms, ses.refusal, self.warning)
-            if led != self._led_on:
-                self._led_on = led
-                hal.led(led)
-            key = ses.state | sup.fault << 4 | ses.refusal << 8
-            if key != self._sound_key:
-                self._sound_key = key
-                self._sound_ms = ms
-            buzz = ui.buzzer_level(ses.state, sup.fault, ms - self._sound_ms, ses.refusal)
-            if buzz != self._buzz_on:
-                self._buzz_on = buzz
-                hal.buzzer(buzz)
+            ses.note_treating(i_ua, self.v_mv * 1000 // i_ua if i_ua >= 100 else 0)
+        elif ses.unjournaled and not self.hal.output_is_on:
+            self._journal()
+
+    def _observe(self, dt):
+        # Slow job 3: rail or battery (in turn), the supervisor's slow checks,
+        # and the status snapshot.
+        if self.n & 4:
+            self.rail_mv = self.hal.read_rail_mv()
+        else:
+            self.battery_mv = self.hal.read_battery_mv()
+        ses = self.ses
+        if (self.sup.check_slow(self.rail_mv, self.battery_mv, dt) == STOP
+                and ses.state != states.RAMP_DOWN and ses.in_session()):
+            ses.stop(END_BATTERY if self.sup.stop_reason == STOP_BATTERY else END_USB)
+            self._want = ses.output_wanted()
+        self._report()
+
+    def _report(self):
+        # The status snapshot (names.py STATUS), for the console and the tools.
         s = self.status
+        ses = self.ses
+        i_ua = self.i_ua
         s[_S_STATE] = ses.state
         s[_S_TARGET_UA] = self.reg.target_ua()
         s[_S_SET_UA] = ses.set_ua
         s[_S_I_UA] = i_ua
-        s[_S_V_MV] = v_mv
-        s[_S_LOAD_OHM] = load
+        s[_S_V_MV] = self.v_mv
+        s[_S_LOAD_OHM] = self.v_mv * 1000 // i_ua if i_ua >= 100 else 0
         s[_S_REACHED_PCT] = self.reg.reached_pct(i_ua)
-        s[_S_FAULT] = sup.fault
+        s[_S_FAULT] = self.sup.fault
         s[_S_ELAPSED_S] = ses.on_ms // 1000
-        s[_S_TICKS] = n
+        s[_S_TICKS] = self.n
         s[_S_OVERRUNS] = self.overruns
-        s[_S_DUTY] = hal.duty
-        s[_S_ENABLED] = 1 if hal.output_is_on else 0
+        s[_S_DUTY] = self.hal.duty
+        s[_S_ENABLED] = 1 if self.hal.output_is_on else 0
         s[_S_RAIL_MV] = self.rail_mv
         s[_S_BATTERY_MV] = self.battery_mv
-        s[_S_I_AVG_UA] = i_avg
+        s[_S_I_AVG_UA] = self.i_avg_ua
         s[_S_CHARGE_MAS] = ses.charge_mas
         s[_S_REFUSAL] = ses.refusal
-        self.n = n + 1
-        sup.end_tick()  # feeds the watchdog: only after a tick whose checks ran
 
     def _journal(self):
         # Once per session, after it ended, output off (SR-18). Allocates and
@@ -265,11 +359,15 @@ class App:
         finally:
             for loaded in mod.LOADS:
                 firmware.release(loaded)
+            # Its garbage goes now, with the output off: the ticks after it
+            # allocate nothing, and find the heap whole (platform.md).
+            gc.collect()
 
     def run(self, ticks=0):
         # The fixed-rate loop. ticks=0: forever. Deadlines advance by exactly one
         # period (no drift); a late tick counts as an overrun, and after a long
         # stall the schedule restarts from now rather than bursting to catch up.
+        # Each tick gets the clock (ticks_us): durations never count ticks.
         self.sup.start_watchdog()  # SR-3: before the output can first be enabled
         ticks_us = time.ticks_us
         ticks_add = time.ticks_add
@@ -279,7 +377,7 @@ class App:
         deadline = ticks_add(ticks_us(), period)
         count = 0
         while ticks == 0 or count < ticks:
-            self.tick()
+            self.tick(ticks_us())
             count += 1
             late = ticks_diff(ticks_us(), deadline)
             if late > 0:

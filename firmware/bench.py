@@ -8,6 +8,8 @@
 # such") and an uncalibrated board may run (a calibration needs current).
 # Records go to bench_journal.jsonl and bench_trace0-3.bin, never to the
 # treatment journal. Loaded by firmware/console.py only, never at boot (M8).
+import time
+
 from micropython import const
 
 from firmware import limits, names, states
@@ -15,7 +17,7 @@ from firmware.app import App
 from firmware.journal import BENCH_PREFIX
 from firmware.session import END_NO_CONTACT, END_TIMER, POLARITY_NONE
 
-_CHUNK = const(10)  # ticks run between two samples
+_CHUNK = const(10)  # ticks run between two samples (times come from the clock)
 _SETTLE_MS = const(1000)
 _CONTACT_WAIT_MS = const(5000)  # no resistor connected: give up after this
 _ENDED = (states.IDLE, states.DONE, states.FAULT)  # refused, over, or faulted: output off
@@ -41,7 +43,6 @@ def run(hal, board, calibrated, set_ua, seconds):
     app.sup.new_session()
     ses.begin(False)
     app.trace.start()
-    chunk_ms = b["tick_us"] * _CHUNK // 1000
     hold_ms = seconds * 1000
     # Bounds: the contact wait, the ramp up, the hold, then the ramp down.
     stop_ms = _CONTACT_WAIT_MS + set_ua * 1000 // limits.RAMP_UP_MAX_UA_S + hold_ms + 1000
@@ -52,15 +53,19 @@ def run(hal, board, calibrated, set_ua, seconds):
                            names.STATUS.index("duty"))
     t = held = n = si = sv = sci = scv = sd = 0
     stopped = False
+    t0 = last = time.ticks_ms()
     try:
         while True:
             app.run(_CHUNK)
-            t += chunk_ms
+            now = time.ticks_ms()
+            step = time.ticks_diff(now, last)
+            last = now
+            t = time.ticks_diff(now, t0)
             state = ses.state
             if state in _ENDED:
                 break
             if state == states.TREAT:
-                held += chunk_ms
+                held += step
                 if held > _SETTLE_MS:
                     n += 1
                     si += s[i_at]

@@ -26,8 +26,8 @@ def run(app, session_id):
     # app.py's job after a session, output off (SR-18): its record and trace,
     # then the running marker goes (the session is journaled).
     try:
-        append(record(app.ses, app.profile, app.sup.fault, session_id, app.start, app.warning),
-               app.journal_dir)
+        append(record(app.ses, app.profile, app.sup.fault, session_id, app.start, app.warning,
+                      app.overruns - app.overruns_at_start), app.journal_dir)
         save_trace(app.trace, session_id, app.journal_dir)
     except OSError as e:
         print("journal not written:", e)
@@ -63,11 +63,12 @@ def running(folder=""):
     return info if isinstance(info, dict) else {}
 
 
-def record(ses, profile, fault, session_id, start=None, warning=0):
+def record(ses, profile, fault, session_id, start=None, warning=0, overruns=0):
     # The record of the session that just ended (here, not in session.py: this
     # module is loaded only to write it, so the loop's heap stays small, M8).
     # start: ISO UTC time of the start gesture, None when the clock is unknown;
-    # warning: SR-22 (firmware/schedule.py), shown at the start, never a block.
+    # warning: SR-22 (firmware/schedule.py), shown at the start, never a block;
+    # overruns: the loop's late ticks during the session (app.py run).
     on_s = ses.on_ms // 1000
     return {"v": 1, "id": session_id, "start": start, "schedule": names.WARNINGS[warning],
             "profile": profile, "set_ua": ses.set_ua,
@@ -78,7 +79,8 @@ def record(ses, profile, fault, session_id, start=None, warning=0):
             "load_start_ohm": ses.load_start_ohm, "load_end_ohm": ses.load_end_ohm,
             "pauses": ses.pauses, "reversals": ses.reversals,
             "polarity": ses.polarity, "reversed_start": 1 if ses.start_reversed else 0,
-            "end": names.ENDS[ses.end_reason], "fault": names.FAULTS[fault]}
+            "end": names.ENDS[ses.end_reason], "fault": names.FAULTS[fault],
+            "overruns": overruns}
 
 
 def _size(path):

@@ -10,6 +10,7 @@
 #     (compliance, SR-14): it then stops integrating and holds the target just
 #     above what flows, so a sudden drop of the load (a press) cannot make the
 #     current jump to the set point (SR-8).
+import micropython
 from micropython import const
 
 from firmware import limits
@@ -21,21 +22,22 @@ _TRIM_MAX_UA = const(2000)  # the trim corrects offsets, it never drives the loa
 _SINK_MARGIN_MV = const(500)  # compliance when the sink has less than headroom + this
 _SHORT_UA = const(100)  # ... and the current is short of the target by more than this
 _CAUGHT_UP_UA = const(75)  # limited until the current is within this of the target ...
-_RELEASE_TICKS = const(20)  # ... for this many ticks
+_RELEASE_US = const(20000)  # ... for this long
+_STEP_MAX_US = const(20000)  # a longer gap between readings (a stall) ramps as this:
+# SR-8 allows 0.2 mA in 10 ms, and 20 ms at the fastest 1 mA/s is 20 uA
 _HOLD_MARGIN_UA = const(150)  # while limited, command <= measured + this (< SR-8's 0.2 mA)
 
 
 class Regulator:
-    def __init__(self, tick_us, sink_headroom_mv):
-        self.tick_us = tick_us
+    def __init__(self, sink_headroom_mv):
         # Below this voltage across the sink it cannot regulate: compliance.
         self.sink_need_mv = sink_headroom_mv + _SINK_MARGIN_MV
         self.goal_ua = 0  # where the ramp is heading
         self.target_nua = 0  # the ramped set point, in nA (fractions of a uA per tick)
         self.integ = 0  # integral trim, uA << _KI_SHIFT
         self.limited = False  # compliance-limited (SR-14)
-        self._ok_ticks = 0
-        self._i_f = 0  # measured current averaged over ~16 ticks, uA << 4
+        self._ok_us = 0
+        self._i_f = 0  # measured current averaged over ~16 readings, uA << 4
         self.set_rates(limits.RAMP_UP_DEFAULT_UA_S, limits.RAMP_DOWN_UA_S)
 
     def set_rates(self, up_ua_s, down_ua_s):
@@ -43,9 +45,9 @@ class Regulator:
             raise ValueError("ramp up rate outside 100-1000 uA/s (SR-8)")
         if not 0 < down_ua_s <= limits.RAMP_DOWN_UA_S:
             raise ValueError("ramp down rate outside 1-1000 uA/s (SR-8)")
-        # uA/s * us/tick / 1000 = nA per tick
-        self.up_nua = up_ua_s * self.tick_us // 1000
-        self.down_nua = down_ua_s * self.tick_us // 1000
+        # Per step: rate (uA/s) x the step's microseconds / 1000 = nA.
+        self.up_ua_s = up_ua_s
+        self.down_ua_s = down_ua_s
 
     def set_goal(self, ua):
         if not 0 <= ua <= limits.MAX_SET_UA:
@@ -57,23 +59,29 @@ class Regulator:
         self.target_nua = 0
         self.integ = 0
         self.limited = False
-        self._ok_ticks = 0
+        self._ok_us = 0
         self._i_f = 0
 
     def target_ua(self):
         return self.target_nua // 1000
 
-    def step(self, i_ua, sink_mv):
-        # One tick: measured current and the voltage left across the sink in,
-        # commanded current out (all integers: uA, mV).
+    @micropython.native  # every tick: its frame stays on the C stack (platform.md)
+    def step(self, i_ua, sink_mv, dt_us):
+        # One tick: measured current, the voltage left across the sink and the
+        # microseconds since the last step (from the clock) in, commanded
+        # current out (all integers: uA, mV, us). The ramp moves by rate x
+        # time, so a late tick does not slow it (SR-8: rates are real time);
+        # the gains below act per reading.
+        if dt_us > _STEP_MAX_US:
+            dt_us = _STEP_MAX_US
         goal = self.goal_ua * 1000
         t = self.target_nua
         if t < goal:
-            t += self.up_nua
+            t += self.up_ua_s * dt_us // 1000  # <= 1000 x 20000: a small int
             if t > goal:
                 t = goal
         elif t > goal:
-            t -= self.down_nua
+            t -= self.down_ua_s * dt_us // 1000
             if t < goal:
                 t = goal
         # A 16-tick average of the measurement (fixed point, << 4): the hold
@@ -88,11 +96,11 @@ class Regulator:
         err = t_ua - i_ua
         if sink_mv < self.sink_need_mv and err > _SHORT_UA:
             self.limited = True  # SR-14: the rail cannot push it through the load
-            self._ok_ticks = 0
+            self._ok_us = 0
         elif self.limited:
             # Released once the current has caught up with the target again.
-            self._ok_ticks = self._ok_ticks + 1 if err < _CAUGHT_UP_UA else 0
-            if self._ok_ticks >= _RELEASE_TICKS:
+            self._ok_us = self._ok_us + dt_us if err < _CAUGHT_UP_UA else 0
+            if self._ok_us >= _RELEASE_US:
                 self.limited = False
         trim = self.integ >> _KI_SHIFT
         if self.limited:

@@ -1,7 +1,10 @@
-# The treatment session: a state machine over integers. Each tick it gets the
-# button event, the measured current and the supervisor's fault code, moves
-# the regulator's goal, and says whether it wants the output on. It never
-# switches the output itself: the supervisor does (SR-2).
+# The treatment session: a state machine over integers. Every few ticks it
+# gets the button event, the measured current, the supervisor's fault code
+# and the microseconds since its last step (from the clock), moves the
+# regulator's goal, and says whether it wants the output on. It never
+# switches the output itself: the supervisor does (SR-2). Every timer adds
+# the real time that passed, so a loop that runs late never stretches a
+# session, a pause or the 45-minute cap (SR-5).
 from micropython import const
 
 from firmware import button, faults, limits, states
@@ -42,16 +45,16 @@ POLARITY_ALTERNATE = const(2)  # SR-11: reverse per session, not within (Hidrex 
 
 
 class Session:
-    def __init__(self, regulator, relay, tick_us):
+    def __init__(self, regulator, relay):
         self._reg = regulator
         self._relay = relay  # callable(reversed: bool): the hal's relay
-        self._tick_us = tick_us
         self.state = states.IDLE
         self.refusal = REFUSE_NONE
         self.on_ms = 0  # current-on time: the timer (held while paused)
         self.reversed = False
         self.start_reversed = False  # the relay position this session started with
-        self._us = 0  # sub-millisecond remainder of on time
+        self._us = 0  # sub-millisecond remainder of the steps' time
+        self._ms = 0  # whole milliseconds of this step (_elapse)
         self.phase_ms = 0  # time in the current state or phase
         self._contact_ms = 0
         self._lost_ms = 0
@@ -62,7 +65,7 @@ class Session:
         self.user_paused = False  # paused by a short press (not by contact loss)
         self.charge_mas = 0  # SR-21: charge delivered, mA*s
         self.i_avg_ua = 0  # set by the app each tick: the measured average current
-        self._charge_acc = 0  # uA*us (pC) not yet carried into charge_mas
+        self._charge_acc = 0  # uA*ms (nC) not yet carried into charge_mas
         self.end_reason = 0
         self.unjournaled = False  # a session ended and its record is not written yet
         self.min_ua = 0  # while treating: current and load extremes for the journal
@@ -157,123 +160,151 @@ class Session:
             self.max_ua = i_ua
         self.load_end_ohm = load_ohm
 
-    def step(self, event, i_ua, fault, refusal=REFUSE_NONE):
-        # refusal: the pre-session checks' verdict this tick (only in CHECKS).
-        reg = self._reg
-        s = self.state
-        dt = self._tick_us
+    # step() and its parts are bytecode whose locals and stack stay within the
+    # 11 words a frame may take on the C stack: no heap frame (app.py).
+    def step(self, event, i_ua, fault, refusal, dt_us):
+        # refusal: the pre-session checks' verdict (only in CHECKS); dt_us:
+        # the time since the last step, from the clock.
         if fault != faults.NONE:
-            if s != states.FAULT:
-                if s in _SESSION_STATES:
-                    self.end_reason = END_FAULT
-                    self.unjournaled = True
-                reg.cut()
-                reg.set_goal(0)
-                self._enter(states.FAULT)
+            self._faulted()
             return
-        if s == states.FAULT:
+        if self.state == states.FAULT:
             self._enter(states.IDLE)  # the fault was acknowledged
             return
-        self._us += dt
-        ms = self._us // 1000
-        self._us -= ms * 1000
-        self.phase_ms += ms
-        if s == states.CHECKS:
-            if refusal != REFUSE_NONE:
-                self.refusal = refusal  # its LED code until the next start gesture
-                self._enter(states.IDLE)
-            elif self.phase_ms >= _CHECKS_MS:
-                reg.cut()
-                reg.set_goal(limits.PROBE_UA)
-                self._enter(states.WAIT_CONTACT)
+        self._elapse(dt_us)
+        if self.state == states.CHECKS:
+            self._checks(refusal)
             return
-        i_avg = self.i_avg_ua  # what flowed: the average, when pulsed (app.py)
-        if i_avg > 0 and s in _SESSION_STATES:
-            # SR-21: integrate the charge. uA x us stays below 2**30 per tick;
-            # whole mA*s (1e9 pC) are carried over, so nothing allocates.
-            acc = self._charge_acc + i_avg * dt
-            if acc >= 1000000000:
-                acc -= 1000000000
+        self._charge()
+        self._decide(event, i_ua)
+
+    def _faulted(self):
+        if self.state != states.FAULT:
+            if self.state in _SESSION_STATES:
+                self.end_reason = END_FAULT
+                self.unjournaled = True
+            self._reg.cut()
+            self._reg.set_goal(0)
+            self._enter(states.FAULT)
+
+    def _elapse(self, dt_us):
+        # The whole milliseconds since the last step (self._ms); the rest of
+        # a millisecond carries to the next step.
+        us = self._us + dt_us
+        ms = us // 1000
+        self._us = us - ms * 1000
+        self._ms = ms
+        self.phase_ms += ms
+
+    def _checks(self, refusal):
+        if refusal != REFUSE_NONE:
+            self.refusal = refusal  # its LED code until the next start gesture
+            self._enter(states.IDLE)
+        elif self.phase_ms >= _CHECKS_MS:
+            self._reg.cut()
+            self._reg.set_goal(limits.PROBE_UA)
+            self._enter(states.WAIT_CONTACT)
+
+    def _charge(self):
+        # SR-21: integrate what flowed (the average, when pulsed: app.py) in
+        # uA x ms; whole mA*s (1e6) are carried over. Small ints for steps up
+        # to 35 s.
+        if self.i_avg_ua > 0 and self.state in _SESSION_STATES:
+            acc = self._charge_acc + self.i_avg_ua * self._ms
+            while acc >= 1000000:
+                acc -= 1000000
                 self.charge_mas += 1
             self._charge_acc = acc
+
+    def _decide(self, event, i_ua):
+        s = self.state
         if s == states.PAUSED and self.user_paused:
-            # Paused by the person: the current ramps down (SR-8), then the
-            # output is off; a hand still in the water does not resume it.
-            if event == button.HOLD:
-                self._end(END_USER)
-            elif event == button.SHORT:
-                self.user_paused = False  # resume: probe, contact, ramp (SR-9, SR-10)
-                reg.cut()
-                reg.set_goal(limits.PROBE_UA)
-                self._enter(states.PAUSED)
-            elif self.phase_ms >= limits.CONTACT_GIVE_UP_MS:
-                self._end(END_NO_CONTACT)  # a pause forgotten for 5 minutes
-            elif reg.target_ua() > 0:
-                self.on_ms += ms  # current still flows while ramping down
-            return
-        if s == states.WAIT_CONTACT or s == states.PAUSED:
-            # SR-9/SR-10: only the probe flows until contact; the timer holds.
-            if event == button.HOLD:
-                self._end(END_USER)
-                return
-            self._contact_ms = self._contact_ms + ms if i_ua >= limits.PROBE_UA // 2 else 0
-            if self._contact_ms >= _CONTACT_MS:
-                # SR-10: on from the probe level (<= 0.2 mA, the foot of the ramp),
-                # never a jump back to the set point (the fence effect).
-                reg.set_goal(self.set_ua)
-                self._enter(states.RAMP_UP)
-            elif s == states.PAUSED and self.phase_ms >= limits.CONTACT_GIVE_UP_MS:
-                self._end(END_NO_CONTACT)
-            return
-        if s == states.RAMP_UP or s == states.TREAT:
-            if event == button.HOLD:
-                self.stop(END_USER)
-                return
-            if event == button.SHORT:
-                self.pauses += 1
-                self.user_paused = True
-                reg.set_goal(0)  # along the down ramp, not a cut (SR-8)
-                self._enter(states.PAUSED)
-                return
-            self.on_ms += ms
-            t = reg.target_ua()
-            if i_ua * 100 < t * limits.CONTACT_LOST_PCT:
-                self._lost_ms += ms
-                if self._lost_ms >= limits.CONTACT_LOST_MS:
-                    self.pauses += 1
-                    reg.cut()
-                    reg.set_goal(limits.PROBE_UA)
-                    self._enter(states.PAUSED)
-                    return
-            else:
-                self._lost_ms = 0
-            if s == states.RAMP_UP and t >= self.set_ua:
-                self._enter(states.TREAT)
-            elif self.on_ms >= limits.MAX_ON_MS:
-                self.stop(END_CAP)
-            elif self.charge_mas >= self.dose_cap_mas:
-                self.stop(END_DOSE)
-            elif self.on_ms >= self.duration_ms:
-                self.stop(END_TIMER)
-            elif (s == states.TREAT and self.polarity == POLARITY_MIDWAY
-                  and not self._reversal_done and self.on_ms >= self.duration_ms // 2):
-                self._reversal_done = True
-                reg.set_goal(0)
-                self._enter(states.REVERSING)
-                self._rev_phase = 0
-            return
-        if s == states.REVERSING:
+            self._paused_by_user(event)
+        elif s == states.WAIT_CONTACT or s == states.PAUSED:
+            self._waiting(event, i_ua)
+        elif s == states.RAMP_UP or s == states.TREAT:
+            self._treating(event, i_ua)
+        elif s == states.REVERSING:
             if event == button.HOLD:
                 self.stop(END_USER)  # on down the same ramp, or at once when off
-                return
-            self._reversing(i_ua, ms)
-            return
-        if s == states.RAMP_DOWN:
-            self.on_ms += ms
-            if reg.target_ua() == 0:
+            else:
+                self._reversing(i_ua, self._ms)
+        elif s == states.RAMP_DOWN:
+            self.on_ms += self._ms
+            if self._reg.target_ua() == 0:
                 self._end(self.end_reason)
-            return
         # IDLE or DONE: the start gesture is handled by the app (begin()).
+
+    def _paused_by_user(self, event):
+        # Paused by the person: the current ramps down (SR-8), then the
+        # output is off; a hand still in the water does not resume it.
+        reg = self._reg
+        if event == button.HOLD:
+            self._end(END_USER)
+        elif event == button.SHORT:
+            self.user_paused = False  # resume: probe, contact, ramp (SR-9, SR-10)
+            reg.cut()
+            reg.set_goal(limits.PROBE_UA)
+            self._enter(states.PAUSED)
+        elif self.phase_ms >= limits.CONTACT_GIVE_UP_MS:
+            self._end(END_NO_CONTACT)  # a pause forgotten for 5 minutes
+        elif reg.target_ua() > 0:
+            self.on_ms += self._ms  # current still flows while ramping down
+
+    def _waiting(self, event, i_ua):
+        # SR-9/SR-10: only the probe flows until contact; the timer holds.
+        if event == button.HOLD:
+            self._end(END_USER)
+            return
+        self._contact_ms = self._contact_ms + self._ms if i_ua >= limits.PROBE_UA // 2 else 0
+        if self._contact_ms >= _CONTACT_MS:
+            # SR-10: on from the probe level (<= 0.2 mA, the foot of the ramp),
+            # never a jump back to the set point (the fence effect).
+            self._reg.set_goal(self.set_ua)
+            self._enter(states.RAMP_UP)
+        elif self.state == states.PAUSED and self.phase_ms >= limits.CONTACT_GIVE_UP_MS:
+            self._end(END_NO_CONTACT)
+
+    def _treating(self, event, i_ua):
+        if event == button.HOLD:
+            self.stop(END_USER)
+            return
+        if event == button.SHORT:
+            self.pauses += 1
+            self.user_paused = True
+            self._reg.set_goal(0)  # along the down ramp, not a cut (SR-8)
+            self._enter(states.PAUSED)
+            return
+        self.on_ms += self._ms
+        if i_ua * 100 < self._reg.target_ua() * limits.CONTACT_LOST_PCT:
+            self._lost_ms += self._ms
+            if self._lost_ms >= limits.CONTACT_LOST_MS:
+                self.pauses += 1
+                self._reg.cut()
+                self._reg.set_goal(limits.PROBE_UA)
+                self._enter(states.PAUSED)
+                return
+        else:
+            self._lost_ms = 0
+        self._timers()
+
+    def _timers(self):
+        # In RAMP_UP or TREAT with contact: the top of the ramp, the caps, the
+        # timer, the midway reversal.
+        if self.state == states.RAMP_UP and self._reg.target_ua() >= self.set_ua:
+            self._enter(states.TREAT)
+        elif self.on_ms >= limits.MAX_ON_MS:
+            self.stop(END_CAP)
+        elif self.charge_mas >= self.dose_cap_mas:
+            self.stop(END_DOSE)
+        elif self.on_ms >= self.duration_ms:
+            self.stop(END_TIMER)
+        elif (self.state == states.TREAT and self.polarity == POLARITY_MIDWAY
+              and not self._reversal_done and self.on_ms >= self.duration_ms // 2):
+            self._reversal_done = True
+            self._reg.set_goal(0)
+            self._enter(states.REVERSING)
+            self._rev_phase = 0
 
     def _reversing(self, i_ua, ms):
         # SR-11: ramp to zero, confirm below 0.1 mA, output off >= 500 ms,

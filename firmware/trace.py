@@ -33,23 +33,30 @@ class Trace:
         self._state = -1
 
     def add(self, i_ua, v_mv, state, dt_us):
-        # Every tick of a session. Sums stay small ints: 8 s x 1000 ticks x
-        # 60000 mV is below 2**30.
+        # Every few ticks of a session (app.py, every 4 ms), with the time
+        # since the last call from the clock. Sums stay small ints: 8 s x
+        # 1000 calls x 60000 mV is below 2**30. Split in three so that no
+        # frame passes 11 words (no heap frame, app.py).
         if state != self._state:
-            self._state = state
-            k = self.n_events
-            if k < EVENTS:
-                e = self.events
-                e[3 * k] = self.t_s & 255
-                e[3 * k + 1] = self.t_s >> 8
-                e[3 * k + 2] = state
-                self.n_events = k + 1
+            self._event(state)
         self._i_sum += i_ua if i_ua > 0 else 0
         self._v_sum += v_mv if v_mv > 0 else 0
         self._count += 1
         self._us += dt_us
-        if self._us < 1000000:
-            return
+        if self._us >= 1000000:
+            self._second()
+
+    def _event(self, state):
+        self._state = state
+        k = self.n_events
+        if k < EVENTS:
+            e = self.events
+            e[3 * k] = self.t_s & 255
+            e[3 * k + 1] = self.t_s >> 8
+            e[3 * k + 2] = state
+            self.n_events = k + 1
+
+    def _second(self):
         self._us -= 1000000
         self.t_s += 1
         self._in_sample += 1

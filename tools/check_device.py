@@ -36,10 +36,11 @@ def mpy_cross() -> str:
 
 def compile_file(rel: str, arch: str | None, target: Path, root: Path = ROOT) -> str | None:
     """One device file to `target` (.mpy) as deployed: None, or the compiler's message.
-    arch None: bytecode for any port, line numbers kept (the simulator's build,
-    tools/run_device_tests.py)."""
+    arch None: for this machine's MicroPython unix port (-march=host: the
+    firmware's native functions need an architecture), line numbers kept (the
+    simulator's build, tools/run_device_tests.py)."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    flags = [f"-march={arch}", *MPY_FLAGS] if arch else []
+    flags = [f"-march={arch}", *MPY_FLAGS] if arch else ["-march=host"]
     r = subprocess.run([mpy_cross(), *flags, "-o", str(target), rel],
                        cwd=root, capture_output=True, text=True)
     return None if r.returncode == 0 else r.stderr.strip() or f"mpy-cross exit {r.returncode}"

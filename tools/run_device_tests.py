@@ -52,7 +52,7 @@ def _jobs(files: list[Path]) -> list[tuple[str, str]]:
 
 def build_sim_root(out: Path = SIM_ROOT) -> str | None:
     """The device files as `ionto deploy` lays them out (boot.py and main.py as
-    they are, the rest as .mpy), but as bytecode for any port with line numbers:
+    they are, the rest as .mpy), but for this machine (-march=host) with line numbers:
     the unix port then imports no firmware source. The compiler's transient
     heap at each import would otherwise share the 192K with the simulator and
     the firmware, which a board's does not (it loads .mpy). None, or the error."""

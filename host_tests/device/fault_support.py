@@ -314,10 +314,14 @@ class Run:
 
     # ---- after the run ----
     def latency(self):
-        # M5: ticks from the first tick after the injection to enable low and duty 0.
+        # M5: ticks from the first evidence of the fault to enable low and
+        # duty 0: the first tick after the injection, or for an exception
+        # injected into a function the tick of its first raise.
+        ev = self.b.evidence
+        first = ev[1] if ev is not None else self.n0 + 1
         for t, n in self.b.hw.off_log:
             if t > self.t_inj:
-                d = n - (self.n0 + 1)
+                d = n - first
                 return d if d > 0 else 0
         return None
 

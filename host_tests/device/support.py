@@ -41,17 +41,25 @@ def make_app(calibrated=True):
     return app, hal
 
 
-def run_ticks(app, n, load_ohm=0):
+def tick(app, dt_us=1000):
+    # One tick, dt_us after the last: the loop's clock (time.ticks_us) as the
+    # fake hal keeps it, wrapping at 2**30 as on the boards.
+    hal = app.hal
+    hal.now_us = (hal.now_us + dt_us) & 0x3FFFFFFF
+    app.tick(hal.now_us)
+
+
+def run_ticks(app, n, load_ohm=0, dt_us=1000):
     # Ticks with the fake hal's ideal bath (FakeHal.bath).
     hal = app.hal
     for _ in range(n):
-        app.tick()
+        tick(app, dt_us)
         hal.bath(load_ohm)
 
 
-def press(app, ms, load_ohm=0):
+def press(app, ms, load_ohm=0, dt_us=1000):
     app.hal.button = True
-    run_ticks(app, ms * 1000 // app.tick_us, load_ohm)
+    run_ticks(app, ms * 1000 // dt_us, load_ohm, dt_us)
     app.hal.button = False
 
 

@@ -1,7 +1,7 @@
 # The session through the app with an ideal bath: start gesture (SR-20),
 # probe and contact (SR-9), pause and re-ramp (SR-10), reversal (SR-11),
 # timer and cap (SR-5), refusals (SR-9, SR-17, SR-19).
-from support import make_app, press, run_ticks
+from support import make_app, press, run_ticks, tick
 
 from firmware import faults, states
 from firmware.session import REFUSE_LEAK, REFUSE_UNCALIBRATED, REFUSE_USB
@@ -100,7 +100,7 @@ def test_start_refused_with_current_while_off():
     hal.button = True
     for _ in range(2100):
         hal.i_ua = 150  # leaking switch: current with the output off
-        app.tick()
+        tick(app)
     # The supervisor latches the leak (SR-12) before the hold completes; either
     # way nothing is switched on; and the pre-check itself refuses (SR-9).
     assert hal.ons == 0 and app.sup.fault == faults.LEAK
@@ -124,7 +124,7 @@ def test_pulsed_mode_idle_noise_is_not_scaled_into_a_leak():
     hal.set_pulsed(1000, 50)
     for _ in range(1000):
         hal.i_ua = 60
-        app.tick()
+        tick(app)
     assert app.sup.fault == faults.NONE
 
 
@@ -135,7 +135,7 @@ def test_pulsed_mode_regulates_the_peak():
     run_ticks(app, 1000, HAND)
     press(app, 2100, HAND)
     for _ in range(30000):
-        app.tick()
+        tick(app)
         # The sense RC shows the average of a 50 % gate.
         hal.i_ua = hal.set_ua // 2 if hal.output_is_on else 0
         hal.v_mv = hal.i_ua * HAND // 1000

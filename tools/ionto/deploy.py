@@ -33,7 +33,7 @@ def mpy_version() -> tuple[int, int]:
 
 def build(arch: str | None, dest: Path | None = None) -> list[tuple[str, bytes]]:
     """(path on the board, contents) of every device file, modules compiled for
-    arch into dest (default build/deploy/ARCH). arch None: bytecode for any port
+    arch into dest (default build/deploy/ARCH). arch None: for this machine's unix port
     with line numbers (the simulator's build, tools/run_device_tests.py)."""
     dest = dest or BUILD / str(arch)
     files = []
@@ -45,7 +45,7 @@ def build(arch: str | None, dest: Path | None = None) -> list[tuple[str, bytes]]
         target = dest / dev
         err = compile_file(rel, arch, target)
         if err is not None:
-            raise LinkError(f"mpy-cross {arch or '(any port)'} failed on {rel}: {_one_line(err)}")
+            raise LinkError(f"mpy-cross {arch or 'host'} failed on {rel}: {_one_line(err)}")
         files.append((dev, target.read_bytes()))
     return files
 

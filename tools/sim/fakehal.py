@@ -34,6 +34,7 @@ class FakeHal:
         self.hold_codes = False
         self.pulse_hz = 0
         self.pulse_duty_pct = 100
+        self.now_us = 0x3FFFFFFF - 3000000  # the tests' clock (support.tick): wraps soon
 
     def read_current_ua(self):
         if not self.hold_codes:

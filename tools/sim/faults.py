@@ -95,8 +95,8 @@ def slow_ticks(b, arg):
     real = cls.tick
     count = [0]
 
-    def tick(self):
-        real(self)
+    def tick(self, now_us):
+        real(self, now_us)
         if count[0] < n:
             count[0] += 1
             sys.modules["time"].sleep_us(extra_us)
@@ -140,8 +140,12 @@ class Injected(Exception):
 
 def raise_in(b, path):
     # The named function raises from its next call on (until the board
-    # resets: a reboot imports the firmware afresh).
+    # resets: a reboot imports the firmware afresh). The first raise is the
+    # first evidence of the fault (M5 counts from it: a function of a slow
+    # job is called every few ticks, not in the tick after the injection).
     def boom(*args, **kwargs):
+        if b.evidence is None:
+            b.evidence = (b.clock.us, b.hw.current_reads)
         raise Injected("injected into " + path)
 
     obj, name = _place(path)

@@ -80,6 +80,9 @@ class SimBoard:
         self.heap_at_boot = []
         self.trace = []
         self.stopped = False
+        # (t_us, tick) of the first sign of an injected fault that no reading
+        # shows (tools/sim/faults.py raise_in: M5 counts from it), else None.
+        self.evidence = None
         self._status = None
         self._main = None  # the running main.py module (see _forget_main)
         self._booted_us = 0
