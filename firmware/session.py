@@ -293,8 +293,8 @@ class Session:
         # timer, the midway reversal.
         if self.state == states.RAMP_UP and self._reg.target_ua() >= self.set_ua:
             self._enter(states.TREAT)
-        elif self.on_ms >= limits.MAX_ON_MS:
-            self.stop(END_CAP)
+        elif self.on_ms + self._reg.target_ua() * 1000 // self._reg.down_ua_s >= limits.MAX_ON_MS:
+            self.stop(END_CAP)  # SR-5: the ramp down (current on) ends at 45 min
         elif self.charge_mas >= self.dose_cap_mas:
             self.stop(END_DOSE)
         elif self.on_ms >= self.duration_ms:

@@ -73,12 +73,48 @@ def app_running(b):
     return b.job is not None and not b.boot_steps  # main.py runs, past boot.py
 
 
+def _served_arch() -> str:
+    # The served board is the unix port: the native code it loads is this
+    # machine's (sys.implementation._mpy), which deploy asks for.
+    from tools.check_device import arch_of
+    from tools.sim.replboard import micropython_path
+
+    mpy = subprocess.run([micropython_path(), "-c", "import sys; print(sys.implementation._mpy)"],
+                         capture_output=True, text=True, check=True).stdout
+    arch = arch_of(int(mpy))
+    assert arch is not None
+    return arch
+
+
+class _Board:
+    """A link that answers platform() as a board would."""
+
+    def __init__(self, port: str, mpy: int | None):
+        self.answer = (port, mpy)
+
+    def platform(self) -> tuple[str, int | None]:
+        return self.answer
+
+
+def test_deploy_compiles_for_the_native_code_the_board_loads():
+    # sys.implementation._mpy: version 6.3 (as mpy-cross makes) and the arch in bits 10-13.
+    major, minor = deploy.mpy_version()
+    v = major | minor << 8
+    assert deploy.check_board(_Board("rp2", v | 4 << 10)) == "armv6m"  # a Pico
+    assert deploy.check_board(_Board("esp32", v | 10 << 10)) == "xtensawin"  # an ESP32
+    assert deploy.check_board(_Board("rp2", None)) == "armv6m"  # no _mpy: by its port
+    assert deploy.check_board(_Board("rp2", v | 2 << 10)) == "x64"  # the served board
+    with pytest.raises(link.LinkError):
+        deploy.check_board(_Board("linux", v | 2 << 10))  # not a port ionto runs on
+
+
 def test_deploy_copies_only_what_changed_verified_and_the_board_boots_the_app(served, capsys):
     b, port = served()  # no firmware: straight to the REPL
-    built = deploy.build("armv6m")  # the Pico reports sys.platform "rp2"
+    arch = _served_arch()
+    built = deploy.build(arch)
     rc, out, err = ionto(capsys, "deploy", "--port", port)
     assert rc == 0, err
-    assert f"{len(device_files())} device files for armv6m, {len(built)} to copy" in out
+    assert f"{len(device_files())} device files for {arch}, {len(built)} to copy" in out
     assert out.count("  copied ") == len(built)
     for path, data in built:
         assert (b.flash / path).read_bytes() == data, path
@@ -112,13 +148,14 @@ def test_deploy_copies_only_what_changed_verified_and_the_board_boots_the_app(se
     assert "soft reset: ionto: ready on pico" in out
 
 
-def test_an_esp32_gets_xtensawin_and_keeps_its_port_through_the_reset(served, capsys):
+def test_an_esp32_keeps_its_port_through_the_reset(served, capsys):
     # A USB-UART board: the watchdog reset does not take the port away; the
-    # link sees the new boot's safe-mode line on the same port.
+    # link sees the new boot's safe-mode line on the same port. (A real
+    # ESP32 gets xtensawin: test_deploy_compiles_for_the_native_code_the_board_loads.)
     b, port = served(board="esp32_devkitc")
     rc, out, err = ionto(capsys, "deploy", "--port", port)
     assert rc == 0, err
-    assert " device files for xtensawin, " in out
+    assert f" device files for {_served_arch()}, " in out
     assert "soft reset: ionto: ready on esp32_devkitc" in out
     wait_for(lambda: app_running(b), timeout=10)
     path = os.path.realpath(port)

@@ -16,6 +16,19 @@ from tools.device_files import ROOT, device_files
 # The .mpy architecture of each MicroPython port the firmware runs on (sys.platform).
 ARCH_BY_PORT = {"rp2": "armv6m", "esp32": "xtensawin"}
 ARCHS = tuple(ARCH_BY_PORT.values())
+# sys.implementation._mpy carries the native architecture a MicroPython loads
+# in bits 10-13 (py/persistentcode.h MP_NATIVE_ARCH_*), named as mpy-cross
+# names them (-march).
+MPY_ARCHS = (None, "x86", "x64", "armv6", "armv6m", "armv7m", "armv7em", "armv7emsp",
+             "armv7emdp", "xtensa", "xtensawin", "rv32imc", "rv64imc")
+
+
+def arch_of(mpy: int | None) -> str | None:
+    """The native architecture in a sys.implementation._mpy value, or None."""
+    if mpy is None:
+        return None
+    k = mpy >> 10 & 0x0F
+    return MPY_ARCHS[k] if k < len(MPY_ARCHS) else None
 # No line-number tables in the deployed .mpy: a board loads bytecode into RAM,
 # and the tables cost about 1.4 KB of the 40 KB heap bar (M8). A traceback on
 # the board still names the file and the function; the simulator runs the

@@ -57,6 +57,10 @@ def _serve(args: argparse.Namespace) -> int:
 
 def _simulate(args: argparse.Namespace) -> int:
     if args.serve:
+        if args.tick_cost is not None:  # the served board runs tools/sim/repl_agent.py
+            print("ionto simulate: --tick-cost is for scenario runs, not --serve",
+                  file=sys.stderr)
+            return 2
         return _serve(args)
     from tools.ionto import report
     from tools.sim import scenarios
@@ -70,13 +74,15 @@ def _simulate(args: argparse.Namespace) -> int:
     flash = Path("build/sim_flash") / f"{args.scenario}_{args.board}_{args.seed}"
     for f in flash.glob("*") if flash.exists() else ():
         f.unlink()
-    board = SimBoard(args.board, seed=args.seed, flash_dir=str(flash))
+    board = SimBoard(args.board, seed=args.seed, flash_dir=str(flash), tick_cost=args.tick_cost)
     seconds = scenarios.prepare(board, args.scenario)
     if args.minutes:
         seconds = args.minutes * 60
     board.record_every(args.sample)
+    cost = "" if args.tick_cost is None else f", ticks cost {args.tick_cost}" + (
+        " us" if isinstance(args.tick_cost, int) else "")
     print(f"ionto simulate: {args.scenario} ({desc}) on {args.board}, seed {args.seed}, "
-          f"{seconds / 60:.1f} min of virtual time")
+          f"{seconds / 60:.1f} min of virtual time{cost}")
     t0 = time.monotonic()
     board.run(seconds)
     wall = time.monotonic() - t0
@@ -92,6 +98,8 @@ def _simulate(args: argparse.Namespace) -> int:
           f"relay switches {c.relay_switches} (under current: "
           f"{c.relay_switches_under_current}), peak true current {c.max_i_ua / 1000:.2f} mA, "
           f"charge {c.charge_uas / 60e3:.1f} mA*min")
+    last = rows[-1]
+    print(f"ticks {last['ticks']}, overruns {last['overruns']} (ticks that started late)")
     print(f"simulated {seconds:.0f} s in {wall:.1f} s of wall time")
     if args.plot:
         Path(args.plot).parent.mkdir(parents=True, exist_ok=True)
@@ -105,6 +113,17 @@ def _simulate(args: argparse.Namespace) -> int:
             w.writerows(rows)
         print(f"csv: {args.csv}")
     return 0
+
+
+def _tick_cost(text: str) -> int | str:
+    # --tick-cost: us per tick (an integer) or a cost model's name (tools/sim/tickcost.py).
+    from tools.sim import tickcost
+
+    spec: int | str = int(text) if text.isdigit() else text
+    try:
+        return tickcost.check(spec)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
 
 
 def _link(args: argparse.Namespace):
@@ -216,6 +235,13 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("--every", type=float, default=60.0, help="timeline line period, s")
     s.add_argument("--plot", help="write a PNG plot here")
     s.add_argument("--csv", help="write the trace as CSV here")
+    s.add_argument("--tick-cost", type=_tick_cost, metavar="N|e72854b",
+                   help="charge every firmware tick this much virtual CPU time: N us, or "
+                   "e72854b, the per-state cost measured on an emulated RP2040 at 125 MHz "
+                   "for the firmware at commit e72854b (1.4-1.8 ms; tools/sim/tickcost.py). "
+                   "Shows a loop that cannot keep its 1 ms period (issue 13). Default: none, "
+                   "the firmware's CPU time is free (only sleeps and hardware calls move the "
+                   "clock). Scenario runs only, not --serve")
     s.add_argument("--serve", action="store_true",
                    help="no scenario: serve the board's REPL on a pseudo-terminal for mpremote")
     s.add_argument("--flash", help="with --serve: the board's flash folder "

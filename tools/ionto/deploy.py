@@ -1,7 +1,8 @@
 """`ionto deploy`: the device files onto a board, precompiled, only what changed.
 
-Every module is compiled with mpy-cross for the board's port (sys.platform:
-tools/check_device.py's ARCH_BY_PORT and MPY_FLAGS, as `make mpy` checks them)
+Every module is compiled with mpy-cross for the board's native architecture
+(sys.implementation._mpy, else by its port: tools/check_device.py's ARCH_BY_PORT;
+the firmware's hot functions are native code) with MPY_FLAGS, as `make mpy` checks them,
 and sent as .mpy; boot.py and main.py stay .py (the board runs only those
 names at boot). A file whose sha256 on the board matches is not sent; each
 sent file is written to a temporary name and renamed, then its hash is
@@ -17,7 +18,7 @@ import sys
 from pathlib import Path, PurePosixPath
 from typing import TextIO
 
-from tools.check_device import ARCH_BY_PORT, compile_file, mpy_cross
+from tools.check_device import ARCH_BY_PORT, arch_of, compile_file, mpy_cross
 from tools.device_files import ROOT, TOP, device_files
 from tools.ionto.link import HOST_VERSION, DeviceError, Link, LinkError
 
@@ -93,10 +94,11 @@ class Progress:
 def check_board(link: Link) -> str:
     """The .mpy architecture for the board; LinkError when it cannot load ours."""
     port, mpy = link.platform()
-    arch = ARCH_BY_PORT.get(port)
-    if arch is None:
+    if port not in ARCH_BY_PORT:
         raise LinkError(f"the board's MicroPython port is {port}; ionto runs on "
                         f"{' and '.join(ARCH_BY_PORT)}")
+    # The native code the board itself loads (the served board: the unix port's).
+    arch = arch_of(mpy) or ARCH_BY_PORT[port]
     ours = mpy_version()
     if mpy is not None and (mpy & 0xFF, mpy >> 8 & 3) != ours:
         raise LinkError(f"the board's MicroPython loads .mpy v{mpy & 0xFF}.{mpy >> 8 & 3}, "

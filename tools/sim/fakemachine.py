@@ -31,7 +31,16 @@ class Hardware:
         self.backup = array("I", [0] * 7)  # rp2 watchdog scratch registers
         self.button_down = False
         self.usb_present = False
-        self.current_reads = 0  # one per firmware tick: the tick counter of M5
+        # One per firmware tick: the tick counter of M5, and where the tick's
+        # own CPU time is charged (tick_cost below). App.tick reads the current
+        # channel exactly once, first (host_tests/device/test_realtime.py keeps
+        # reads equal to ticks). Outside the loop only the console's readings
+        # (firmware/console.py status, cal_zero) read it: charged as ticks too,
+        # a few ms at the REPL.
+        self.current_reads = 0
+        # None, or a callable giving the us of CPU time one firmware tick costs
+        # (tools/sim/tickcost.py, from SimBoard's tick_cost; issue 13).
+        self.tick_cost = None
         self.rtc_set = None  # the last tuple given to RTC.datetime()
         self.off_log = []  # (t_us, current_reads) when the output went off
         self.on_log = []  # (t_us, current_reads) when the output switch closed
@@ -290,12 +299,30 @@ class ADC:
         if self.ch is None:
             return 0
         if hw.port == "esp32":
-            return min(65535, c.read_uv(self.ch) * 65535 // 3300000)
-        return c.read_u16(self.ch)
+            v = min(65535, c.read_uv(self.ch) * 65535 // 3300000)
+        else:
+            v = c.read_u16(self.ch)
+        if self.ch == "current":
+            _charge_tick()
+        return v
 
     def _read_uv(self):
         c = self._convert()
-        return c.read_uv(self.ch) if self.ch is not None else 0
+        if self.ch is None:
+            return 0
+        v = c.read_uv(self.ch)
+        if self.ch == "current":
+            _charge_tick()
+        return v
+
+
+def _charge_tick():
+    # The firmware tick's own CPU time, once per tick at its current read:
+    # after the reading, as the tick reads first and writes the output last,
+    # so the reading is as old at the write as on the chip (M5).
+    cost = hw.tick_cost
+    if cost is not None:
+        hw.clock.advance(cost())
 
 
 class WDT:

@@ -648,22 +648,26 @@ class ReplBoard:
 
 def write_firmware(flash: str | Path, board: str = "pico", seed: int = 1) -> list[str]:
     """The flash as after `ionto deploy` and the bench calibration: boot.py,
-    main.py and the modules as .mpy for the board's architecture, board.txt
-    and calibration.json (tools/sim/simboard.py). Returns the files.
+    main.py and the modules as .mpy for the architecture this board loads
+    (the unix port's, as `ionto deploy` asks it: sys.implementation._mpy),
+    board.txt and calibration.json (tools/sim/simboard.py). Returns the files.
 
     The .mpy as on a board: from sources, the unix port compiles each module
     at its first import, and the parser's transient heap at a console call in
     safe mode (firmware/console.py, then store, hal, ...) ran the interpreter's
     192K out in about half the runs of `ionto monitor` after a stopped app."""
-    from tools.check_device import ARCH_BY_PORT
+    from tools.check_device import arch_of
     from tools.ionto.deploy import build
     from tools.sim.simboard import SimBoard
 
     flash = Path(flash)
     # board.txt and calibration.json; what else is on the flash (a journal) stays.
-    sim = SimBoard(board, seed=seed, flash_dir=str(flash.resolve()), fresh=False)
+    SimBoard(board, seed=seed, flash_dir=str(flash.resolve()), fresh=False)
+    mpy = subprocess.run([micropython_path(), "-c",
+                          "import sys; print(sys.implementation._mpy)"],
+                         capture_output=True, text=True, check=True).stdout
     files = []
-    for path, data in build(ARCH_BY_PORT[sim.board["port"]]):
+    for path, data in build(arch_of(int(mpy))):
         (flash / path).parent.mkdir(parents=True, exist_ok=True)
         (flash / path).write_bytes(data)
         files.append(path)

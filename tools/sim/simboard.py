@@ -8,7 +8,7 @@ import json
 import os
 import sys
 
-from tools.sim import fakemachine
+from tools.sim import fakemachine, tickcost
 from tools.sim.circuit import Circuit
 from tools.sim.clock import BoardReset, Clock, FakeTime, SimStop
 from tools.sim.files import mkdirs, wipe
@@ -54,7 +54,10 @@ def _device_root():
 
 class SimBoard:
     def __init__(self, board_name="pico", seed=1, params=None, flash_dir=None,
-                 device_root=None, calibrated=True, log_hw=False, fresh=True):
+                 device_root=None, calibrated=True, log_hw=False, fresh=True, tick_cost=None):
+        # tick_cost: the firmware's CPU time per control tick (tools/sim/tickcost.py):
+        # None (free, only sleeps and hardware calls move the clock), us per tick,
+        # or a cost model's name ("e72854b": measured per state on the RP2040).
         self.root = _abspath(device_root or _device_root())
         self.board = load_board(board_name, _abspath(device_root or _repo_root()))
         self.seed = seed
@@ -63,6 +66,8 @@ class SimBoard:
         self.hw = fakemachine.Hardware(self.board, self.clock, self.circuit)
         if log_hw:
             self.hw.log = []
+        self.tick_cost = tickcost.check(tick_cost)
+        self.hw.tick_cost = tickcost.make(tick_cost, seed, self._tick_state)
         self.flash = _abspath(flash_dir or ("build/sim_flash/" + board_name + "_" + str(seed)))
         mkdirs(self.flash)
         if fresh:
@@ -75,14 +80,14 @@ class SimBoard:
         self.boots = 0
         self.resets = []  # (t_us, cause)
         self.crashes = []  # exceptions that escaped main.py
+        # (t_us, tick) of the first sign of an injected fault that no reading
+        # shows (tools/sim/faults.py raise_in: M5 counts from it), else None.
+        self.evidence = None
         # Heap in use (bytes) as each boot starts, in the unix port: a test
         # that ran out of heap shows whether the last boot's objects stayed.
         self.heap_at_boot = []
         self.trace = []
         self.stopped = False
-        # (t_us, tick) of the first sign of an injected fault that no reading
-        # shows (tools/sim/faults.py raise_in: M5 counts from it), else None.
-        self.evidence = None
         self._status = None
         self._main = None  # the running main.py module (see _forget_main)
         self._booted_us = 0
@@ -137,6 +142,13 @@ class SimBoard:
     def status(self):
         mod = sys.modules.get("firmware.app")
         return mod.status if mod is not None else self._status
+
+    def _tick_state(self):
+        # The state a tick starts in, for a per-state cost model: the status
+        # the last tick wrote (status[0], firmware/names.py STATUS), None
+        # before the app's first.
+        st = self.status()
+        return st[0] if st is not None else None
 
     def sample(self):
         c = self.circuit
