@@ -1,6 +1,7 @@
 """M8 and M6 as a regression guard in `make test` (measures.md): the firmware,
 compiled with mpy-cross as deployed, imported and running a session in the
-MicroPython unix port with a 192K heap, stays within the 40 KB heap bar, and
+MicroPython unix port with a 192K heap, stays within the unix port's guard
+(measures.md M8: 48 KB there, for 40 KB on the chip), native code counted, and
 the control tick allocates nothing. `make bench` prints the same figures."""
 
 from __future__ import annotations
@@ -11,23 +12,37 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tools.ionto import m7
+
 ROOT = Path(__file__).resolve().parent.parent
-M8_BAR_BYTES = 40 * 1024  # measures.md M8: <= 40 KB heap
+# measures.md M8: <= 40 KB on the chip, a guard of <= 48 KB in the unix port (its
+# objects are bigger: 64-bit words; e72854b: 39.8 KB here, 27.9 KB on the chip).
+M8_GUARD_BYTES = 48 * 1024
 
 
-def _measure() -> dict:
-    subprocess.run([sys.executable, "-m", "tools.check_device"], cwd=ROOT, check=True,
-                   capture_output=True)
+def _measure(base: Path) -> dict:
+    # Compiled as deployed (no line numbers), for this machine: an armv6m .mpy with
+    # native code does not load in the unix port, and the bytecode is the same.
+    folder = m7.compile_tree(m7.tree_copy("firmware", base=base))
     mp = shutil.which("micropython") or str(Path(sys.executable).parent / "micropython")
-    r = subprocess.run([mp, "-X", "heapsize=192K", "tools/sim/bench_device.py"], cwd=ROOT,
-                       capture_output=True, text=True, timeout=300)
+    r = subprocess.run([mp, "-X", "heapsize=192K", "tools/sim/bench_device.py", str(folder)],
+                       cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stderr
     return json.loads(r.stdout.strip().splitlines()[-1])
 
 
-def test_heap_within_the_m8_bar_and_no_allocation_per_tick():
-    fig = _measure()
+def _native_extra_bytes(base: Path) -> int:
+    # Native code goes into the rp2 port's heap, not the unix port's: count its
+    # armv6m .mpy growth over a bytecode-only build of the same tree.
+    native = m7.compile_tree(m7.tree_copy("firmware_armv6m", base=base), "armv6m")
+    plain = m7.compile_tree(m7.tree_copy("plain", edit=m7.strip_native, base=base), "armv6m")
+    return max(0, m7.mpy_bytes(native) - m7.mpy_bytes(plain))
+
+
+def test_heap_within_the_m8_guard_and_no_allocation_per_tick(tmp_path):
+    fig = _measure(tmp_path)
+    extra = _native_extra_bytes(tmp_path)
     assert fig["M8_imported_from_mpy"] is True  # measured as a board imports it
-    assert fig["M8_heap_import_bytes"] <= M8_BAR_BYTES, fig
-    assert fig["M8_heap_running_bytes"] <= M8_BAR_BYTES, fig
+    assert fig["M8_heap_import_bytes"] + extra <= M8_GUARD_BYTES, (fig, extra)
+    assert fig["M8_heap_running_bytes"] + extra <= M8_GUARD_BYTES, (fig, extra)
     assert (fig["M6_ramp_bytes"], fig["M6_treat_bytes"], fig["M6_pause_bytes"]) == (0, 0, 0)

@@ -2,7 +2,10 @@
 #   M6 bytes allocated per tick (gc disabled, 10,000 ticks) in ramp, treatment, pause
 #   M7 time of one app tick / time of the reference tick, in the same run
 #   M8 heap in use after importing the whole app, and while it runs
-# Run: micropython -X heapsize=192K tools/sim/bench_device.py   (prints one JSON line)
+# Run: micropython -X heapsize=192K tools/sim/bench_device.py [FOLDER]   (one JSON line)
+# FOLDER: the compiled firmware (default build/mpy/armv6m; an armv6m .mpy with
+# native code does not load in this port: tools/ionto/bench.py passes a build
+# for this machine, the same bytecode).
 import gc
 import os  # noqa: E402
 import sys
@@ -13,7 +16,7 @@ sys.path.insert(0, _ROOT)
 # ahead of the sources, imported from the current folder as a board imports
 # them from its flash root (each module's __file__ is then "firmware/x.mpy",
 # as on the board, whatever the folder the repository was cloned into).
-os.chdir("build/mpy/armv6m")
+os.chdir(sys.argv[1] if len(sys.argv) > 1 else "build/mpy/armv6m")
 sys.path.insert(0, "")
 gc.collect()
 _HEAP0 = gc.mem_alloc()
@@ -35,13 +38,31 @@ _HEAP1 = gc.mem_alloc()
 
 HAND = 3300
 N = 10000
+# The tick's API, found at the first tick (main): tick(now_us), a synthetic
+# time.ticks_us advancing 1 ms a tick; or None: e72854b's tick().
+_now = None
 
 
 def _ticks(a, n, load_ohm):
+    global _now
     hal = a.hal
     for _ in range(n):
-        a.tick()
+        if _now is None:
+            a.tick()
+        else:
+            a.tick(_now)
+            _now = time.ticks_add(_now, 1000)
         hal.bath(load_ohm)
+
+
+def _first_tick(a):
+    global _now
+    now = time.ticks_us()
+    try:
+        a.tick(now)
+        _now = time.ticks_add(now, 1000)
+    except TypeError:
+        a.tick()
 
 
 def _alloc(a, load_ohm):
@@ -102,6 +123,7 @@ def main():
     firmware.release("startup")  # as main.py does
     hal = a.hal
     a.sup.start_watchdog()
+    _first_tick(a)
     _ticks(a, 1000, HAND)
     hal.button = True
     _ticks(a, 2100, HAND)

@@ -43,6 +43,10 @@ class Hardware:
         self.tick_cost = None
         self.rtc_set = None  # the last tuple given to RTC.datetime()
         self.off_log = []  # (t_us, current_reads) when the output went off
+        # M5 in time: the current read numbered watch_read (set by the bench at
+        # an injection: the next read) records its time in watch_t.
+        self.watch_read = None
+        self.watch_t = None
         self.on_log = []  # (t_us, current_reads) when the output switch closed
         self.power_on()
         # Roles of the pins, from the board description.
@@ -292,6 +296,8 @@ class ADC:
             hw.current_reads += 1
         c = hw.circuit
         c.update(hw.clock.us / 1e6)
+            if hw.current_reads == hw.watch_read:
+                hw.watch_t = hw.clock.us
         return c
 
     def read_u16(self):

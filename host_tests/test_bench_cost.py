@@ -1,0 +1,77 @@
+"""M6/M7's measurement (tools/ionto/m7.py, tools/sim/bench_tick.py) in a short run:
+the current tree goes through the harness and gives well-formed figures; e72854b
+calibrates the cost model; and the estimate moves: a copy of the current tree
+whose tick does extra work estimates higher. (`make bench` runs the long form.)"""
+
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+
+import pytest
+
+from tools.ionto import m7
+
+N = 200  # ticks per timed round: a short run (the bench: 1000)
+M6_TICKS = 400
+CHIP_STATES = ("idle", "ramp_up", "treat", "paused")
+# The tick's first statement: a busy loop of this many passes, native or not.
+_TICK_DEF = re.compile(r"^( *)def tick\(self[^\n]*\):[^\n]*\n", re.M)
+BURN = 300
+
+
+def _burn(path: str, text: str) -> str:
+    if path != "firmware/app.py":
+        return text
+    patched, n = _TICK_DEF.subn(
+        lambda m: m.group(0) + f"{m.group(1)}    for _burn in range({BURN}):\n"
+        f"{m.group(1)}        pass\n", text, count=1)
+    assert n == 1, "no `def tick(self...):` line in firmware/app.py to patch"
+    return patched
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    base: Path = tmp_path_factory.mktemp("bench_ref")
+    return {
+        "e72854b": m7.measure(m7.tree_at(m7.REF_COMMIT, base), N, M6_TICKS, reverse=False),
+        "current": m7.measure(m7.tree_copy("current", base=base), N, M6_TICKS, reverse=False),
+        "burn": m7.measure(m7.tree_copy("burn", edit=_burn, base=base), N, M6_TICKS,
+                           reverse=False),
+    }
+
+
+def test_the_current_tree_gives_well_formed_figures(runs):
+    cur = runs["current"]
+    assert cur["api"] in ("tick(now_us)", "tick()")
+    assert cur["reached"] == {"ramp_up": True, "treat": True, "paused": True}
+    want = {"idle": 0, "ramp_up": 2, "treat": 3, "paused": 4}
+    assert set(cur["states"]) == set(want)
+    for name, m in cur["states"].items():
+        assert m["state"] == want[name] and m["stayed"], (name, m)
+        assert m["ref_us"] > 0 and m["app_us"] > m["ref_us"], (name, m)
+        assert math.isclose(m["ratio"], sorted(m["ratio_rounds"])[2])  # the median of 5
+        assert m["m6_ticks"] == M6_TICKS and m["m6_bytes"] >= 0, (name, m)
+        assert m["m6_bytes"] % M6_TICKS == 0, (name, m)  # the same bytes every tick
+        assert m["slow_class_pct"] >= 0, (name, m)
+
+
+def test_the_model_calibrates_on_e72854b(runs):
+    model = m7.calibrate(runs["e72854b"])
+    assert model["k_min_us"] <= model["k_us"] <= model["k_max_us"]
+    assert set(model["k_by_state_us"]) == set(CHIP_STATES)
+    # e72854b's own estimate is the chip's figure within the model's spread.
+    est = m7.estimate(model, runs["e72854b"])
+    for s in CHIP_STATES:
+        assert abs(est[s]["mean_us"] / m7.CHIP[s][0] - 1) <= model["model_err_pct"] / 100 + 1e-9
+        assert est[s]["max_us"] >= est[s]["mean_us"]
+
+
+def test_extra_work_in_the_tick_raises_the_estimate(runs):
+    model = m7.calibrate(runs["e72854b"])
+    cur = m7.estimate(model, runs["current"])
+    burn = m7.estimate(model, runs["burn"])
+    for s in CHIP_STATES:
+        assert burn[s]["mean_us"] > cur[s]["mean_us"] * 1.15, (s, cur[s], burn[s])
+    assert m7.worst(burn)[0] > m7.worst(cur)[0]

@@ -1,0 +1,372 @@
+# M6 and M7 of measures.md for one firmware tree, inside the MicroPython unix
+# port, with the real firmware/hal.py on tools/sim/benchmachine.py (so the
+# hal's own cost is measured, as on the chip). Run from the repository root:
+#   micropython -X heapsize=192K tools/sim/bench_tick.py TREE FLASH N M6_TICKS REVERSE
+# TREE: a folder with the tree's firmware/ as .mpy (tools/ionto/m7.py builds it);
+# FLASH: an empty folder, the board's flash root (calibration, config, journal);
+# N: ticks per timed round (5 rounds per state, between reference ticks);
+# M6_TICKS: ticks of the allocation count per state; REVERSE: 1 to reach the
+# midway reversal (about 300,000 ticks more), 0 to leave it out.
+# Prints one JSON line: per state the app tick and the reference tick (us in
+# this port), their ratio, the slowest class of ticks, the bytes allocated (M6).
+import gc
+import json
+import os
+import sys
+import time
+from array import array
+
+import micropython
+
+_ROOT = os.getcwd()
+sys.path.insert(0, _ROOT)
+from tools.sim import benchmachine as bm  # noqa: E402
+
+_TREE, _FLASH, N, M6_TICKS, REVERSE = (sys.argv[1], sys.argv[2], int(sys.argv[3]),
+                                       int(sys.argv[4]), sys.argv[5] == "1")
+sys.modules["machine"] = bm  # firmware/hal.py imports machine
+sys.path.insert(0, _TREE if _TREE.startswith("/") else _ROOT + "/" + _TREE)
+os.chdir(_FLASH)
+
+HAND = 3300  # Ohm: 15 mA at 49.5 V, inside the 58 V rail's compliance
+PERIOD_US = 1000
+ROUNDS = 5
+REF_TIMES = 10  # reference ticks per app tick in a round (about as long)
+WARM = 16  # untimed ticks before each timed round
+LEFT_TICKS = 32  # ticks with the collector off (M6's garbage: 192K heap)
+# A window this long was the host interrupting (another process, the kernel),
+# not the code in it: left out, and counted. The reference tick takes under
+# 1 us here; the app's cut is CUT_TIMES x the round's median tick + CUT_US
+# (its slow jobs take about twice the median; a collection on the 192K heap,
+# tens of us, is cut too: M6's m6_left_bytes shows garbage instead).
+CUT_REF_US = 20
+CUT_TIMES = 4
+CUT_US = 5
+SLOW_MOD = 16  # slow jobs come every 4th or 8th tick (the tick count mod 16)
+# The session's own states (firmware/states.py), in the order the run meets them.
+IDLE, RAMP_UP, TREAT, PAUSED, REVERSING = 0, 2, 3, 4, 5
+
+
+def _flash():
+    # A calibrated board (as tools/sim/bench_device.py writes it) and the
+    # shortest session (10 min), so the midway reversal comes after 5 min.
+    cal = {"version": 1}
+    for ch in ("current", "voltage", "rail", "battery", "set"):
+        cal[ch] = {"offset": 0, "gain_ppm": 1000000}
+    with open("calibration.json", "w") as f:
+        f.write(json.dumps(cal))
+    with open("config.json", "w") as f:
+        f.write(json.dumps({"profile": 0, "duration_ms": 600000}))
+
+
+class RefTick:
+    # measures.md M7's reference tick, on the benchmachine objects the hal
+    # drives: two ADC reads, one integer PI step, one PWM write, one WDT feed.
+    # Called like the app's tick (a bound method, one argument), identical for
+    # every tree, so the ratio cancels the speed of the machine it runs on.
+    def __init__(self, adc_i, adc_v, pwm, wdt):
+        self.adc_i = adc_i
+        self.adc_v = adc_v
+        self.pwm = pwm
+        self.wdt = wdt
+        self.integ = 0
+
+    def tick(self, now):
+        i = self.adc_i.read_u16() >> 4
+        v = self.adc_v.read_u16() >> 4
+        err = 1861 - i  # 15 mA through 100 Ohm, in codes
+        integ = self.integ + err
+        self.integ = integ
+        duty = 29789 + (err << 3) + (integ >> 8) + (v >> 12)
+        if duty < 0:
+            duty = 0
+        elif duty > 65535:
+            duty = 65535
+        self.pwm.duty_u16(duty)
+        self.wdt.feed()
+
+
+def _nop_now(now):
+    pass
+
+
+def _nop():
+    pass
+
+
+def _run(tick, n, now, api_now, settle):
+    # Ticks at 1 kHz of synthetic time, the bath settling between them. Allocates
+    # nothing per tick (M6 counts the same loop with a no-op tick and subtracts).
+    ta = time.ticks_add
+    if api_now:
+        for _ in range(n):
+            tick(now)
+            settle()
+            now = ta(now, PERIOD_US)
+    else:
+        for _ in range(n):
+            tick()
+            settle()
+            now = ta(now, PERIOD_US)
+    return now
+
+
+def _time_now(tick, n, now, buf, settle):
+    # One duration per tick, the tick alone inside the window (the bath is not).
+    tu = time.ticks_us
+    td = time.ticks_diff
+    ta = time.ticks_add
+    for j in range(n):
+        t0 = tu()
+        tick(now)
+        buf[j] = td(tu(), t0)
+        settle()
+        now = ta(now, PERIOD_US)
+    return now
+
+
+def _time_old(tick, n, now, buf, settle):
+    # e72854b's API: tick() without the time (the same loop otherwise).
+    tu = time.ticks_us
+    td = time.ticks_diff
+    ta = time.ticks_add
+    for j in range(n):
+        t0 = tu()
+        tick()
+        buf[j] = td(tu(), t0)
+        settle()
+        now = ta(now, PERIOD_US)
+    return now
+
+
+def _count_now(tick, n, now, settle):
+    # M6: the bytes allocated inside the ticks' windows, summed (no allocation
+    # of its own: mem_total and the sums are small integers).
+    mt = micropython.mem_total
+    ta = time.ticks_add
+    total = 0
+    for _ in range(n):
+        m0 = mt()
+        tick(now)
+        total += mt() - m0
+        settle()
+        now = ta(now, PERIOD_US)
+    return total, now
+
+
+def _count_old(tick, n, now, settle):
+    mt = micropython.mem_total
+    ta = time.ticks_add
+    total = 0
+    for _ in range(n):
+        m0 = mt()
+        tick()
+        total += mt() - m0
+        settle()
+        now = ta(now, PERIOD_US)
+    return total, now
+
+
+def _time_total(tick, n, now, cut):
+    # The same window, summed (the reference tick), less the windows the host
+    # interrupted (cut us or longer); returns (total us, windows kept).
+    tu = time.ticks_us
+    td = time.ticks_diff
+    total = 0
+    kept = 0
+    for _ in range(n):
+        t0 = tu()
+        tick(now)
+        d = td(tu(), t0)
+        if d < cut:
+            total += d
+            kept += 1
+    return total, kept
+
+
+def _median(xs):
+    xs = sorted(xs)
+    return xs[len(xs) // 2]
+
+
+class Bench:
+    def __init__(self):
+        import firmware
+        from firmware.boards import load
+
+        _flash()
+        board = load("pico")
+        bm.bath.setup(board, HAND)
+        from firmware import startup
+
+        self.app = startup.board_app(board, False)  # the real hal, on benchmachine
+        del startup
+        if hasattr(firmware, "release"):
+            firmware.release("startup")  # as main.py does
+        self.app.sup.start_watchdog()
+        self.settle = bm.bath.settle
+        self.now = time.ticks_us()
+        # The API, once: tick(now_us) (the rework) or tick() (e72854b). A tick
+        # that takes no argument raises TypeError before its body runs.
+        try:
+            self.app.tick(self.now)
+            self.api_now = True
+        except TypeError:
+            self.app.tick()
+            self.api_now = False
+        self.count = 1  # ticks run (the firmware's own tick count)
+        self.settle()
+        self.now = time.ticks_add(self.now, PERIOD_US)
+        b = board
+        self.ref = RefTick(bm.adc(b["pin_adc_current"]), bm.adc(b["pin_adc_voltage"]),
+                           bm.pwm(b["pin_set"]), bm.wdt())
+        self.set_pwm = bm.pwm(b["pin_set"])
+        self.buf = array("i", [0] * N)  # this round's ticks, us
+        duty = self.set_pwm.duty_u16()
+        _time_total(self.ref.tick, 20 * N, 0, CUT_REF_US)  # the host's CPU up to speed
+        self.set_pwm.duty_u16(duty)
+
+    def state(self):
+        return self.app.status[0]  # firmware/names.py STATUS: the state first
+
+    def ticks(self, n):
+        self.now = _run(self.app.tick, n, self.now, self.api_now, self.settle)
+        self.count += n
+
+    def until(self, state, limit):
+        done = 0
+        while self.state() != state and done < limit:
+            self.ticks(100)
+            done += 100
+        return self.state() == state
+
+    def measure(self, state):
+        # gc.collect() first, as the firmware does before its loop (platform.md).
+        # ROUNDS rounds, each the app's N ticks between two halves of REF_TIMES x N
+        # reference ticks (about as long): a host that slows down for a while
+        # slows both, and the round's ratio stands. The median round counts.
+        gc.collect()
+        app_tick = self.app.tick
+        timed = _time_now if self.api_now else _time_old
+        ref_tick = self.ref.tick
+        buf = self.buf
+        m = REF_TIMES * N // 2
+        # Per tick count modulo SLOW_MOD: a periodic slow tick (the slow
+        # readings every 8th tick) shows in its class's mean. (A single tick
+        # cannot be timed: the clock counts whole us, a fast tick is ~2 us here.)
+        cls_sum = [0] * SLOW_MOD
+        cls_n = [0] * SLOW_MOD
+        interrupted = 0
+        stayed = True  # in the state throughout
+        apps = []
+        refs = []
+        ratios = []
+        for _ in range(ROUNDS):
+            # The window's own cost (two clock reads), taken off both.
+            t, k = _time_total(_nop_now, N, 0, CUT_REF_US)
+            w = t / k
+            duty = self.set_pwm.duty_u16()  # the reference drives the same PWM
+            t, k = _time_total(ref_tick, m, 0, CUT_REF_US)
+            self.set_pwm.duty_u16(duty)
+            self.ticks(WARM)  # the first tick after the reference finds cold caches
+            c0 = self.count
+            self.now = timed(app_tick, N, self.now, buf, self.settle)
+            self.count += N
+            duty = self.set_pwm.duty_u16()
+            t2, k2 = _time_total(ref_tick, m, 0, CUT_REF_US)
+            self.set_pwm.duty_u16(duty)
+            interrupted += 2 * m - k - k2
+            ref = (t + t2) / (k + k2) - w
+            stayed = stayed and self.state() == state
+            cut = CUT_TIMES * sorted(buf)[N // 2] + CUT_US
+            total = 0
+            n = 0
+            for j in range(N):
+                d = buf[j]
+                if d < cut:
+                    total += d
+                    n += 1
+                    c = (c0 + j) % SLOW_MOD
+                    cls_sum[c] += d
+                    cls_n[c] += 1
+            interrupted += N - n
+            app = total / n - w
+            apps.append(app)
+            refs.append(ref)
+            ratios.append(app / ref)
+        mean = sum(cls_sum) / sum(cls_n)
+        slowest = max(cls_sum[c] / cls_n[c] for c in range(SLOW_MOD) if cls_n[c])
+        out = {"state": self.state(), "app_us": _median(apps), "ref_us": _median(refs),
+               "ratio": _median(ratios), "ratio_rounds": ratios, "window_us": w,
+               "slow_class_pct": 100 * (slowest - mean) / (mean - w), "interrupted": interrupted}
+        out["m6_bytes"] = self.alloc(M6_TICKS)
+        out["m6_ticks"] = M6_TICKS
+        out["m6_left_bytes"] = self.left(LEFT_TICKS)
+        out["m6_left_ticks"] = LEFT_TICKS
+        out["stayed"] = stayed and self.state() == state
+        return out
+
+    def alloc(self, n):
+        # M6 with frames: every byte allocated inside n ticks (the unix port's
+        # micropython.mem_total counts a heap frame freed on return too), less
+        # what the same loop counts around a tick that does nothing. The bath
+        # is outside the count (its own frames are the harness's, not the tick's).
+        gc.collect()
+        count = _count_now if self.api_now else _count_old
+        base = count(_nop_now if self.api_now else _nop, n, self.now, self.settle)[0]
+        used, self.now = count(self.app.tick, n, self.now, self.settle)
+        self.count += n
+        return used - base
+
+    def left(self, n):
+        # Of it, what stays on the heap until a collection (not a frame freed
+        # on return): a collection in the loop costs ms on the chip.
+        # A few ticks only: the collector is off meanwhile.
+        tick = self.app.tick
+        gc.collect()
+        gc.disable()
+        try:
+            a0 = gc.mem_alloc()
+            self.now = _run(tick, n, self.now, self.api_now, self.settle)
+            return gc.mem_alloc() - a0
+        except MemoryError:
+            return -1
+        finally:
+            gc.enable()
+            self.count += n
+
+
+def main():
+    b = Bench()
+    out = {"api": "tick(now_us)" if b.api_now else "tick()", "n": N, "rounds": ROUNDS,
+           "states": {}, "reached": {}}
+    states = out["states"]
+    b.ticks(1000)  # the button is armed after 500 ms released
+    states["idle"] = b.measure(IDLE)
+    bm.pin(b.app.board["pin_button"]).val = 0  # pressed (to GND)
+    b.ticks(2100)
+    bm.pin(b.app.board["pin_button"]).val = 1  # released: the start
+    # Checks 200 ms, contact 100 ms, then the ramp (0.5 mA/s: 30 s to 15 mA).
+    out["reached"]["ramp_up"] = b.until(RAMP_UP, 5000)
+    b.ticks(1000)
+    states["ramp_up"] = b.measure(RAMP_UP)
+    out["reached"]["treat"] = b.until(TREAT, 60000)
+    b.ticks(1000)
+    states["treat"] = b.measure(TREAT)
+    if REVERSE:
+        # Midway: half the 10 min of current-on time, then 15 s down to zero.
+        out["reached"]["reversing"] = b.until(REVERSING, 400000)
+        if out["reached"]["reversing"]:
+            b.ticks(200)
+            states["reversing"] = b.measure(REVERSING)
+            b.until(RAMP_UP, 30000)
+    bm.bath.load_ohm = 0  # the hand lifted: contact lost after 50 ms
+    out["reached"]["paused"] = b.until(PAUSED, 5000)
+    b.ticks(1000)
+    states["paused"] = b.measure(PAUSED)
+    gc.collect()
+    out["heap_used"] = gc.mem_alloc()
+    print(json.dumps(out))
+
+
+main()
