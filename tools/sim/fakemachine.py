@@ -294,10 +294,10 @@ class ADC:
         hw.clock.advance(_COST_ADC)
         if self.ch == "current":
             hw.current_reads += 1
-        c = hw.circuit
-        c.update(hw.clock.us / 1e6)
             if hw.current_reads == hw.watch_read:
                 hw.watch_t = hw.clock.us
+        c = hw.circuit
+        c.update(hw.clock.us / 1e6)
         return c
 
     def read_u16(self):
