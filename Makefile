@@ -8,7 +8,7 @@ STDLIB_STUBS := micropython-stdlib-stubs==1.29.0.post2
 RP2_STUBS := micropython-rp2-rpi-pico-stubs==1.29.0.post1
 ESP32_STUBS := micropython-esp32-stubs==1.29.0.post1
 # The device tests run in the real MicroPython unix port with a board-sized heap.
-# (tools/run_device_tests.py: one `micropython -X heapsize=192K` per test file)
+# (tools/run_device_tests.py: one `micropython -X heapsize=512K` per test file)
 
 .PHONY: all sim test soak lint mpy typecheck devtest pytest manifest package.json bench figures clean
 

@@ -3,7 +3,7 @@
 Usage: python -m tools.run_device_tests [FOLDER | FILE ...]: every test_*.py of a
 folder (default host_tests/device), or the files named.
 
-Each file gets a fresh `micropython -X heapsize=192K`, as a board runs one
+Each file gets a fresh `micropython -X heapsize=512K`, as a board runs one
 program at a time (a file marked ONE_PER_TEST: each test); as many run at once as
 there are CPUs. The simulated boards (tools/sim/simboard.py) load the firmware
 as a board does, compiled to .mpy: built first from the current sources into
@@ -21,12 +21,23 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from tools.check_device import compile_file
 from tools.device_files import ROOT, TOP
 from tools.ionto.deploy import build
 from tools.ionto.link import LinkError
 
-HEAP = "192K"
+# The simulator shares the heap with the firmware: 192K, about a Pico's, no longer
+# holds both for the fault matrix since issues 13 and 14 (the cases whose board
+# the watchdog resets ran out at 320K when their checks were loaded after the
+# run: not yet understood, issue 16). M8 measures the firmware's heap alone
+# (test_heap_budget.py, make bench); these tests are not about memory.
+HEAP = "512K"
 SIM_ROOT = ROOT / "build" / "mpy" / "sim"
+# Test helpers imported in the middle of a run, compiled ahead (mptest.py puts
+# this folder first): compiling fault_checks.py after a fault-matrix run needed
+# more heap than the run leaves.
+HELPERS_MPY = ROOT / "build" / "mpy" / "sim_helpers"
+HELPERS = ("host_tests/device/fault_checks.py",)
 _CLOSING = re.compile(r"^(\d+) passed, (\d+) failed, (\d+) skipped$", re.M)
 
 
@@ -67,9 +78,22 @@ def build_sim_root(out: Path = SIM_ROOT) -> str | None:
     return None
 
 
+def build_helpers(out: Path = HELPERS_MPY) -> str | None:
+    """HELPERS as .mpy for this machine, line numbers kept. None, or the error."""
+    shutil.rmtree(out, ignore_errors=True)
+    for rel in HELPERS:
+        if not (ROOT / rel).exists():
+            continue  # a tree without them (test_tooling's small copies)
+        err = compile_file(rel, None, out / Path(rel).with_suffix(".mpy").name)
+        if err is not None:
+            return err
+    return None
+
+
 def _run(micropython: str, rel: str, pick: str) -> subprocess.CompletedProcess:
     cmd = [micropython, "-X", f"heapsize={HEAP}", "tools/sim/mptest.py", rel]
-    env = dict(os.environ, IONTO_SIM_ROOT=str(SIM_ROOT))  # tools/sim/simboard.py
+    env = dict(os.environ, IONTO_SIM_ROOT=str(SIM_ROOT),  # tools/sim/simboard.py
+               IONTO_TEST_MPY=str(HELPERS_MPY))  # tools/sim/mptest.py
     return subprocess.run(cmd + ([pick] if pick else []), cwd=ROOT, capture_output=True,
                           text=True, timeout=900, env=env)
 
@@ -83,7 +107,7 @@ def main(argv: list[str]) -> int:
         path = ROOT / arg
         files += [path] if path.suffix == ".py" else sorted(path.glob("test_*.py"))
     jobs = _jobs(files)
-    error = build_sim_root()
+    error = build_sim_root() or build_helpers()
     if error is not None:
         print(error)
         return 1

@@ -101,10 +101,14 @@ class ADC:
     def __init__(self, pin):
         gpio = pin.id if isinstance(pin, Pin) else 26 + pin
         self.u16 = _fixed.get(gpio, 0)
+        self.lsb = 0
         _adcs[gpio] = self
 
     def read_u16(self):
-        return self.u16
+        # The boards' ADC noise (0.5-3 LSB): each reading differs from the last
+        # by one 12-bit code (SR-12: a live reading is never frozen).
+        self.lsb ^= 16
+        return self.u16 ^ self.lsb
 
 
 class WDT:

@@ -44,6 +44,9 @@ def main(argv):
         folder = folder[: -len(only) - 1] or "."
     sys.path.insert(0, folder)
     sys.path.insert(0, ".")
+    ahead = os.getenv("IONTO_TEST_MPY") if hasattr(os, "getenv") else None
+    if ahead:  # helpers compiled ahead (tools/run_device_tests.py), before their sources
+        sys.path.insert(0, ahead)
     if sys.implementation.name != "micropython":
         import tools.sim.mpshim  # noqa: F401  (CPython: provides `micropython`)
     passed = failed = skipped = 0
