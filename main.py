@@ -36,6 +36,9 @@ def console_asked():
 
 
 try:
+    # SR-4: a watchdog reset is an unplanned restart, unless it was marked
+    # planned (firmware/startup.py after_reset): for the app and safe mode alike.
+    after_watchdog = machine.reset_cause() == machine.WDT_RESET
     if console_asked():  # first, so that a held button does not leave the flag behind
         # The host tools' console boot: the heap is theirs (no LED signal).
         print("ionto: safe mode (console.once, after a bench run): app not started, REPL only")
@@ -43,14 +46,17 @@ try:
         print("ionto: safe mode (button held at power-up): app not started, REPL only")
         from firmware import safe_mode
 
-        safe_signal = safe_mode.signal(machine, board)  # kept: the LED blinks from a timer
+        # SR-4 through safe mode (a hang with the button held through the
+        # watchdog's reset): the restart journaled here and shown as code 7.
+        fault = safe_mode.restart(after_watchdog)
+        # Kept: the LED blinks from a timer.
+        safe_signal = safe_mode.signal(machine, board, fault)
     else:
         del console_asked, button_held_at_power_up  # startup only: their RAM to the heap
         import firmware
         from firmware import startup
 
-        # SR-4: a watchdog reset is an unplanned restart (firmware/startup.py).
-        app = startup.board_app(board, machine.reset_cause() == machine.WDT_RESET)
+        app = startup.board_app(board, after_watchdog)  # SR-4 (firmware/startup.py)
         del startup  # the last reference: release() lets its RAM go (M8)
         firmware.release("startup")
         print("ionto: ready on", board["name"])

@@ -1,9 +1,10 @@
 # The application: wires hal, supervisor, regulator, session and LED, and
 # runs the fixed-rate control loop. Every tick (1 kHz): read -> check ->
-# one slow job -> regulate -> drive -> feed the watchdog. The slow jobs take
-# turns, one a tick, so each runs every 4 ms: decide (button, session),
-# indicate (LED, buzzer), record (trace, journal), observe (rail, battery,
-# the slow checks, status). docs/testing.md has the budget of each part.
+# at most one slow job -> regulate -> drive -> feed the watchdog. The slow
+# jobs take turns over eight ticks: decide (button, session) every 4 ms;
+# indicate (LED), record (trace, journal), observe (rail, battery, the slow
+# checks), the buzzer and the status report every 8 ms. docs/testing.md has
+# the budget of each part.
 # The tick allocates nothing, frames included (host_tests/device/test_alloc.py
 # measures it with micropython.mem_total in the unix port).
 import gc
@@ -14,7 +15,8 @@ import micropython
 from micropython import const
 
 import firmware
-from firmware import button, limits, states, ui
+from firmware import button, faults, limits, states, ui
+from firmware.guard import DensityGuard
 from firmware.regulator import Regulator
 from firmware.session import (
     CHECK_SETTLE_MS,
@@ -55,7 +57,9 @@ _S_BATTERY_MV = const(14)
 _S_I_AVG_UA = const(15)  # measured average; I_UA is the peak estimate in pulsed DC
 _S_CHARGE_MAS = const(16)  # SR-21: charge delivered in this session, mA*s
 _S_REFUSAL = const(17)  # the last refused start (session.py REFUSE_*), 0 = none
-_S_SIZE = const(18)
+_S_LIMITED = const(18)  # 1 while compliance-limited (SR-14: the rail cannot push more)
+_S_GUARD_PCT = const(19)  # SR-23: the density guard's cap, percent of the set point (100: none)
+_S_SIZE = const(20)
 status = array("i", [0] * _S_SIZE)
 
 _TICKS_MAX = const(0x3FFFFFFF)  # time.ticks_* wrap at 2**30 on both ports (platform.md)
@@ -82,14 +86,16 @@ class App:
         self.ms = 0  # loop time in ms (for the LED)
         self._us = 0
         self._last_us = -1  # the last tick's now_us; -1: none yet
-        self._dts = array("i", [0] * 4)  # the last four ticks' dt (us)
-        self._span_us = 0  # their sum: the time since a slow job last ran
+        self._dts = array("i", [0] * 8)  # the last eight ticks' dt (us)
+        self._span4_us = 0  # the sum of the last four: the session's job's dt
+        self._span8_us = 0  # of the last eight: the other slow jobs' dt
         self.i_ua = 0  # the last readings (the slow jobs use them)
         self.v_mv = 0
         self.i_avg_ua = 0
         self._want = False  # the session wants the output on (its last step)
         self.overruns = 0
         self.overruns_at_start = 0  # the session's own: overruns - this
+        self._fault_noted = 0  # the latched fault a journal record carries
         self._led_on = False
         self.profile = 0
         self.journal_dir = ""  # the flash root; tests write elsewhere
@@ -98,6 +104,8 @@ class App:
         self.last_start_reversed = False
         self._start_armed = False  # a hold that began at rest: its release starts
         self.trace = Trace()  # preallocated: the session's per-second samples
+        self.guard = DensityGuard()  # SR-23: a hand lifted part way
+        self._guard_state = states.IDLE  # the session state the guard last saw
         self.session_id = 1  # the next session's journal id (from the journal at startup)
         self.showing = 0  # the profile gesture: the profile shown (1-5), 0 = none
         self._show_ms = 0  # when it was last pressed
@@ -133,7 +141,7 @@ class App:
     @micropython.native  # every tick: its frame stays on the C stack (platform.md)
     def tick(self, now_us):
         # One tick, every millisecond: readings, the checks that see every
-        # reading, one of the four slow jobs, regulation, drive, watchdog.
+        # reading, at most one slow job, regulation, drive, watchdog.
         # now_us: time.ticks_us() at the start of the tick; every duration
         # below comes from its differences (a late tick never stretches one).
         last = self._last_us
@@ -166,22 +174,29 @@ class App:
         self.i_avg_ua = i_avg
         if sup.check(i_ua, v_mv, reg.target_ua(), dt) == CUT:
             self.ses.surge_cut()  # SR-6: re-ramp from zero
-        # One slow job a tick, in turn: each sees the time since it last ran
-        # (the sum of the last four ticks' dt).
+        # At most one slow job a tick, in turn over eight ticks: the session's
+        # every 4 ticks, the others every 8. Each sees the time since it last
+        # ran: the sum of the last 4 or 8 ticks' dt.
         n = self.n
-        k = n & 3
+        k = n & 7
         dts = self._dts
-        span = self._span_us + dt - dts[k]
-        self._span_us = span
+        span4 = self._span4_us + dt - dts[(k + 4) & 7]
+        span8 = self._span8_us + dt - dts[k]
+        self._span4_us = span4
+        self._span8_us = span8
         dts[k] = dt
-        if k == 0:
-            self._decide(span)
+        if k & 3 == 0:
+            self._decide(span4)
         elif k == 1:
-            self._indicate(span)
+            self._indicate(span8)
         elif k == 2:
-            self._record(span)
-        else:
-            self._observe(span)
+            self._record(span8)
+        elif k == 3:
+            self._observe(span8)
+        elif k == 5:
+            self._buzzer_at(self.ms)
+        elif k == 6:
+            self._report()
         cmd = reg.step(i_ua, sup.rail_mv - v_mv - i_ua * self.sense_ohm // 1000, dt)
         sup.drive(self.ses.state, self._want, cmd)
         self.n = n + 1
@@ -193,11 +208,27 @@ class App:
     # heap; native code would cost RAM for code that needs no speed (M8).
     # host_tests/device/test_alloc.py fails when one grows past that.
     def _decide(self, dt):
-        # Slow job 0: the button's gesture, then the session's step.
+        # Every 4 ticks: the button's gesture, then the session's step.
         ev = self._gesture(self.btn.update(self.hal.button_pressed(), dt))
         self.ses.i_avg_ua = self.i_avg_ua
         self.ses.step(ev, self.i_ua, self.sup.fault, self._verdict(), dt)
         self._want = self.ses.output_wanted()
+        self._guard_step(dt)
+        if self.ses.state != self.status[_S_STATE]:
+            self._report()  # a new state shows at once, not at the next report
+
+    def _guard_step(self, dt):
+        # SR-23: in RAMP_UP and TREAT with current, the density guard caps the
+        # regulator's goal (set point x baseline load / present load); a pause
+        # (SR-10) or a reversal (SR-11) starts its baseline afresh.
+        s = self.ses.state
+        if s != self._guard_state:
+            self._guard_state = s
+            if s == states.PAUSED or s == states.REVERSING:
+                self.guard.reset()
+                self.reg.set_cap(limits.MAX_SET_UA)
+        if (s == states.RAMP_UP or s == states.TREAT) and self.hal.output_is_on:
+            self.reg.set_cap(self.guard.update(self.i_ua, self.v_mv, self.ses.set_ua, dt))
 
     def _gesture(self, ev):
         # What the button's event means at rest, or passes on to the session.
@@ -230,6 +261,8 @@ class App:
             self._pick()  # a profile just chosen is the one that starts
         self._job("starting", 0)  # SR-22's warning; SR-4's running marker
         self.sup.new_session()
+        self.guard.reset(True)  # SR-23: a new session, a new baseline and count
+        self.reg.set_cap(limits.MAX_SET_UA)
         self.ses.begin(self.start_reversed())
         self.trace.start()
         self.overruns_at_start = self.overruns
@@ -245,27 +278,27 @@ class App:
         return verdict
 
     def _indicate(self, dt):
-        # Slow job 1: the LED and the buzzer, on the loop's millisecond clock.
+        # The LED, on the loop's millisecond clock (the buzzer reads it too).
         us = self._us + dt
         ms = us // 1000
         self._us = us - ms * 1000
         ms += self.ms
         self.ms = ms
         self._led_at(ms)
-        self._buzzer_at(ms)
 
     def _led_at(self, ms):
-        ses = self.ses
+        # (self.ses each time, not a local: the frame stays within 11 words.)
         # Held 2 s at rest: steady on says "release to start".
         if self._start_armed:
             led = True
-        elif self.showing and ses.state != states.FAULT:
+        elif self.showing and self.ses.state != states.FAULT:
             led = ui.show_level(self.showing, ms - self._show_ms)
             if ms - self._show_ms >= _PICK_MS:
                 self._pick()
         else:
             self.showing = 0  # a fault cancels an unsaved pick
-            led = ui.led_level(ses.state, self.sup.fault, ms, ses.refusal, self.warning)
+            led = ui.led_level(self.ses.state, self.sup.fault, ms, self.ses.refusal,
+                               self.warning, self.reg.limited)
         if led != self._led_on:
             self._led_on = led
             self.hal.led(led)
@@ -282,7 +315,7 @@ class App:
             self.hal.buzzer(buzz)
 
     def _record(self, dt):
-        # Slow job 2: the trace, the journal's extremes, and the journal once
+        # The trace, the journal's extremes, and the journal once
         # the session has ended and the output is off (SR-18).
         ses = self.ses
         i_ua = self.i_ua
@@ -292,11 +325,25 @@ class App:
             ses.note_treating(i_ua, self.v_mv * 1000 // i_ua if i_ua >= 100 else 0)
         elif ses.unjournaled and not self.hal.output_is_on:
             self._journal()
+        elif self.sup.fault != self._fault_noted:
+            self._note_fault()
+
+    def _note_fault(self):
+        # A fault the session's record does not carry: latched with no session
+        # under way, once the session has seen it (FAULT). RESET is journaled
+        # at startup (startup.py, SR-4); a cleared fault is noted as none.
+        fault = self.sup.fault
+        if fault and self.ses.state != states.FAULT:
+            return  # the session has not stepped since: it may be its own
+        if fault and fault != faults.RESET:
+            sid = self.session_id
+            self.session_id = sid + 1
+            self._job("fault_note", sid)
+        self._fault_noted = fault
 
     def _observe(self, dt):
-        # Slow job 3: rail or battery (in turn), the supervisor's slow checks,
-        # and the status snapshot.
-        if self.n & 4:
+        # Rail or battery (in turn), the supervisor's slow checks.
+        if self.n & 8:
             self.rail_mv = self.hal.read_rail_mv()
         else:
             self.battery_mv = self.hal.read_battery_mv()
@@ -305,7 +352,6 @@ class App:
                 and ses.state != states.RAMP_DOWN and ses.in_session()):
             ses.stop(END_BATTERY if self.sup.stop_reason == STOP_BATTERY else END_USB)
             self._want = ses.output_wanted()
-        self._report()
 
     def _report(self):
         # The status snapshot (names.py STATUS), for the console and the tools.
@@ -330,11 +376,16 @@ class App:
         s[_S_I_AVG_UA] = self.i_avg_ua
         s[_S_CHARGE_MAS] = ses.charge_mas
         s[_S_REFUSAL] = ses.refusal
+        # SR-14 while treating: at the probe an open load (no hand) is no limit.
+        s[_S_LIMITED] = 1 if self.reg.limited and (
+            ses.state == states.RAMP_UP or ses.state == states.TREAT) else 0
+        s[_S_GUARD_PCT] = self.reg.cap_pct(ses.set_ua)
 
     def _journal(self):
         # Once per session, after it ended, output off (SR-18). Allocates and
         # writes the flash: the loop overruns a few ticks, with no current.
         self.ses.unjournaled = False
+        self._fault_noted = self.sup.fault  # the record carries it
         self.last_start_reversed = self.ses.start_reversed
         sid = self.session_id
         self.session_id = sid + 1

@@ -9,7 +9,6 @@
 # where mul is the value at code 4096, computed once here. code < 4096 and
 # mul < 2**18 keep every product below 2**30, a small int on both ports.
 import machine
-import micropython
 from micropython import const
 
 _SHIFT = const(12)
@@ -34,6 +33,9 @@ class Hal:
         self._uv = uv
         # Full scale of a code: a reading here is pinned (SR-12).
         self.code_hi = board["adc_linear_max_mv"] if uv else 4095
+        # read_u16 (rp2) has widened codes at 512 + k x 1024 (platform.md): a
+        # live reading may rest on one (SR-12's frozen check allows for it).
+        self.wide_codes = not uv
         (self._read_i, self._read_v, self._read_rail, self._read_bat) = hal_setup.readers(
             machine, board, uv)
         (self._mul_i, self._mul_v, self._mul_rail, self._mul_bat, self._off_i, self._off_v,
@@ -49,6 +51,8 @@ class Hal:
         # Last raw codes, for the plausibility checks (pinned, frozen: SR-12).
         self.code_i = 0
         self.code_v = 0
+        self.code_rail = 0
+        self.code_bat = 0
         self.duty = 0
 
     def _code(self, raw):
@@ -57,16 +61,15 @@ class Hal:
         return raw >> 4  # 12 real bits (platform.md)
 
     # ---- readings (integers, no allocation) ----
-    # The two read every tick are native, with _code inline: a call costs
-    # more than the conversion on the chip (platform.md: 46 us a reading).
-    @micropython.native
+    # The two read every tick have _code inline: a call costs more than the
+    # conversion on the chip (platform.md: 46 us a reading). Bytecode: their
+    # frames are small, and native code would take heap on the chip (M8).
     def read_current_ua(self):
         c = self._read_i()
         c = c // 1000 if self._uv else c >> 4
         self.code_i = c
         return ((c - self._off_i) * self._mul_i) >> _SHIFT
 
-    @micropython.native
     def read_voltage_mv(self):
         c = self._read_v()
         c = c // 1000 if self._uv else c >> 4
@@ -74,10 +77,14 @@ class Hal:
         return ((c - self._off_v) * self._mul_v) >> _SHIFT
 
     def read_rail_mv(self):
-        return ((self._code(self._read_rail()) - self._off_rail) * self._mul_rail) >> _SHIFT
+        c = self._code(self._read_rail())
+        self.code_rail = c
+        return ((c - self._off_rail) * self._mul_rail) >> _SHIFT
 
     def read_battery_mv(self):
-        return ((self._code(self._read_bat()) - self._off_bat) * self._mul_bat) >> _SHIFT
+        c = self._code(self._read_bat())
+        self.code_bat = c
+        return ((c - self._off_bat) * self._mul_bat) >> _SHIFT
 
     def button_pressed(self):
         return self._button.value() == 0
@@ -89,7 +96,6 @@ class Hal:
         return self._usb is not None and self._usb.value() == 1
 
     # ---- the set point ----
-    @micropython.native
     def set_current_ua(self, ua):
         ua -= self._set_off_ua
         if ua <= 0:

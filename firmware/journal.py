@@ -27,7 +27,8 @@ def run(app, session_id):
     # then the running marker goes (the session is journaled).
     try:
         append(record(app.ses, app.profile, app.sup.fault, session_id, app.start, app.warning,
-                      app.overruns - app.overruns_at_start), app.journal_dir)
+                      app.overruns - app.overruns_at_start, app.guard.events),
+               app.journal_dir)
         save_trace(app.trace, session_id, app.journal_dir)
     except OSError as e:
         print("journal not written:", e)
@@ -63,13 +64,18 @@ def running(folder=""):
     return info if isinstance(info, dict) else {}
 
 
-def record(ses, profile, fault, session_id, start=None, warning=0, overruns=0):
+def record(ses, profile, fault, session_id, start=None, warning=0, overruns=0, guard_events=0):
     # The record of the session that just ended (here, not in session.py: this
     # module is loaded only to write it, so the loop's heap stays small, M8).
     # start: ISO UTC time of the start gesture, None when the clock is unknown;
     # warning: SR-22 (firmware/schedule.py), shown at the start, never a block;
-    # overruns: the loop's late ticks during the session (app.py run).
+    # overruns: the loop's late ticks during the session (app.py run);
+    # guard_events: the times SR-23's density guard engaged (firmware/guard.py).
     on_s = ses.on_ms // 1000
+    # SR-14 (issue 14 D1): the highest current of the treatment as percent of
+    # the set point, at most 100 (a single reading's noise above the set
+    # point is not more than the set point reached).
+    reached = ses.max_ua * 100 // ses.set_ua if ses.set_ua > 0 else 0
     return {"v": 1, "id": session_id, "start": start, "schedule": names.WARNINGS[warning],
             "profile": profile, "set_ua": ses.set_ua,
             "planned_s": ses.duration_ms // 1000, "on_s": on_s,
@@ -77,10 +83,11 @@ def record(ses, profile, fault, session_id, start=None, warning=0, overruns=0):
             "mean_ua": ses.charge_mas * 1000 // on_s if on_s else 0,
             "min_ua": ses.min_ua, "max_ua": ses.max_ua,
             "load_start_ohm": ses.load_start_ohm, "load_end_ohm": ses.load_end_ohm,
+            "limited_s": ses.limited_ms // 1000, "reached_pct": reached if reached < 100 else 100,
             "pauses": ses.pauses, "reversals": ses.reversals,
             "polarity": ses.polarity, "reversed_start": 1 if ses.start_reversed else 0,
             "end": names.ENDS[ses.end_reason], "fault": names.FAULTS[fault],
-            "overruns": overruns}
+            "overruns": overruns, "guard_events": guard_events}
 
 
 def _size(path):

@@ -27,9 +27,16 @@ SURGE_MAX = const(3)  # SR-6: the third surge in one session latches a fault
 SHORT_OHM = const(250)  # SR-13: load below 250 Ohm ...
 SHORT_MIN_UA = const(2000)  # ... at 2 mA or more
 RAIL_OVER_PCT = const(105)  # SR-12: electrode voltage above the rail by more than 5 %
-FROZEN_MS = const(1000)  # SR-12: an identical code this long ...
+# SR-12 frozen readings, with the output on. A live channel never returns the
+# same code for long: the boards' ADCs have 0.5-3 LSB of noise (measures.md:
+# 2 LSB), so the chance of 400 identical readings in a row is below 0.7**400.
+FROZEN_MS = const(400)  # the current or voltage code identical this long: frozen
+# (SR-12: detected within 500 ms in every output state; the cut is in the same tick)
+FROZEN_WIDE_MS = const(1000)  # at one of the RP2040's widened codes (512 + k x 1024,
+# platform.md) a live reading may rest for long: there only this long ...
 FROZEN_MOVE_UA = const(500)  # ... while the command moved this much (project default:
 # 62 LSB of the RP2040 current channel, far wider than its widened DNL codes)
+FROZEN_SLOW_MS = const(10000)  # the rail or battery code identical this long, output on
 FROZEN_MIN_CODE = const(16)  # codes at the floor are the honest zero of a lifted hand
 DEAD_I_MIN_TARGET_UA = const(1000)  # SR-12: with at least 1 mA commanded, a current
 DEAD_I_MV = const(2000)  # reading under 0.1 mA while the electrodes show 2 V or more

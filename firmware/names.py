@@ -7,12 +7,12 @@ STATES = ("idle", "wait_contact", "ramp_up", "treat", "paused", "reversing",
           "ramp_down", "done", "fault", "safe_mode", "checks")
 
 # firmware/faults.py, by code
-FAULTS = ("none", "overcurrent", "surge", "sensor", "leak", "short", "trip", "reset")
+FAULTS = ("none", "overcurrent", "surge", "sensor", "leak", "short", "trip", "reset", "frozen")
 
 # firmware/app.py status, by index
 STATUS = ("state", "target_ua", "set_ua", "i_ua", "v_mv", "load_ohm", "reached_pct",
           "fault", "elapsed_s", "ticks", "overruns", "duty", "enabled", "rail_mv",
-          "battery_mv", "i_avg_ua", "charge_mas", "refusal")
+          "battery_mv", "i_avg_ua", "charge_mas", "refusal", "limited", "guard_pct")
 
 # firmware/session.py REFUSE_*, by code
 REFUSALS = ("none", "uncalibrated", "leak", "usb", "battery", "rail")

@@ -33,6 +33,7 @@ class Regulator:
         # Below this voltage across the sink it cannot regulate: compliance.
         self.sink_need_mv = sink_headroom_mv + _SINK_MARGIN_MV
         self.goal_ua = 0  # where the ramp is heading
+        self.cap_ua = limits.MAX_SET_UA  # SR-23: the density guard's cap on the goal
         self.target_nua = 0  # the ramped set point, in nA (fractions of a uA per tick)
         self.integ = 0  # integral trim, uA << _KI_SHIFT
         self.limited = False  # compliance-limited (SR-14)
@@ -54,6 +55,20 @@ class Regulator:
             raise ValueError("set point outside 0-25000 uA (SR-5)")
         self.goal_ua = ua
 
+    def set_cap(self, ua):
+        # SR-23: the density guard caps the goal; the target follows along the
+        # ramps (SR-8), down at the down rate, back up at the up rate.
+        # Never below the probe (SR-9): contact loss is judged against the target.
+        if ua < limits.PROBE_UA:
+            ua = limits.PROBE_UA
+        self.cap_ua = ua if ua <= limits.MAX_SET_UA else limits.MAX_SET_UA
+
+    def cap_pct(self, set_ua):
+        # The cap as percent of the set point (100: no reduction).
+        if set_ua <= 0 or self.cap_ua >= set_ua:
+            return 100
+        return self.cap_ua * 100 // set_ua
+
     def cut(self):
         # Fault, surge or contact loss: to zero at once, re-ramp from zero after.
         self.target_nua = 0
@@ -74,7 +89,10 @@ class Regulator:
         # the gains below act per reading.
         if dt_us > _STEP_MAX_US:
             dt_us = _STEP_MAX_US
-        goal = self.goal_ua * 1000
+        goal = self.goal_ua
+        if goal > self.cap_ua:
+            goal = self.cap_ua
+        goal *= 1000
         t = self.target_nua
         if t < goal:
             t += self.up_ua_s * dt_us // 1000  # <= 1000 x 20000: a small int

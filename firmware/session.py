@@ -72,6 +72,7 @@ class Session:
         self.max_ua = 0
         self.load_start_ohm = 0
         self.load_end_ohm = 0
+        self.limited_ms = 0  # SR-14: current-on time while compliance-limited (issue 14 D1)
         self.configure(15000, 1200000, POLARITY_MIDWAY)  # hands (profiles.DEFAULTS)
 
     def configure(self, set_ua, duration_ms, polarity):
@@ -125,6 +126,7 @@ class Session:
         self.max_ua = 0
         self.load_start_ohm = 0
         self.load_end_ohm = 0
+        self.limited_ms = 0
         self._reg.cut()
         self._enter(states.CHECKS)
 
@@ -176,7 +178,13 @@ class Session:
             self._checks(refusal)
             return
         self._charge()
+        dt_us = self.on_ms  # (reused, no new local: the on time before this step)
         self._decide(event, i_ua)
+        if self._reg.limited:
+            # SR-14: the current-on time of this step during which the rail
+            # could not push the target through the load (the regulator's
+            # flag of its last step): journaled as limited_s (issue 14 D1).
+            self.limited_ms += self.on_ms - dt_us
 
     def _faulted(self):
         if self.state != states.FAULT:
@@ -291,7 +299,19 @@ class Session:
     def _timers(self):
         # In RAMP_UP or TREAT with contact: the top of the ramp, the caps, the
         # timer, the midway reversal.
-        if self.state == states.RAMP_UP and self._reg.target_ua() >= self.set_ua:
+        reg = self._reg
+        if self.state == states.RAMP_UP and (
+                self._lost_ms == 0 if reg.limited
+                else reg.target_ua() >= self.set_ua or reg.target_ua() >= reg.cap_ua):
+            # The top of the ramp: the set point, the density guard's cap
+            # (SR-23: the regulator holds the goal there), or the most the
+            # load lets through: the regulator is compliance-limited (SR-14)
+            # while the current still flows (not a lifted hand, whose
+            # electrodes also sit at the rail: that is SR-10's pause). A
+            # limited session is a treatment at that current: its time counts,
+            # it reverses at half time (SR-11), it is journaled (issue 14 D1);
+            # the regulator ramps on toward the set point when the load falls
+            # (SR-8). (Inline: each new method name is a qstr on the heap, M8.)
             self._enter(states.TREAT)
         elif self.on_ms + self._reg.target_ua() * 1000 // self._reg.down_ua_s >= limits.MAX_ON_MS:
             self.stop(END_CAP)  # SR-5: the ramp down (current on) ends at 45 min

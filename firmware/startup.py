@@ -1,9 +1,10 @@
 # Startup only: read calibration and config, make the hal and the app, learn
 # the last session from the journal. main.py releases this module (and every
 # module it loaded for the files) before the loop starts, so its RAM goes back
-# to the heap for the session (M8).
+# to the heap for the session (M8). Safe mode (firmware/safe_mode.py) loads it
+# for after_reset alone: the app is imported by build, not here.
 import firmware
-from firmware.app import App
+from firmware import faults
 
 
 def apply(app, settings):
@@ -21,6 +22,7 @@ def build(board, make_hal, after_watchdog=False):
     # after_watchdog: the board's reset cause was the watchdog (main.py asks
     # machine; on rp2 machine.reset() reports the same: planned resets are marked).
     from firmware import store
+    from firmware.app import App
 
     cal, why = store.load_calibration()
     if cal is None:
@@ -34,61 +36,76 @@ def build(board, make_hal, after_watchdog=False):
     from firmware import journal
 
     rec = journal.last()
+    reset = after_reset(journal, rec, after_watchdog, app.profile, app.journal_dir,
+                        ": hold the button 2 s (SR-4)")
+    if reset is not None:
+        # SR-4: latched (output off, LED code 7) until a 2 s hold acknowledges it.
+        app.sup.latch(faults.RESET)
+        rec = reset  # the newest record now
     if rec is not None:
         app.last_start_reversed = rec.get("reversed_start") == 1
-        sid = rec.get("id")
-        app.session_id = sid + 1 if type(sid) is int and 0 < sid < 65535 else 1
-    after_reset(app, journal, rec, after_watchdog)
+        app.session_id = _next_id(rec)
     for name in ("journal", "names", "store", "profiles"):
         firmware.release(name)
     return app
 
 
-def after_reset(app, journal, last, watchdog):
+def _next_id(rec):
+    # The journal id after this record's: 1-65535, then 1 again (the trace's 2 bytes).
+    sid = rec.get("id")
+    return sid + 1 if type(sid) is int and 0 < sid < 65535 else 1
+
+
+def after_reset(journal, last, watchdog, profile, folder, then):
     # SR-4: no silent restart. After the watchdog's reset, or when a session
     # was running (its marker, firmware/starting.py) and the board restarted
-    # (watchdog, power cut), the RESET fault is latched: the output stays off,
-    # the LED blinks code 7 until a 2 s hold acknowledges it, and the journal
-    # gets a record ("interrupted" with the session's own fields, else
-    # "reset"). Treatment never resumes by itself. A tool that resets the board
-    # on purpose writes reset.planned first: on rp2 machine.reset() reports a
-    # watchdog reset too (platform.md).
+    # (watchdog, power cut), the journal gets a record ("interrupted" with the
+    # session's own fields, else "reset"), the marker goes (journaled once),
+    # and the console says so (the message, then `then`). Returns that record,
+    # or None: no unplanned restart. Its caller shows it (fault 7, the RESET
+    # code): build latches it in the app, which then blinks it until a 2 s
+    # hold acknowledges it; safe mode (firmware/safe_mode.py restart, SR-20:
+    # no app) blinks it. Treatment never resumes by itself. No App here: both
+    # paths call this one function. last: the journal's newest record (None:
+    # empty); profile: the config's, None to read it here (safe mode). A tool
+    # that resets the board on purpose writes reset.planned first: on rp2
+    # machine.reset() reports a watchdog reset too (platform.md).
     import os
 
-    from firmware import faults
-
-    info = journal.running(app.journal_dir)
+    info = journal.running(folder)
     if info and last is not None and info.get("id") == last.get("id"):
         info = None  # its record was written (the cut came after it): not interrupted
     if watchdog:
         try:
-            os.remove(app.journal_dir + "reset.planned")
+            os.remove(folder + "reset.planned")
             watchdog = False  # planned: not a fault
         except OSError:
             pass
     if info is None and not watchdog:
-        return
+        return None
     cause = "watchdog" if watchdog else "restart"
-    sid = app.session_id
-    rec = {"v": 1, "profile": app.profile}
+    sid = _next_id(last) if last is not None else 1
+    if profile is None:
+        from firmware import store
+
+        profile = store.load_config()[0][0]
+    rec = {"v": 1, "profile": profile}
     if info is not None:
         rec.update(info)  # what the marker knew: start, profile, set point, polarity
     else:
-        rec["reversed_start"] = 1 if app.last_start_reversed else 0
+        rec["reversed_start"] = 1 if last is not None and last.get("reversed_start") == 1 else 0
     rec["id"] = sid
     rec["end"] = "interrupted" if info is not None else "reset"
     rec["reset"] = cause
     rec["fault"] = "reset"
     try:
-        journal.append(rec, app.journal_dir)
+        journal.append(rec, folder)
     except OSError as e:
         print("journal not written:", e)
-    journal.unmark(app.journal_dir)
-    app.session_id = sid + 1
-    app.last_start_reversed = rec.get("reversed_start") == 1
-    app.sup.latch(faults.RESET)
+    journal.unmark(folder)
     print("ionto: unplanned restart (" + cause + ")" + (", session " + str(sid)
-          + " interrupted" if info is not None else "") + ": hold the button 2 s (SR-4)")
+          + " interrupted" if info is not None else "") + then)
+    return rec
 
 
 def board_app(board, after_watchdog):

@@ -52,9 +52,18 @@ class Supervisor:
         self._surge_us = 0  # time the surge condition has held
         self._battery_us = 0
         self._off_us = 0  # time since the output was last on
-        self._frz_code = -1
-        self._frz_us = 0
-        self._frz_cmd = 0
+        # SR-12 frozen readings: per channel the last code and how long it has
+        # held (current, voltage every tick; rail, battery in check_slow).
+        self._i_code = -1
+        self._i_same_us = 0
+        self._i_cmd = 0  # the command when the current code began to hold
+        self._v_code = -1
+        self._v_same_us = 0
+        self._v_cmd = 0
+        self._rail_code = -1
+        self._rail_same_us = 0
+        self._bat_code = -1
+        self._bat_same_us = 0
         self._cmd = 0  # the command driven last tick
         self._checked = False
         self._slow_age_us = 0  # time since check_slow() last ran
@@ -152,9 +161,7 @@ class Supervisor:
         # SR-12 plausibility. Pinned: a channel at full scale. Above the rail:
         # the electrode cannot be above the supply, nor the rail above 60 V + 5 %
         # (a pinned rail channel; at rest the start check refuses it, REFUSE_RAIL).
-        # Frozen: an identical current code while the command moved by 0.5 mA
-        # (not at the floor: a lifted hand reads an honest zero, which is
-        # contact loss, SR-10).
+        # A dead current channel. Frozen current and voltage readings (below).
         hal = self._hal
         rail_mv = self.rail_mv
         hi = hal.code_hi
@@ -176,20 +183,39 @@ class Supervisor:
                 self.latch(faults.SENSOR)
         else:
             self._dead_n = 0
+        # Frozen (SR-12, within 500 ms in every output state): an identical
+        # code with the output on. Not at the floor (the honest zero of a
+        # lifted hand: contact loss, SR-10) nor at full scale (pinned, above).
         code = hal.code_i
-        if not on or code <= limits.FROZEN_MIN_CODE or code != self._frz_code:
-            self._frz_code = code
-            self._frz_us = -1
-            return
-        if self._frz_us < 0:
-            self._frz_us = 0
-            self._frz_cmd = self._cmd  # the command driven while this code was read
+        if on and code == self._i_code and limits.FROZEN_MIN_CODE < code < hi:
+            if self._i_same_us == 0:
+                self._i_cmd = self._cmd  # the command driven while this code held
+            self._i_same_us += dt_us
+            if self._stays(code, self._i_same_us, self._i_cmd):
+                self.latch(faults.FROZEN)
         else:
-            self._frz_us += dt_us
-        if self._frz_us >= limits.FROZEN_MS * 1000:
-            moved = self._cmd - self._frz_cmd
-            if moved >= limits.FROZEN_MOVE_UA or moved <= -limits.FROZEN_MOVE_UA:
-                self.latch(faults.SENSOR)
+            self._i_code = code
+            self._i_same_us = 0
+        code = hal.code_v
+        if on and code == self._v_code and limits.FROZEN_MIN_CODE < code < hi:
+            if self._v_same_us == 0:
+                self._v_cmd = self._cmd  # the command driven while this code held
+            self._v_same_us += dt_us
+            if self._stays(code, self._v_same_us, self._v_cmd):
+                self.latch(faults.FROZEN)
+        else:
+            self._v_code = code
+            self._v_same_us = 0
+
+    def _stays(self, code, same_us, cmd_then):
+        # Frozen for good: FROZEN_MS of one code; at an RP2040 widened code,
+        # where a live reading may rest, FROZEN_WIDE_MS while the command
+        # moved by FROZEN_MOVE_UA (a steady set point there is not caught).
+        if not (self._hal.wide_codes and code & 1023 == 512):
+            return same_us >= limits.FROZEN_MS * 1000
+        moved = self._cmd - cmd_then
+        return same_us >= limits.FROZEN_WIDE_MS * 1000 and (
+            moved >= limits.FROZEN_MOVE_UA or moved <= -limits.FROZEN_MOVE_UA)
 
     def check_slow(self, rail_mv, battery_mv, dt_us):
         # Every few ticks (app.py): the battery (SR-16) and USB power (SR-17).
@@ -197,6 +223,7 @@ class Supervisor:
         hal = self._hal
         self._slow_age_us = 0
         self.rail_mv = rail_mv
+        self._check_slow_codes(dt_us)
         if self.fault != faults.NONE:
             return OK
         # SR-16: battery low for BATTERY_LOW_MS -> controlled ramp-down and end.
@@ -213,8 +240,35 @@ class Supervisor:
             return STOP  # also with the output off (the reversal's off time, a pause)
         return OK
 
-    @micropython.native
+    def _check_slow_codes(self, dt_us):
+        # SR-12 for the slow readings (app.py reads the last one changed):
+        # a battery code at full scale (a reading pinned high: a full pack
+        # reads below it, docs/wiring.md), and a rail or battery code
+        # identical for FROZEN_SLOW_MS with the output on (not at a widened
+        # code, where a live reading may rest).
+        hal = self._hal
+        if hal.code_bat >= hal.code_hi:
+            self.latch(faults.SENSOR)
+        on = hal.output_is_on
+        code = hal.code_rail
+        if on and code == self._rail_code and not (hal.wide_codes and code & 1023 == 512):
+            self._rail_same_us += dt_us
+            if self._rail_same_us >= limits.FROZEN_SLOW_MS * 1000:
+                self.latch(faults.FROZEN)
+        else:
+            self._rail_code = code
+            self._rail_same_us = 0
+        code = hal.code_bat
+        if on and code == self._bat_code and not (hal.wide_codes and code & 1023 == 512):
+            self._bat_same_us += dt_us
+            if self._bat_same_us >= limits.FROZEN_SLOW_MS * 1000:
+                self.latch(faults.FROZEN)
+        else:
+            self._bat_code = code
+            self._bat_same_us = 0
+
     def drive(self, state, want_on, cmd_ua):
+        # (Bytecode: a small frame; native code would take heap on the chip, M8.)
         # The one way on (SR-2): the session wants it, in a treatment state,
         # with no fault latched and this tick's checks done.
         hal = self._hal

@@ -6,8 +6,10 @@ from micropython import const
 from firmware import faults, states
 
 # (period, on) per state, in 50 ms steps, as bytes: what a person sees on the
-# LED. (A tuple of tuples costs about 0.4 KB more heap: M8.)
+# LED; then the patterns that are no state of their own (_LIMITED). (A tuple
+# of tuples costs about 0.4 KB more heap: M8.)
 _STEP_MS = const(50)
+_LIMITED = const(11)  # PATTERNS' entry after the states' (11): treat, compliance-limited
 PATTERNS = bytes((
     40, 1,  # idle: a short flash every 2 s
     20, 10,  # wait_contact: slow blink (put your hands in the water)
@@ -20,6 +22,7 @@ PATTERNS = bytes((
     0, 0,  # fault: the blink code below
     2, 1,  # safe_mode: very fast blink
     6, 6,  # checks: on (about 0.2 s after the start gesture)
+    40, 38,  # treat while compliance-limited (SR-14): on, dark for 0.1 s every 2 s
 ))
 _CODE_ON_MS = const(200)  # fault codes: slow blinks
 _CODE_SLOT_MS = const(500)
@@ -34,7 +37,10 @@ def _code(n, ms, slot, on):
     return t < n * slot and t % slot < on
 
 
-def led_level(state, fault, ms, refusal=0, warning=0):
+def led_level(state, fault, ms, refusal=0, warning=0, limited=False):
+    # limited: the regulator is compliance-limited (SR-14): in TREAT a pattern
+    # of its own, steady on with a short dark blip, so the person sees that
+    # the session runs below its set point (issue 14 D1).
     if state == states.FAULT or fault != faults.NONE:
         return _code(fault, ms, _CODE_SLOT_MS, _CODE_ON_MS)
     if refusal and (state == states.IDLE or state == states.DONE):
@@ -45,8 +51,11 @@ def led_level(state, fault, ms, refusal=0, warning=0):
         # SR-22 (firmware/schedule.py): the warning's code in quick blinks
         # while the device waits for the hands; the session runs anyway.
         return _code(warning, ms, _REFUSAL_SLOT_MS, _REFUSAL_ON_MS)
-    period = PATTERNS[2 * state] * _STEP_MS
-    return ms % period < PATTERNS[2 * state + 1] * _STEP_MS
+    if limited and state == states.TREAT:
+        state = _LIMITED
+    # No local for the period: six arguments and the stack of a call to
+    # _code fill the 11 words a frame may take on the C stack (app.py).
+    return ms % (PATTERNS[2 * state] * _STEP_MS) < PATTERNS[2 * state + 1] * _STEP_MS
 
 
 # The buzzer (where fitted) sounds once as a state begins: (beeps, length in
@@ -55,7 +64,7 @@ BEEPS = bytes((
     1, 1,  # idle: a tick (also at power-up)
     1, 4,  # wait_contact: one beep: put your hands in
     2, 1,  # ramp_up: two ticks
-    1, 8,  # treat: one long beep, the set point is reached
+    1, 8,  # treat: one long beep, the top of the ramp (set point or compliance) is reached
     3, 1,  # paused: three ticks
     2, 4,  # reversing: two beeps
     2, 8,  # ramp_down: two long beeps

@@ -51,28 +51,56 @@ def test_every_schedule_warning_has_an_entry_and_blinks_its_number_in_wait_conta
         assert count == code
 
 
+# The LED patterns that are no state of their own, after the states' in
+# ui.PATTERNS: (row name, state, led_level's limited flag).
+EXTRA_PATTERNS = (("treat (limited)", states.TREAT, True),)  # SR-14, issue 14 D1
+
+
 def test_every_state_has_a_troubleshooting_entry():
     rows = table(TROUBLE, "| state | what the LED shows |")
-    assert [r[0] for r in rows] == list(names.STATES)
+    assert [r[0] for r in rows] == list(names.STATES) + [e[0] for e in EXTRA_PATTERNS]
     assert all(r[1] and r[2] for r in rows)
     assert _codes(states, r"[A-Z_]+") == list(range(len(names.STATES)))
 
 
 def test_the_light_table_has_every_pattern_of_ui_with_its_timing():
     rows = table(USING, "| state | period | on |")
-    assert [r[0] for r in rows] == list(names.STATES)
-    assert len(ui.PATTERNS) == 2 * len(names.STATES)
+    assert [r[0] for r in rows] == list(names.STATES) + [e[0] for e in EXTRA_PATTERNS]
+    assert len(ui.PATTERNS) == 2 * len(rows)
     step = 50  # ui._STEP_MS
     for i, (state, period, on, seen) in enumerate(rows):
+        code, limited = (i, False) if i < len(names.STATES) else EXTRA_PATTERNS[
+            i - len(names.STATES)][1:]
         p, o = ui.PATTERNS[2 * i] * step, ui.PATTERNS[2 * i + 1] * step
         if p == 0:  # fault: the blink code instead of a pattern
             assert (period, on) == ("-", "-"), state
         else:
             assert (number(period, "ms"), number(on, "ms")) == (p, o), state
             # the pattern the table gives is what led_level does over one period
-            lit = sum(ui.led_level(i, faults.NONE, ms) for ms in range(p))
+            lit = sum(ui.led_level(code, faults.NONE, ms, 0, 0, limited) for ms in range(p))
             assert lit == o, state
         assert seen, state
+    # Each pattern is distinct from every state's (and the limited one from
+    # steady on above all): a person can tell them apart.
+    pairs = [bytes(ui.PATTERNS[2 * i:2 * i + 2]) for i in range(len(rows))]
+    for k in range(len(names.STATES), len(rows)):
+        assert pairs[k] not in pairs[:len(names.STATES)], rows[k][0]
+
+
+def test_the_limited_pattern_shows_only_in_treat():
+    # SR-14 (issue 14 D1): the compliance-limited pattern is treat's alone; in
+    # every other state the flag changes nothing (a fault's code above all).
+    for state in range(len(names.STATES)):
+        for ms in range(0, 6000, 10):
+            plain = ui.led_level(state, faults.NONE, ms)
+            if state != states.TREAT:
+                assert ui.led_level(state, faults.NONE, ms, 0, 0, True) == plain, state
+    for ms in range(0, 6000, 10):
+        assert ui.led_level(states.TREAT, faults.SENSOR, ms, 0, 0, True) == ui.led_level(
+            states.TREAT, faults.SENSOR, ms)
+    dark = [ms for ms in range(4000) if not ui.led_level(states.TREAT, faults.NONE, ms, 0, 0,
+                                                         True)]
+    assert len(dark) == 200 and dark[0] == 1900 and dark[-1] == 3999, dark
 
 
 def test_blink_codes_blink_their_number():

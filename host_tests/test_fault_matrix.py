@@ -13,7 +13,8 @@ from tools.sim import faults as injectors
 
 DEVICE = Path(__file__).resolve().parent / "device"
 
-OUTCOMES = ("latch", "stop", "pause", "go_on", "crash", "reset", "repl", "refuse", "safe", "cut")
+OUTCOMES = ("latch", "stop", "pause", "go_on", "crash", "reset", "repl", "refuse", "safe", "cut",
+            "safe_reset")
 WHEN = ("boot", "idle", "checks", "wait_contact", "ramp", "treat", "pause", "rev_on", "rev_off",
         "ramp_down", "done")
 
@@ -56,7 +57,7 @@ def test_each_row_is_well_formed():
             assert code[0] in names.ENDS[1:] and (code[1] is None or code[1] in names.REFUSALS)
         elif outcome == "refuse":
             assert code in names.REFUSALS[1:], row
-        elif outcome == "reset":
+        elif outcome in ("reset", "safe_reset"):
             assert code in ("interrupted", "reset"), row  # the SR-4 record's end
         elif outcome == "go_on":
             assert type(bound) is int and bound > 0, row

@@ -31,7 +31,9 @@ BOARD = {
     "current_div_ppm": 700000,
     "voltage_div_ppm": 35000,  # 58 V -> 2.03 V + 0.25 V bias
     "rail_div_ppm": 40000,
-    "battery_div_ppm": 200000,  # 3-cell pack 12.6 V -> 2.52 V
+    # 3-cell pack 12.6 V -> 2.10 V: a full pack reads inside the linear range,
+    # so a reading at its end is a sensor fault (SR-12: pinned high)
+    "battery_div_ppm": 166667,
     "set_pwm_hz": 20000,  # LEDC: about 11 bits at 20 kHz (platform.md)
     "set_pwm_high_mv": 3300,
     "set_gain_ppm": 1000000,

@@ -97,11 +97,11 @@ def check_latch(r, b):
     _off_now(b)
     _led_code(r, want)
     recs, torn = journal(b)
+    assert len(recs) == 1 and torn == 0, (r.id, recs)
     if r.state_at_inj in _IN_SESSION:
-        assert len(recs) == 1 and torn == 0, (r.id, recs)
         assert (recs[0]["fault"], recs[0]["end"]) == (r.code, "fault"), (r.id, recs[0])
-    else:
-        assert recs == [] and torn == 0, (r.id, recs)
+    else:  # no session under way: a record of the fault alone (issue 14)
+        assert (recs[0]["fault"], recs[0]["end"]) == (r.code, "no_session"), (r.id, recs[0])
     if r.code == "trip":
         # SR-15: the long press acknowledges; a latch that stays asserted stays a fault.
         stuck = b.circuit.trip_stuck
@@ -231,6 +231,41 @@ def check_safe(r, b):
     _no_reset(r, b)
     assert r.final is None, r.id  # no app: no status
     assert b.circuit.max_i_ua == 0 and not b.hw.on_log, r.id
+
+
+def check_safe_reset(r, b):
+    # SR-4 through safe mode (SR-20): the loop hung in a session, the button
+    # held on through the watchdog's reset. Safe mode (no app, no current)
+    # shows the reset as the app would (code 7) and journals the cut session
+    # once, at that boot; the marker goes, so the power-up after (button
+    # released) starts the app at rest, no fault latched, no second record.
+    assert not b.crashes, (r.id, b.crashes)
+    hung = b.clock.hang_us
+    assert hung is not None and hung >= r.t_inj, (r.id, "never hung", hung)
+    assert [c for _, c in b.resets] == [3, 1], (r.id, b.resets)  # WDT_RESET, then PWRON_RESET
+    t_reset = b.resets[0][0]
+    assert t_reset - hung <= b.board["wdt_timeout_ms"] * 1000 + 10000, (r.id, t_reset)
+    assert b.boots == 3 and r.safe_files is not None, (r.id, b.boots)
+    # No current after the reset: not in safe mode, not at the later boot.
+    assert not r.enabled_after(t_reset), (r.id, "switched on after the reset")
+    assert r.i_after_reset == 0, (r.id, "current after the reset", r.i_after_reset)
+    _off_now(b)
+    # Safe mode: no app (no status seen at that boot), the LED blinks code 7.
+    assert all(bt != 2 for _, _, bt in r.states), (r.id, "an app ran in safe mode", r.states)
+    _led_code(r, names.FAULTS.index("reset"))
+    # Journaled in safe mode, the marker gone ...
+    text, marker = r.safe_files
+    assert marker is None, (r.id, "marker left by safe mode", marker)
+    recs = [json.loads(x) for x in (text or "").split("\n") if x]
+    assert len(recs) == 1, (r.id, "records after safe mode", recs)
+    rec = recs[0]
+    assert (rec["end"], rec["reset"], rec["fault"]) == (r.code, "watchdog", "reset"), (r.id, rec)
+    assert (rec["id"], rec["set_ua"], rec["planned_s"]) == (1, SET_UA, 60), (r.id, rec)
+    # ... and once: the later boot of the app writes nothing and latches nothing.
+    assert journal(b) == (recs, 0), (r.id, journal(b), recs)
+    assert b.read_file("session.run") is None, r.id
+    assert (r.final[_STATE], r.final[_FAULT]) == (IDLE, 0), (r.id, r.final[_STATE], r.final[_FAULT])
+    assert [s for _, s, bt in r.states if bt == 3] == [IDLE], (r.id, r.states)
 
 
 def check_cut(r, b):

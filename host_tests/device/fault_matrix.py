@@ -49,7 +49,8 @@
 #             docs/SAFETY.md); the test checks what the firmware does instead.
 # Codes are names (firmware/names.py: FAULTS, REFUSALS, ENDS).
 
-_FROZEN = 1100  # ticks: FROZEN_MS (1000) plus the time the command takes to move 0.5 mA
+_FROZEN = 500  # ticks: SR-12 (issue 14 D2): a frozen current or voltage within 500 ms
+_FROZEN_SLOW = 10100  # ticks: a frozen rail or battery, FROZEN_SLOW_MS (10 s) + their period
 _SLOW = 18  # ticks: rail and battery are read every 16 ticks (firmware/app.py), + 2
 
 CASES = (
@@ -59,32 +60,27 @@ CASES = (
     ("F02", "current reading pinned at zero (S8)", "SR-12", "treat", "stuck", ("current", 0),
      "latch", "sensor", 2, ""),
     ("F03", "current reading frozen during the ramp", "SR-12", "ramp", "frozen", "current",
-     "latch", "sensor", _FROZEN, ""),
+     "latch", "frozen", _FROZEN, ""),
     ("F04", "voltage reading pinned high", "SR-12", "treat", "stuck", ("voltage", 4095),
      "latch", "sensor", 2, ""),
     ("F05", "voltage reading pinned at zero", "SR-12 SR-13", "treat", "stuck", ("voltage", 0),
      "latch", "short", 2,
      "SR-12 asks for the sensor code; 0 V at 8 mA reads as a dead short (SR-13), off alike"),
     ("F06", "voltage reading frozen during the ramp", "SR-12", "ramp", "frozen", "voltage",
-     "go_on", None, 3,
-     "SR-12 frozen: not detected (the check covers the current channel only)"),
+     "latch", "frozen", _FROZEN, ""),
     ("F07", "rail reading pinned high", "SR-12", "treat", "stuck", ("rail", 4095),
      "latch", "sensor", _SLOW, ""),
     ("F08", "rail reading pinned at zero", "SR-12", "treat", "stuck", ("rail", 0),
      "latch", "sensor", _SLOW, ""),
     ("F09", "rail reading frozen during the ramp", "SR-12", "ramp", "frozen", "rail",
-     "go_on", None, 3,
-     "SR-12 frozen: not detected (the rail barely follows the command)"),
+     "latch", "frozen", _FROZEN_SLOW, ""),
     ("F10", "battery reading pinned high", "SR-12 SR-16", "treat", "stuck", ("battery", 4095),
-     "go_on", None, 3,
-     "SR-12 pinned: not detected (the esp32 board's full pack reads at the linear end); "
-     "a flat pack then browns the board out, outputs off by their pull-downs (SR-1)"),
+     "latch", "sensor", _SLOW, ""),
     ("F11", "battery reading pinned at zero", "SR-12 SR-16", "treat", "stuck", ("battery", 0),
      "stop", ("battery", "battery"), None,
      "SR-12 asks for the sensor latch; handled as a flat pack (SR-16: ramp-down, end)"),
     ("F12", "battery reading frozen", "SR-12 SR-16", "treat", "frozen", "battery",
-     "go_on", None, 3,
-     "SR-12 frozen: not detected (the pack does not follow the command)"),
+     "latch", "frozen", _FROZEN_SLOW, ""),
     # ---- current: overcurrent, surge, short, trip, leak ----
     ("F13", "overcurrent: the sink passes 23 mA more into a 1.2 kOhm load", "SR-5", "treat",
      "all", (("load", 1200), ("sink_extra", 23000)), "latch", "overcurrent", 2, ""),
@@ -219,6 +215,33 @@ CASES = (
     ("F72", "hang in the profile pick's job (two short presses)", "SR-3 SR-4 SR-19", "done",
      "all", (("hang_in", "firmware.picker:run"), ("press", 0.3), ("after", (0.8, "press", 0.3))),
      "reset", "reset", None, ""),
+    # ---- SR-4 through safe mode (SR-20): the button held through the watchdog's reset ----
+    # outcome safe_reset: the loop hangs, the button is pressed and held on
+    # through the watchdog's reset: the board boots into safe mode (SR-20: no
+    # app, no current); as for reset, the LED shows code 7 and the journal holds
+    # the record (code: its end) once, written in safe mode (SR-4); then the
+    # button released, a power-up starts the app at rest, with no fault and no
+    # second record.
+    ("F73", "loop hang in treatment, the button held through the watchdog's reset",
+     "SR-3 SR-4 SR-20", "treat", "all", (("hang", 1.2), ("after", (0.1, "button", True))),
+     "safe_reset", "interrupted", None, ""),
+    # ---- SR-12 frozen readings in every output state (issue 14 D2) ----
+    ("F80", "current reading frozen in treatment, the set point steady (S8-like)", "SR-12",
+     "treat", "frozen", "current", "latch", "frozen", _FROZEN, ""),
+    ("F81", "current reading frozen as the contact probe starts", "SR-12 SR-9", "wait_contact",
+     "frozen", "current", "go_on", None, 3,
+     "SR-12 frozen: at the probe's start the reading is the floor, the honest zero of an empty "
+     "tray; no contact is ever seen, so only the 0.2 mA probe flows (SR-9)"),
+    ("F82", "current reading frozen in the user's pause (ramping down)", "SR-12", "pause",
+     "frozen", "current", "latch", "frozen", _FROZEN, ""),
+    ("F83", "current reading frozen in the ramp down", "SR-12", "ramp_down", "frozen",
+     "current", "latch", "frozen", _FROZEN, ""),
+    ("F84", "voltage reading frozen in treatment", "SR-12", "treat", "frozen", "voltage",
+     "latch", "frozen", _FROZEN, ""),
+    ("F85", "voltage reading frozen as the contact probe starts", "SR-12 SR-13", "wait_contact",
+     "frozen", "voltage", "latch", "short", 4500,  # the ramp reaches 2 mA in about 4 s
+     "SR-12 asks for the frozen code; frozen at the floor, the rising current reads as a dead "
+     "short (SR-13) once it reaches 2 mA, off alike (as F05)"),
 )
 
 

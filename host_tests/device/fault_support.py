@@ -8,8 +8,10 @@ import os
 import sys
 
 from firmware import names
+from tools.sim import fakemachine
 from tools.sim import faults as injectors
 from tools.sim.circuit import LIFTED
+from tools.sim.clock import BoardReset
 from tools.sim.simboard import SimBoard
 
 SET_UA = 8000
@@ -123,6 +125,7 @@ class Run:
         self.i_after_reset = 0  # the most true current seen after a reset (SR-4)
         self.step = 0
         self.final = None
+        self.safe_files = None  # safe_reset: (journal, marker) as safe mode left them
         if self.when in _AT:
             b.at(_AT[self.when], self._inject)
         else:
@@ -163,8 +166,8 @@ class Run:
     def _poll(self, b):
         t_us = b.clock.us
         t = t_us / 1e6
-        if self.outcome in ("crash", "reset") and self.t_inj is not None and not b.resets and (
-                self.t_crash is not None or self.outcome == "reset"):
+        if self.outcome in ("crash", "reset", "safe_reset") and self.t_inj is not None and (
+                not b.resets) and (self.t_crash is not None or self.outcome != "crash"):
             # Quiet until the watchdog has reset the board and it booted again:
             # a reboot compiles the firmware anew, in a heap the size of a board's.
             b.at(t + _WDT_WAIT_S, self._poll)
@@ -223,6 +226,13 @@ class Run:
         if self.outcome == "latch" and self.fault == names.FAULTS.index("trip"):
             self._press(t)  # SR-15: acknowledge
             self._end_at(t + HOLD_S + 0.6)
+        elif self.outcome == "safe_reset":
+            # What safe mode wrote; then the person lets go and powers up again.
+            b = self.b
+            self.safe_files = (b.read_file("journal.jsonl"), b.read_file("session.run"))
+            b.hw.button_down = False
+            self.step = 2
+            b.at(t + 0.5, _power_cut)
         else:
             self._end_at(t + 0.05)
 
@@ -282,6 +292,17 @@ class Run:
             self.step = 1
             self._read_led(t, _FAULT_BLINK, names.FAULTS.index("reset"))
 
+    def _plan_safe_reset(self, b, s, t):
+        # Booted again, into safe mode (no app: no status): the LED is read for
+        # the RESET code (SR-4: shown there too); after the power-up that
+        # follows (_led_done), the app runs a while at rest.
+        if self.step == 0 and b.resets and s is None:
+            self.step = 1
+            self._read_led(t, _FAULT_BLINK, names.FAULTS.index("reset"))
+        elif self.step == 2 and b.boots == 3 and s is not None:
+            self.step = 3
+            self._end_at(t + 3.0)
+
     def _plan_repl(self, b, s, t):
         if self.step == 0:
             self.step = 1
@@ -327,6 +348,10 @@ class Run:
 
     def enabled_after(self, t_us):
         return [e for e in self.b.hw.on_log if e[0] > t_us]
+
+
+def _power_cut(b):
+    raise BoardReset(fakemachine.PWRON_RESET)
 
 
 def case(case_id):

@@ -6,9 +6,10 @@ from tools.sim import scenarios
 from tools.sim.simboard import SimBoard
 
 
-def run(name, seed, minutes=0, seen_at=None):
+def run(name, seed, minutes=0, seen_at=None, watch=None):
     # The scenario on a clean flash; returns (board, journal records).
-    # seen_at=(t_s, dict): the dict fills in with a status sample at t_s.
+    # seen_at=(t_s, dict): the dict fills in with a status sample at t_s;
+    # watch(board): called before the run (to install an observer).
     b = SimBoard("pico", seed=seed, flash_dir="build/sim_flash/scenario_" + name)
     for f in ("journal.jsonl", "journal.1.jsonl"):
         b.write_file(f, "")
@@ -16,6 +17,8 @@ def run(name, seed, minutes=0, seen_at=None):
     if seen_at is not None:
         seen = seen_at[1]
         b.at(seen_at[0], lambda b: seen.update(b.sample()))
+    if watch is not None:
+        watch(b)
     during = {}
     # SR-18: at 10 minutes the current flows and nothing is on the flash yet.
     b.at(600.0, lambda b: during.update({"j": b.read_file("journal.jsonl")}))

@@ -85,6 +85,29 @@ def test_tick_allocates_nothing_frames_included_in_every_state():
     assert _bytes_of_ticks(app, HAND, 2000) - base * 2000 // TICKS == 0, "reversal"
 
 
+def test_tick_allocates_nothing_in_a_compliance_limited_treatment():
+    # SR-14 (issue 14 D1): treatment at the most the load allows (the fake
+    # hal's bath limited to 9 mA): the session counts its limited time, the
+    # LED shows the limited pattern; then the load falls and the current
+    # ramps to the set point (SR-8).
+    _need_mem_total()
+    idle, _ = make_app()
+    run_ticks(idle, 1000)
+    base = _harness_bytes(idle, 0)
+    app, hal = make_app()
+    app.ses.configure(15000, 1200000, 1)
+    run_ticks(app, 1000, HAND)
+    hal.max_ua = 9000
+    press(app, 2100, HAND)
+    run_ticks(app, 30000, HAND)
+    assert app.ses.state == states.TREAT and app.reg.limited
+    assert _bytes_of_ticks(app, HAND) - base == 0, "limited treatment"
+    assert app.ses.limited_ms > 0
+    hal.max_ua = 0
+    assert _bytes_of_ticks(app, HAND) - base == 0, "ramp on to the set point"
+    assert app.ses.state == states.TREAT and not app.reg.limited
+
+
 def _heap_frame(a, b, c, d, e, f, g, h, i, j, k, m):
     # Twelve arguments: more than 11 words of state, a frame on the heap.
     return a + b + c + d + e + f + g + h + i + j + k + m

@@ -4,7 +4,7 @@
 # shown and latched, journaled (interrupted when a session had started and was not yet
 # journaled), no resume (SR-4).
 # One test per case; the table holds each case's injection and expected outcome.
-# Each test gets a unix-port interpreter (192K heap) of its own: the marker below.
+# Each test gets a unix-port interpreter (and heap) of its own: the marker below.
 # device-tests: one interpreter per test
 from fault_support import check
 

@@ -3,7 +3,7 @@
 # within its timeout (SR-3); it boots with the output off and the RESET fault shown and
 # latched, the session journaled as interrupted, no resume (SR-4).
 # One test per case; the table holds each case's injection and expected outcome.
-# Each test gets a unix-port interpreter (192K heap) of its own: the marker below.
+# Each test gets a unix-port interpreter (and heap) of its own: the marker below.
 # device-tests: one interpreter per test
 from fault_support import check
 

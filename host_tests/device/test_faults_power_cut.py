@@ -1,7 +1,7 @@
 # Fault matrix (host_tests/device/fault_matrix.py, issue 6): S16: a power cut while the journal line
 # or the trace file is written.
 # One test per case; the table holds each case's injection and expected outcome.
-# Each test gets a unix-port interpreter (192K heap) of its own: the marker below.
+# Each test gets a unix-port interpreter (and heap) of its own: the marker below.
 # device-tests: one interpreter per test
 from fault_support import check
 

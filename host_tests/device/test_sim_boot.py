@@ -1,7 +1,7 @@
 # The whole firmware on the simulated board (CPython and unix port): SR-1 boot
 # order, SR-2/SR-3 no output before the watchdog.
 # One file per group: each device test file gets its own unix-port interpreter
-# and 192K heap, which here holds the simulator's model too.
+# and heap, which here holds the simulator's model too.
 
 # device-tests: one interpreter per test (a simulated board each)
 from tools.sim import fakemachine

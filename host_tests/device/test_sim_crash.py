@@ -1,7 +1,7 @@
 # The whole firmware on the simulated board (CPython and unix port): SR-1, an
 # exception anywhere in the app leaves the output off.
 # One file per group: each device test file gets its own unix-port interpreter
-# and 192K heap, which here holds the simulator's model too.
+# and heap, which here holds the simulator's model too.
 import gc
 import sys
 

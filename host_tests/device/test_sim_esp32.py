@@ -1,6 +1,6 @@
 # The ESP32 board on the simulated board (CPython and unix port): read_uv in its
 # linear range through the bias divider; idle is not a leak; S1 regulates.
-# One file per group: its own unix-port interpreter and 192K heap.
+# One file per group: its own unix-port interpreter and heap.
 from tools.sim.simboard import SimBoard
 
 

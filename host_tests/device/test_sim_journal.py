@@ -1,6 +1,6 @@
 # The journal through the whole firmware on the simulated board (CPython and
 # unix port): a timer-ended session and a faulted one, field by field.
-# One file per group: its own unix-port interpreter and 192K heap.
+# One file per group: its own unix-port interpreter and heap.
 # device-tests: one interpreter per test (a simulated board each)
 import json
 

@@ -1,5 +1,5 @@
 # The fixed-rate loop counts ticks that start late (CPython and unix port).
-# One file per group: its own unix-port interpreter and 192K heap.
+# One file per group: its own unix-port interpreter and heap.
 import sys
 
 from tools.sim.simboard import SimBoard

@@ -1,7 +1,7 @@
 # The whole firmware on the simulated board (CPython and unix port): SR-3 an
 # unfed watchdog or a hung loop resets the board; SR-4 no resume by itself.
 # One file per group: each device test file gets its own unix-port interpreter
-# and 192K heap, which here holds the simulator's model too.
+# and heap, which here holds the simulator's model too.
 # device-tests: one interpreter per test (a simulated board each)
 import sys
 

@@ -192,17 +192,84 @@ def test_usb_power_in_the_off_time_of_a_session_still_asks_the_stop():
     assert _check(sup, 0, 0) == STOP and sup.stop_reason == STOP_USB
 
 
-def test_frozen_reading_while_command_moves_latches():
-    # SR-12: an identical code while the command ramps by more than 0.5 mA.
+def _frozen_ticks(sup, hal, n, cmd=12000, step=0, i_ua=12000):
+    # n ticks of 1 ms with the output on at cmd (+ step uA a tick); the codes
+    # as the test set them (hold_codes).
+    for _ in range(n):
+        _check(sup, i_ua)
+        sup.drive(states.TREAT, True, cmd)
+        sup.end_tick()
+        cmd += step
+        if sup.fault:
+            return
+
+
+def test_frozen_current_at_a_steady_set_point_latches_within_500_ms():
+    # SR-12 (issue 14 D2): the current code identical while the output is on,
+    # the command steady: FROZEN after 400 ms of readings, not before; the
+    # output is off in the same tick.
     sup, hal = _sup()
     hal.hold_codes = True
-    hal.code_i = 1200
-    cmd = 5000
-    for _ in range(1100):
-        _check(sup, 5000)
-        sup.drive(states.RAMP_UP, True, cmd)
-        sup.end_tick()
-        cmd += 1  # 1 uA per tick: 1.1 mA over the window
+    hal.code_i = 1489  # 12 mA through 100 Ohm, not a widened code
+    hal.code_v = 2000
+    _frozen_ticks(sup, hal, 1)  # the first reading of the code
+    for k in range(399):  # 399 ms later: the same code still
+        hal.code_v = 2000 + (k & 1)  # the voltage lives
+        _frozen_ticks(sup, hal, 1)
+    assert sup.fault == faults.NONE and hal.output_is_on
+    _frozen_ticks(sup, hal, 1)
+    assert sup.fault == faults.FROZEN and not hal.output_is_on
+
+
+def test_frozen_voltage_latches_within_500_ms():
+    # SR-12 (issue 14 D2): the electrode voltage's code identical, output on.
+    sup, hal = _sup()
+    hal.hold_codes = True
+    hal.code_v = 2000
+    for k in range(402):
+        hal.code_i = 1489 + (k & 1)  # the current lives
+        _frozen_ticks(sup, hal, 1)
+    assert sup.fault == faults.FROZEN and not hal.output_is_on
+
+
+def test_frozen_at_a_widened_code_latches_when_the_command_moves():
+    # SR-12: at an RP2040 widened code (1536) a live reading may rest: there
+    # the code must hold 1 s while the command moves 0.5 mA (the ramp).
+    sup, hal = _sup()
+    hal.hold_codes = True
+    hal.code_i = 1536
+    hal.code_v = 2000
+    for k in range(1100):
+        hal.code_v = 2000 + (k & 1)
+        _frozen_ticks(sup, hal, 1, cmd=5000 + k)  # 1 uA a tick: 1.1 mA over the window
+    assert sup.fault == faults.FROZEN
+
+
+def test_frozen_rail_or_battery_with_the_output_on_latches_after_10_s():
+    # SR-12 (issue 14): the slow readings identical for 10 s with the output on.
+    for field in ("code_rail", "code_bat"):
+        sup, hal = _sup()
+        hal.hold_codes = True
+        setattr(hal, field, 3000)
+        other = "code_bat" if field == "code_rail" else "code_rail"
+        for k in range(10001):
+            hal.code_i = 1489 + (k & 1)
+            hal.code_v = 2000 + (k & 1)
+            setattr(hal, other, 2500 + (k & 1))
+            _frozen_ticks(sup, hal, 1)
+            if k == 9990:
+                assert sup.fault == faults.NONE, field
+        assert sup.fault == faults.FROZEN, field
+
+
+def test_battery_reading_pinned_high_latches():
+    # SR-12 (issue 14): a battery code at full scale is a sensor fault (a full
+    # pack reads below it on both boards: docs/wiring.md).
+    sup, hal = _sup()
+    hal.hold_codes = True
+    hal.code_i = 1489
+    hal.code_bat = 4095
+    _check(sup, 0, 0)
     assert sup.fault == faults.SENSOR
 
 

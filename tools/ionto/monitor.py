@@ -14,22 +14,36 @@ from typing import TextIO
 
 from tools.ionto.link import Link
 
-FIELDS = ("t_s", "state", "set_ua", "i_ua", "v_mv", "load_ohm", "reached_pct", "left_s",
-          "rail_mv", "battery_mv", "usb", "trip", "button")
+FIELDS = ("t_s", "state", "set_ua", "i_ua", "v_mv", "load_ohm", "reached_pct", "limited",
+          "left_s", "rail_mv", "battery_mv", "usb", "trip", "button")
 HEADER = (f"{'time':>10}  {'state':<12} {'set point':<13}  {'current':<11}  {'voltage':<9}  "
           f"{'load':<16}  reached  time left  inputs")
 
 
 def row(st: dict, t_s: float) -> dict:
+    # A status that carries the app's `limited` and `reached_pct` (firmware/names.py
+    # STATUS: compliance, SR-14) gives them; console.status() at the REPL, with the
+    # app stopped, has none: the reached percent is then the reading over the set point.
     cfg = st["config"]
     i_ua, v_mv, set_ua = st["i_ua"], st["v_mv"], cfg["set_ua"]
+    reached = st.get("reached_pct")
     return {"t_s": round(t_s, 1), "state": "output on" if st["output_on"] else "console",
             "set_ua": set_ua, "i_ua": i_ua, "v_mv": v_mv,
             "load_ohm": v_mv * 1000 // i_ua if i_ua >= 100 else None,  # as logs.parse_trace
-            "reached_pct": i_ua * 100 // set_ua if set_ua else 0,
+            "reached_pct": reached if reached is not None else (
+                i_ua * 100 // set_ua if set_ua else 0),
+            "limited": bool(st.get("limited", False)),
             "left_s": cfg["duration_ms"] // 1000, "rail_mv": st["rail_mv"],
             "battery_mv": st["battery_mv"], "usb": st["usb"], "trip": st["trip"],
             "button": st["button"]}
+
+
+def reached(r: dict) -> str:
+    """The reached column: the percent, or what a compliance-limited output (SR-14:
+    the rail cannot push the set point through the load) reaches."""
+    if r.get("limited"):
+        return f"limited, {r['reached_pct']} % of the set point"
+    return f"{r['reached_pct']:5d} %"
 
 
 def line(r: dict) -> str:
@@ -38,7 +52,7 @@ def line(r: dict) -> str:
     inputs = " ".join(k for k in ("usb", "trip", "button") if r[k])
     return (f"{r['t_s']:8.1f} s  {r['state']:<12} set {r['set_ua'] / 1000:6.2f} mA  "
             f"I {r['i_ua'] / 1000:6.2f} mA  V {r['v_mv'] / 1000:5.1f} V  load {load:<11}  "
-            f"{r['reached_pct']:5d} %  {left // 60:6d}:{left % 60:02d}  {inputs}").rstrip()
+            f"{reached(r)}  {left // 60:6d}:{left % 60:02d}  {inputs}").rstrip()
 
 
 def monitor(link: Link, every_s: float, count: int, csv_path: str | None, out: TextIO) -> int:

@@ -6,6 +6,12 @@
 #   set PWM -> 2-pole RC (2 ms + 2 ms) -> sink target I = V_set * gain / R_sense
 #   I <= compliance: (rail - headroom - V_skin) / (R_series + R_sense)
 #   load = R_series + (R_skin || C_skin); hardware trip latch at hw_cap_ua
+#
+# Partial immersion (SR-23): the skin in contact with the water is a fraction
+# of the full area (1.0 = fully immersed); the skin resistance is inversely
+# proportional to it and its capacitance proportional (R * C stays the same),
+# and the current density is I / area (density_ua(): the current that would
+# give the same density over the full area).
 import math
 
 from tools.sim.prng import Prng
@@ -83,6 +89,12 @@ class Circuit:
         self.i_avg_ua = 0.0  # what the sense RC shows (average when pulsed)
         self.contact = IN_WATER
         self.immersed_at = 0.0
+        # Contact area, a fraction of the full area, moving linearly from
+        # _area_from (at _area_t0) to _area_to (at _area_t1): immerse_fraction().
+        self._area_from = 1.0
+        self._area_to = 1.0
+        self._area_t0 = 0.0
+        self._area_t1 = 0.0
         self.pressed_until = -1.0
         self.press_factor = 1.0
         self.walk = 1.0
@@ -111,6 +123,22 @@ class Circuit:
         self.max_i_ua = 0.0
 
     # ---- the load ----
+    def area_fraction(self):
+        # The skin in contact with the water now, a fraction of the full area.
+        t1 = self._area_t1
+        if self.t >= t1:
+            return self._area_to
+        t0 = self._area_t0
+        return self._area_from + (self._area_to - self._area_from) * (self.t - t0) / (t1 - t0)
+
+    def density_ua(self):
+        # The model's current density, as the current that would give the same
+        # density over the full area (I / area fraction): equal to the current
+        # when fully immersed; 0 when no skin carries current (lifted, shorted).
+        if self.contact != IN_WATER:
+            return 0.0
+        return self.i_ua / self.area_fraction()
+
     def skin_ohm(self):
         p = self.p
         span = (self.t - self.immersed_at) / p["skin_fall_s"]
@@ -120,6 +148,7 @@ class Circuit:
         r *= self.walk
         if self.t < self.pressed_until:
             r *= self.press_factor
+        r /= self.area_fraction()  # less skin in the water: more resistance
         dt = self.t - self.immersed_at
         if dt < p["reimmerse_s"] and self.immersed_at > 0:
             # Partial contact after re-immersion: 20 kOhm falling to nominal.
@@ -181,7 +210,7 @@ class Circuit:
             self.v_skin = 0.0
         elif self.contact == IN_WATER:
             skin = self.skin_ohm()
-            cap_f = self.p["skin_uf"] * 1e-6
+            cap_f = self.p["skin_uf"] * 1e-6 * self.area_fraction()
             rs = self.p["series_ohm"] + self.r_sense
             gate = self.gate if on else 0.0
             if on and target * rs / 1000.0 + self.v_skin <= avail:
@@ -288,8 +317,22 @@ class Circuit:
     def lift(self):
         self.contact = LIFTED
 
+    def immerse_fraction(self, target, seconds=0.0):
+        # Partial immersion: the contact area moves linearly from where it is
+        # now to `target` (a fraction of the full area, 0 < target <= 1) over
+        # `seconds` of model time. A full lift is lift() (an open circuit).
+        if not 0.0 < target <= 1.0:
+            raise ValueError("area fraction outside (0, 1]: a full lift is lift()")
+        if seconds < 0:
+            raise ValueError("negative duration")
+        self._area_from = self.area_fraction()
+        self._area_to = float(target)
+        self._area_t0 = self.t
+        self._area_t1 = self.t + seconds
+
     def reimmerse(self):
         self.contact = IN_WATER
+        self.immerse_fraction(1.0)  # back in the water: the whole hand
         # Partial contact: handled in skin_ohm() by the time since immersion.
         fall = self.p["skin_fall_s"]
         elapsed_frac = min(1.0, self.t / fall)

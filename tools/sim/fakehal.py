@@ -30,26 +30,44 @@ class FakeHal:
         self.buzzer_onsets = 0  # times the buzzer started sounding
         self.code_i = 0  # raw codes follow the readings unless hold_codes is set
         self.code_v = 0
+        self.code_rail = 0
+        self.code_bat = 0
         self.code_hi = 4095
+        self.wide_codes = True  # the pico's read_u16
         self.hold_codes = False
+        # The boards' ADC noise (0.5-3 LSB, measures.md): a live channel's code
+        # moves; here by one LSB every other reading of it (SR-12's frozen check).
+        self._noise = 0
+        self._noise_rail = 0
+        self._noise_bat = 0
         self.pulse_hz = 0
         self.pulse_duty_pct = 100
+        # Compliance (SR-14): the most the rail can push through the bath's
+        # load, uA; 0: no limit. Above it the sink runs out of headroom.
+        self.max_ua = 0
         self.now_us = 0x3FFFFFFF - 3000000  # the tests' clock (support.tick): wraps soon
 
     def read_current_ua(self):
         if not self.hold_codes:
-            self.code_i = self.i_ua * 4096 // 33000  # the pico's current channel
+            self._noise ^= 1
+            self.code_i = self.i_ua * 4096 // 33000 + self._noise  # the pico's current channel
         return self.i_ua
 
     def read_voltage_mv(self):
         if not self.hold_codes:
-            self.code_v = self.v_mv * 4096 // 66000
+            self.code_v = self.v_mv * 4096 // 66000 + self._noise
         return self.v_mv
 
     def read_rail_mv(self):
+        if not self.hold_codes:
+            self._noise_rail ^= 1
+            self.code_rail = self.rail_mv * 4096 // 66000 + self._noise_rail
         return self.rail_mv
 
     def read_battery_mv(self):
+        if not self.hold_codes:
+            self._noise_bat ^= 1
+            self.code_bat = self.battery_mv * 4096 // 9900 + self._noise_bat
         return self.battery_mv
 
     def button_pressed(self):
@@ -111,10 +129,23 @@ class FakeHal:
     def bath(self, load_ohm):
         # An ideal bath after a tick: the current follows the command through
         # load_ohm (> 0), else nothing flows (no hand in the water) and an open
-        # load with the switch on puts the electrodes at the rail. Allocates nothing.
+        # load with the switch on puts the electrodes at the rail. max_ua (> 0):
+        # the most the rail pushes through the load, as if the load were
+        # (rail - headroom) / max_ua - R_sense: the electrodes then take what
+        # the rail leaves, and V / I stays the load's (SR-14; SR-23 sees no
+        # rise). Allocates nothing.
         if load_ohm and self.output_is_on:
-            self.i_ua = self.set_ua
-            self.v_mv = self.set_ua * load_ohm // 1000
+            b = self.board
+            if self.max_ua > 0:
+                load_ohm = ((self.rail_mv - b["sink_headroom_mv"]) * 1000 // self.max_ua
+                            - b["current_sense_ohm"])
+            i = self.set_ua
+            most = (self.rail_mv - b["sink_headroom_mv"]) * 1000 // (
+                load_ohm + b["current_sense_ohm"])
+            if i > most:
+                i = most
+            self.i_ua = i
+            self.v_mv = i * load_ohm // 1000
         else:
             self.i_ua = 0
             self.v_mv = self.rail_mv if self.output_is_on else 0

@@ -56,6 +56,8 @@ class Hardware:
                 self.roles[board[key]] = key[4:]
 
     def power_on(self):
+        # A reset stops the last boot's timers too (Timer._fire).
+        self.power_ons = getattr(self, "power_ons", 0) + 1
         self.mode = {}  # pin -> "in", "out", "pwm"
         self.level = {}  # pin -> 0/1 driven level (outputs)
         self.pwm = {}  # pin -> [freq, duty_u16 as set, duty fraction]
@@ -363,13 +365,16 @@ class Timer:
 
     def init(self, *, mode=1, period=-1, freq=-1, callback=None):
         self._alive = True
+        self._hw = hw
+        self._power = hw.power_ons  # a reset (power_on) stops it
         self._period_us = period * 1000 if period > 0 else 1000000 // freq
         self._mode = mode
         self._cb = callback
         hw.clock.at(hw.clock.us + self._period_us, self._fire)
 
     def _fire(self, clock):
-        if not self._alive:
+        if not self._alive or self._hw.power_ons != self._power:
+            self._alive = False
             return
         if self._mode == Timer.PERIODIC:
             clock.at(clock.us + self._period_us, self._fire)

@@ -38,6 +38,13 @@ def _stuck_sensor(b):
     b.at(5 * 60, lambda b: b.circuit.stuck.__setitem__("current", 0))
 
 
+def _frozen_sensor(b):
+    _start(b)
+    # The current channel repeats its reading from minute 5 on, at the steady
+    # set point (issue 14 D2: a live channel's code moves with its noise).
+    b.at(5 * 60, lambda b: b.circuit.frozen.__setitem__("current", None))
+
+
 def _leak(b):
     # A leaking output switch: current flows with the output off.
     b.at(0.5, lambda b: setattr(b.circuit, "leak_ua", 400.0))
@@ -81,6 +88,44 @@ def _bounce_and_stuck(b):
     b.at(10.0, lambda b: setattr(b.hw, "button_down", True))  # then stuck down
 
 
+def _area(b, fraction, seconds):
+    # The hand's contact area moves to `fraction` of the whole over `seconds`,
+    # from now (the model brought up to the clock first: the move starts here).
+    c = b.circuit
+    c.update(b.clock.us / 1e6)
+    c.immerse_fraction(fraction, seconds)
+
+
+PARTIAL_LIFT_AT_S = 5 * 60  # partial_lift: the hand lifted from here ...
+PARTIAL_LIFT_MOVE_S = 3.0  # ... to a third of its area over 3 s (and back the same)
+PARTIAL_LIFT_HOLD_S = 30.0  # ... held there this long
+
+
+def _partial_lift(b):
+    # SR-23: at minute 5 the hand is lifted to a third of its area over 3 s,
+    # held 30 s, and put back over 3 s: the same current would cross a third
+    # of the skin (three times the density) but for the density guard.
+    _start(b)
+    up = PARTIAL_LIFT_AT_S
+    back = up + PARTIAL_LIFT_MOVE_S + PARTIAL_LIFT_HOLD_S
+    b.at(up, lambda b: _area(b, 1 / 3, PARTIAL_LIFT_MOVE_S))
+    b.at(back, lambda b: _area(b, 1.0, PARTIAL_LIFT_MOVE_S))
+
+
+SKIN4K_OHM = 4000.0
+
+
+def _skin4k(b):
+    # A constant skin of 4 kOhm (no fall, no walk): the reference 58 V rail
+    # cannot push 15 mA through it (SR-14, issue 14 D1): a compliance-limited
+    # session from start to end.
+    p = b.circuit.p
+    p["skin_start_ohm"] = SKIN4K_OHM
+    p["skin_end_ohm"] = SKIN4K_OHM
+    p["skin_walk_pct"] = 0.0
+    _start(b)
+
+
 def _corrupt_files(b):
     b.write_file("calibration.json", '{"version": 1, "current": {"offset": 3')
     b.write_file("config.json", "\x00\x01garbage")
@@ -98,6 +143,8 @@ SCENARIOS = {
     "S6": ("press at minute 4", None, 5 * 60, _press),
     "S7": ("short at minute 3", None, 3 * 60 + 10, _short),
     "S8": ("current sensor stuck at minute 5", None, 5 * 60 + 10, _stuck_sensor),
+    "S8b": ("current reading frozen at minute 5, the set point steady", None, 5 * 60 + 10,
+            _frozen_sensor),
     "S9": ("current read with the output off", None, 10, _leak),
     "S10": ("hardware trip at minute 5", None, 5 * 60 + 10, _trip),
     "S11": ("loop hang at minute 5 (watchdog)", None, 5 * 60 + 10, _hang),
@@ -105,6 +152,11 @@ SCENARIOS = {
     "S13": ("USB power present", None, 10, _usb),
     "S14": ("button bounce, then a stuck button", None, 60, _bounce_and_stuck),
     "S15": ("corrupt calibration and config files", None, 10, _corrupt_files),
+    "partial_lift": ("hands 15 mA 20 min, hand lifted to a third of its area at minute 5 "
+                     "over 3 s, held 30 s, put back over 3 s (SR-23)", None, 21 * 60 + 30,
+                     _partial_lift),
+    "skin4k": ("hands 15 mA 20 min on a constant 4 kOhm skin: compliance-limited on the "
+               "58 V rail (SR-14)", None, 21 * 60 + 30, _skin4k),
     # What `make sim` shows: a whole session with every gentle transition.
     "tour": ("hands 15 mA 20 min: start, ramp, hand lifted at minute 7 and back 20 s "
              "later, midway reversal, ramp-down", None, 21 * 60 + 50, _lift_and_reimmerse),

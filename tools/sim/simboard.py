@@ -156,6 +156,7 @@ class SimBoard:
         row = {"t_s": self.clock.us / 1e6, "true_i_ua": int(c.i_ua),
                "true_i_avg_ua": int(c.i_avg_ua), "true_v_mv": int(c.electrode_mv()),
                "true_load_ohm": int(min(c.load_ohm(), 1e7)), "true_rail_mv": int(c.rail_mv()),
+               "true_density_ua": int(c.density_ua()),
                "gate": c.gate, "tripped": c.tripped, "boots": self.boots}
         st = self.status()
         if st is not None:
