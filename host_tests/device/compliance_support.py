@@ -3,8 +3,9 @@
 # through the whole firmware on the reference rail (58 V) with a skin the
 # rail cannot push 15 mA through (compliance, SR-14). Plain code: CPython and
 # the unix port.
-import json
 import sys
+
+from support import journal, near  # noqa: F401  (the tests import them from here)
 
 from tools.sim.simboard import SimBoard
 
@@ -32,13 +33,6 @@ def board(skin_ohm, seed, name):
     return b
 
 
-def journal(b):
-    text = b.read_file("journal.jsonl") or ""
-    return [json.loads(line) for line in text.splitlines() if line]
-
-
-def near(value, want, tol):
-    assert want - tol <= value <= want + tol, (value, want, tol)
 
 
 def limits_ua(b, skin_ohm):

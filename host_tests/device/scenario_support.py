@@ -2,6 +2,8 @@
 # simulated board, with the journal record read back from the sim flash.
 import json
 
+from support import near  # noqa: F401  (the tests import them from here)
+
 from tools.sim import scenarios
 from tools.sim.simboard import SimBoard
 
@@ -31,8 +33,6 @@ def run(name, seed, minutes=0, seen_at=None, watch=None):
     return b, [json.loads(line) for line in text.splitlines()]
 
 
-def near(value, want, tol):
-    assert want - tol <= value <= want + tol, (value, want, tol)
 
 
 def check_common(rec, profile, set_ua, planned_s):

@@ -81,3 +81,15 @@ def fresh_board(name, seed, calibrated=True, params=None):
     b = SimBoard("pico", seed=seed, params=params, calibrated=calibrated,
                  flash_dir="build/sim_flash/test_" + name)
     return b
+
+
+def near(value, want, tol):
+    assert want - tol <= value <= want + tol, (value, want, tol)
+
+
+def journal(b):
+    # The journal records on a simulated board's flash, oldest first.
+    import json
+
+    text = b.read_file("journal.jsonl") or ""
+    return [json.loads(line) for line in text.splitlines() if line]
