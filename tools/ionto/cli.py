@@ -227,7 +227,8 @@ def main(argv: list[str] | None = None) -> int:
     sub = p.add_subparsers(dest="command", required=True)
     s = sub.add_parser("simulate", help="run a named scenario on the simulated board")
     s.add_argument("--scenario", default="S1",
-                   help="S1-S15 (measures.md), tour (what make sim shows), partial_lift "
+                   help="S1-S15 (measures.md), S8b (a current reading frozen at a steady set "
+                   "point: SR-12), tour (what make sim shows), partial_lift "
                    "(the hand lifted to a third of its area at minute 5: the density guard, "
                    "SR-23) or skin4k (a 4 kOhm skin: compliance-limited, SR-14); default S1")
     s.add_argument("--seed", type=int, default=1)
