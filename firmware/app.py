@@ -272,7 +272,9 @@ class App:
         ses = self.ses
         if ses.state != states.CHECKS or ses.phase_ms < CHECK_SETTLE_MS:
             return REFUSE_NONE
-        verdict = self.refusal(self.i_ua)
+        # The zero reading (SR-9) averaged over ~16 readings: one reading's
+        # noise (3 LSB on the ESP32 is about 40 uA) must not refuse a start.
+        verdict = self.refusal(self.reg.mean_ua())
         if verdict:
             self._job("starting", 1)  # refused: no session runs, the marker goes
         return verdict

@@ -154,6 +154,10 @@ class Regulator:
         cmd = t_ua + (integ >> _KI_SHIFT) + (err >> _KP_SHIFT)
         return cmd if cmd > 0 else 0
 
+    def mean_ua(self):
+        # The measured current averaged over about 16 readings (the hold's).
+        return self._i_f >> 4
+
     def reached_pct(self, i_ua):
         # SR-14: percent of the set point reached (100 when nothing is asked).
         g = self.goal_ua
