@@ -1,10 +1,10 @@
 # The application: wires hal, supervisor, regulator, session and LED, and
 # runs the fixed-rate control loop. Every tick (1 kHz): read -> check ->
 # at most one slow job -> regulate -> drive -> feed the watchdog. The slow
-# jobs take turns over eight ticks: decide (button, session) every 4 ms;
-# indicate (LED), record (trace, journal), observe (rail, battery, the slow
-# checks), the buzzer and the status report every 8 ms. docs/testing.md has
-# the budget of each part.
+# jobs take the even ticks of sixteen: decide (button, session) and observe
+# (rail, battery, the slow checks) every 8 ms; indicate (LED), record (trace,
+# journal), the buzzer and the status report every 16 ms. The odd ticks run
+# the fast path alone. docs/testing.md has the budget of each part.
 # The tick allocates nothing, frames included (host_tests/device/test_alloc.py
 # measures it with micropython.mem_total in the unix port).
 import gc
@@ -31,7 +31,7 @@ from firmware.session import (
     REFUSE_USB,
     Session,
 )
-from firmware.supervisor import CUT, STOP, STOP_BATTERY, Supervisor
+from firmware.supervisor import STOP, STOP_BATTERY, Supervisor
 from firmware.trace import Trace
 
 # The status snapshot: one preallocated array of integers, written by the
@@ -66,6 +66,28 @@ _TICKS_MAX = const(0x3FFFFFFF)  # time.ticks_* wrap at 2**30 on both ports (plat
 _TICKS_HALF = const(0x20000000)
 _PROFILES = const(5)  # len(profiles.DEFAULTS) (a test keeps them equal)
 _PICK_MS = const(4000)  # the profile gesture: saved this long after the last press
+_DT_MAX_US = const(1 << 24)  # a longer gap (16 s) cannot happen on a board: the
+# watchdog (8.4 s at most, platform.md) resets it first. A test's clock could:
+# kept at this, every sum of sixteen gaps stays a machine word.
+# The tick's own state: one preallocated array of integers, so App.tick runs
+# as viper code over machine words (platform.md). The slow jobs read the
+# readings from it.
+_T_LAST_US = const(0)  # the last tick's now_us (once T_RUNNING)
+_T_N = const(1)  # completed ticks, modulo 2**30 (the job slots need only the low bits)
+_T_I_UA = const(2)  # the last readings: current (the peak in pulsed DC) ...
+_T_V_MV = const(3)
+_T_I_AVG_UA = const(4)  # ... and the measured average
+_T_WANT = const(5)  # 1: the session wants the output on (its last step)
+_T_SPAN8_US = const(6)  # the sum of the last eight ticks' dt: decide's and observe's dt
+_T_SPAN16_US = const(7)  # of the last sixteen: the other slow jobs' dt
+_T_TICK_US = const(8)  # the board's period
+_T_SENSE_OHM = const(9)
+_T_RUNNING = const(10)  # 1 once the first tick ran
+_T_DTS = const(11)  # the last sixteen ticks' dt (us), a ring
+_T_SIZE = const(27)
+# Every word viper reads back is non-negative: on a 64-bit port (the unix port
+# of the tests) viper's ptr32 loads zero-extend (the readings, which may be
+# below zero, are only written here and read by bytecode).
 
 
 class App:
@@ -74,7 +96,10 @@ class App:
         self.board = board
         self.calibrated = calibrated
         self.tick_us = board["tick_us"]
-        self.sense_ohm = board["current_sense_ohm"]
+        t = array("i", [0] * _T_SIZE)
+        self._t = t
+        t[_T_TICK_US] = self.tick_us
+        t[_T_SENSE_OHM] = board["current_sense_ohm"]
         self.sup = Supervisor(hal, board)
         self.reg = Regulator(board["sink_headroom_mv"])
         self.ses = Session(self.reg, hal.relay)
@@ -82,17 +107,8 @@ class App:
         self.status = status
         self.rail_mv = board["rail_mv"]  # until the first reading
         self.battery_mv = hal.read_battery_mv()
-        self.n = 0  # completed ticks
         self.ms = 0  # loop time in ms (for the LED)
         self._us = 0
-        self._last_us = -1  # the last tick's now_us; -1: none yet
-        self._dts = array("i", [0] * 8)  # the last eight ticks' dt (us)
-        self._span4_us = 0  # the sum of the last four: the session's job's dt
-        self._span8_us = 0  # of the last eight: the other slow jobs' dt
-        self.i_ua = 0  # the last readings (the slow jobs use them)
-        self.v_mv = 0
-        self.i_avg_ua = 0
-        self._want = False  # the session wants the output on (its last step)
         self.overruns = 0
         self.overruns_at_start = 0  # the session's own: overruns - this
         self._fault_noted = 0  # the latched fault a journal record carries
@@ -138,68 +154,72 @@ class App:
         # SR-11 "alternate": each session starts opposite to the last one.
         return self.ses.polarity == POLARITY_ALTERNATE and not self.last_start_reversed
 
-    @micropython.native  # every tick: its frame stays on the C stack (platform.md)
-    def tick(self, now_us):
+    @micropython.viper  # every tick: machine words, frame on the C stack (platform.md)
+    def tick(self, now):
         # One tick, every millisecond: readings, the checks that see every
         # reading, at most one slow job, regulation, drive, watchdog.
-        # now_us: time.ticks_us() at the start of the tick; every duration
+        # now: time.ticks_us() at the start of the tick; every duration
         # below comes from its differences (a late tick never stretches one).
-        last = self._last_us
-        self._last_us = now_us
-        if last < 0:
-            dt = self.tick_us  # the first tick: one period
+        now_us = int(now)  # a machine word (ticks_us < 2**30)
+        t = ptr32(self._t)
+        last = t[_T_LAST_US]
+        t[_T_LAST_US] = now_us
+        if not t[_T_RUNNING]:
+            t[_T_RUNNING] = 1
+            dt = t[_T_TICK_US]  # the first tick: one period
         else:  # time.ticks_diff, inline (the ports' ticks wrap at 2**30)
             dt = ((now_us - last + _TICKS_HALF) & _TICKS_MAX) - _TICKS_HALF
             if dt < 0:
                 dt = 0
+            elif dt > _DT_MAX_US:
+                dt = _DT_MAX_US
         hal = self.hal
         sup = self.sup
         reg = self.reg
-        i_avg = hal.read_current_ua()
+        i_avg = int(hal.read_current_ua())
         # Pulsed DC: the sense RC makes the ADC read the average; the sink holds
         # the peak, which is what the set point and every check are about. With
         # the gate stopped the average is the current itself (SR-12 leak check).
-        v_mv = hal.read_voltage_mv()
-        pct = hal.pulse_duty_pct
+        v_mv = int(hal.read_voltage_mv())
+        pct = int(hal.pulse_duty_pct)
+        i_ua = i_avg
         if pct != 100 and hal.output_is_on:
             # Both channels' RCs show the average of the gated pulse: scale both
             # to the peak, so the load (V / I), the short check (SR-13) and the
             # rail check see the pulse as it is.
             i_ua = i_avg * 100 // pct
             v_mv = v_mv * 100 // pct
-        else:
-            i_ua = i_avg
-        self.i_ua = i_ua
-        self.v_mv = v_mv
-        self.i_avg_ua = i_avg
-        if sup.check(i_ua, v_mv, reg.target_ua(), dt) == CUT:
+        t[_T_I_UA] = i_ua
+        t[_T_V_MV] = v_mv
+        t[_T_I_AVG_UA] = i_avg
+        if sup.check(i_ua, v_mv, reg.target_ua(), dt):  # CUT
             self.ses.surge_cut()  # SR-6: re-ramp from zero
-        # At most one slow job a tick, in turn over eight ticks: the session's
-        # every 4 ticks, the others every 8. Each sees the time since it last
-        # ran: the sum of the last 4 or 8 ticks' dt.
-        n = self.n
-        k = n & 7
-        dts = self._dts
-        span4 = self._span4_us + dt - dts[(k + 4) & 7]
-        span8 = self._span8_us + dt - dts[k]
-        self._span4_us = span4
-        self._span8_us = span8
-        dts[k] = dt
-        if k & 3 == 0:
-            self._decide(span4)
-        elif k == 1:
-            self._indicate(span8)
-        elif k == 2:
-            self._record(span8)
-        elif k == 3:
-            self._observe(span8)
-        elif k == 5:
-            self._buzzer_at(self.ms)
-        elif k == 6:
-            self._report()
-        cmd = reg.step(i_ua, sup.rail_mv - v_mv - i_ua * self.sense_ohm // 1000, dt)
-        sup.drive(self.ses.state, self._want, cmd)
-        self.n = n + 1
+        # At most one slow job a tick, on the even ticks of sixteen: decide and
+        # observe every 8 ticks, the others every 16. Each sees the time since
+        # it last ran: the sum of the last 8 or 16 ticks' dt.
+        n = t[_T_N]
+        k = n & 15
+        span8 = t[_T_SPAN8_US] + dt - t[_T_DTS + ((k + 8) & 15)]
+        span16 = t[_T_SPAN16_US] + dt - t[_T_DTS + k]
+        t[_T_SPAN8_US] = span8
+        t[_T_SPAN16_US] = span16
+        t[_T_DTS + k] = dt
+        if k & 1 == 0:
+            if k & 7 == 0:
+                self._decide(span8)
+            elif k & 7 == 4:
+                self._observe(span8)
+            elif k == 2:
+                self._indicate(span16)
+            elif k == 6:
+                self._record(span16)
+            elif k == 10:
+                self._buzzer_at(self.ms)
+            else:  # 14
+                self._report()
+        cmd = reg.step(i_ua, int(sup.rail_mv) - v_mv - i_ua * t[_T_SENSE_OHM] // 1000, dt)
+        sup.drive(self.ses.state, t[_T_WANT], cmd)
+        t[_T_N] = (n + 1) & _TICKS_MAX
         sup.end_tick()  # feeds the watchdog: only after a tick whose checks ran
 
     # The slow jobs below are bytecode: each keeps its locals and stack within
@@ -208,11 +228,11 @@ class App:
     # heap; native code would cost RAM for code that needs no speed (M8).
     # host_tests/device/test_alloc.py fails when one grows past that.
     def _decide(self, dt):
-        # Every 4 ticks: the button's gesture, then the session's step.
+        # Every 8 ticks: the button's gesture, then the session's step.
         ev = self._gesture(self.btn.update(self.hal.button_pressed(), dt))
-        self.ses.i_avg_ua = self.i_avg_ua
-        self.ses.step(ev, self.i_ua, self.sup.fault, self._verdict(), dt)
-        self._want = self.ses.output_wanted()
+        self.ses.i_avg_ua = self._t[_T_I_AVG_UA]
+        self.ses.step(ev, self._t[_T_I_UA], self.sup.fault, self._verdict(), dt)
+        self._t[_T_WANT] = self.ses.output_wanted()
         self._guard_step(dt)
         if self.ses.state != self.status[_S_STATE]:
             self._report()  # a new state shows at once, not at the next report
@@ -228,7 +248,11 @@ class App:
                 self.guard.reset()
                 self.reg.set_cap(limits.MAX_SET_UA)
         if (s == states.RAMP_UP or s == states.TREAT) and self.hal.output_is_on:
-            self.reg.set_cap(self.guard.update(self.i_ua, self.v_mv, self.ses.set_ua, dt))
+            self._guard_update(dt)
+
+    def _guard_update(self, dt):
+        t = self._t
+        self.reg.set_cap(self.guard.update(t[_T_I_UA], t[_T_V_MV], self.ses.set_ua, dt))
 
     def _gesture(self, ev):
         # What the button's event means at rest, or passes on to the session.
@@ -320,11 +344,12 @@ class App:
         # The trace, the journal's extremes, and the journal once
         # the session has ended and the output is off (SR-18).
         ses = self.ses
-        i_ua = self.i_ua
+        t = self._t
         if ses.in_session():
-            self.trace.add(i_ua, self.v_mv, ses.state, dt)
+            self.trace.add(t[_T_I_UA], t[_T_V_MV], ses.state, dt)
         if ses.state == states.TREAT:
-            ses.note_treating(i_ua, self.v_mv * 1000 // i_ua if i_ua >= 100 else 0)
+            i_ua = t[_T_I_UA]
+            ses.note_treating(i_ua, t[_T_V_MV] * 1000 // i_ua if i_ua >= 100 else 0)
         elif ses.unjournaled and not self.hal.output_is_on:
             self._journal()
         elif self.sup.fault != self._fault_noted:
@@ -345,7 +370,7 @@ class App:
 
     def _observe(self, dt):
         # Rail or battery (in turn), the supervisor's slow checks.
-        if self.n & 8:
+        if self._t[_T_N] & 8:
             self.rail_mv = self.hal.read_rail_mv()
         else:
             self.battery_mv = self.hal.read_battery_mv()
@@ -353,29 +378,30 @@ class App:
         if (self.sup.check_slow(self.rail_mv, self.battery_mv, dt) == STOP
                 and ses.state != states.RAMP_DOWN and ses.in_session()):
             ses.stop(END_BATTERY if self.sup.stop_reason == STOP_BATTERY else END_USB)
-            self._want = ses.output_wanted()
+            self._t[_T_WANT] = ses.output_wanted()
 
     def _report(self):
         # The status snapshot (names.py STATUS), for the console and the tools.
         s = self.status
         ses = self.ses
-        i_ua = self.i_ua
+        t = self._t
+        i_ua = t[_T_I_UA]
         s[_S_STATE] = ses.state
         s[_S_TARGET_UA] = self.reg.target_ua()
         s[_S_SET_UA] = ses.set_ua
         s[_S_I_UA] = i_ua
-        s[_S_V_MV] = self.v_mv
-        s[_S_LOAD_OHM] = self.v_mv * 1000 // i_ua if i_ua >= 100 else 0
+        s[_S_V_MV] = t[_T_V_MV]
+        s[_S_LOAD_OHM] = t[_T_V_MV] * 1000 // i_ua if i_ua >= 100 else 0
         s[_S_REACHED_PCT] = self.reg.reached_pct(i_ua)
         s[_S_FAULT] = self.sup.fault
         s[_S_ELAPSED_S] = ses.on_ms // 1000
-        s[_S_TICKS] = self.n
+        s[_S_TICKS] = t[_T_N]
         s[_S_OVERRUNS] = self.overruns
         s[_S_DUTY] = self.hal.duty
         s[_S_ENABLED] = 1 if self.hal.output_is_on else 0
         s[_S_RAIL_MV] = self.rail_mv
         s[_S_BATTERY_MV] = self.battery_mv
-        s[_S_I_AVG_UA] = self.i_avg_ua
+        s[_S_I_AVG_UA] = t[_T_I_AVG_UA]
         s[_S_CHARGE_MAS] = ses.charge_mas
         s[_S_REFUSAL] = ses.refusal
         # SR-14 while treating: at the probe an open load (no hand) is no limit.

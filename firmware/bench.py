@@ -63,7 +63,9 @@ def run(hal, board, calibrated, set_ua, seconds):
             t = time.ticks_diff(now, t0)
             state = ses.state
             if state in _ENDED:
-                break
+                if not ses.unjournaled or t >= end_ms:
+                    break  # journaled by the app's record job (every 16 ticks)
+                continue
             if state == states.TREAT:
                 held += step
                 if held > _SETTLE_MS:

@@ -109,7 +109,7 @@ class DensityGuard:
         self._hold_us = 0  # how long the reading has been past the edge
 
     def update(self, i_ua, v_mv, set_ua, dt_us):
-        # Every ~4 ms in RAMP_UP or TREAT with the output on: the measured
+        # Every ~8 ms in RAMP_UP or TREAT with the output on: the measured
         # current (uA) and electrode voltage (mV), the set point (uA) and the
         # microseconds since the last call (from the clock). Returns the cap
         # on the regulator's goal (uA): set_ua when not active.

@@ -10,6 +10,8 @@
 #     (compliance, SR-14): it then stops integrating and holds the target just
 #     above what flows, so a sudden drop of the load (a press) cannot make the
 #     current jump to the set point (SR-8).
+from array import array
+
 import micropython
 from micropython import const
 
@@ -28,18 +30,61 @@ _STEP_MAX_US = const(20000)  # a longer gap between readings (a stall) ramps as 
 _HOLD_MARGIN_UA = const(150)  # while limited, command <= measured + this (< SR-8's 0.2 mA)
 
 
+# The regulator's state: one preallocated array of integers, so step() runs
+# as viper code over machine words (platform.md). Every product stays under
+# 2**31: the largest is the ramp's rate x dt, at most 1000 x 20000.
+# Every word viper reads back is stored non-negative: on a 64-bit port (the
+# unix port of the tests) viper's ptr32 loads zero-extend, so -3 would read as
+# 2**32 - 3 there (the boards' 32-bit words read it right). The two signed
+# values carry a bias.
+_BIAS = const(1 << 24)  # above -integ (2000 << 8) and -i_f (an offset's few mA << 4)
+_GOAL_UA = const(0)  # where the ramp is heading
+_CAP_UA = const(1)  # SR-23: the density guard's cap on the goal
+_TARGET_NUA = const(2)  # the ramped set point, in nA (fractions of a uA per tick)
+_INTEG = const(3)  # integral trim, uA << _KI_SHIFT, + _BIAS
+_LIMITED = const(4)  # 1: compliance-limited (SR-14)
+_OK_US = const(5)  # how long the current has caught up while limited
+_I_F = const(6)  # measured current averaged over ~16 readings, uA << 4, + _BIAS
+_UP_UA_S = const(7)  # the ramp rates (SR-8)
+_DOWN_UA_S = const(8)
+_SINK_NEED_MV = const(9)  # below this voltage across the sink it cannot regulate
+_SIZE = const(10)
+
+
 class Regulator:
     def __init__(self, sink_headroom_mv):
-        # Below this voltage across the sink it cannot regulate: compliance.
-        self.sink_need_mv = sink_headroom_mv + _SINK_MARGIN_MV
-        self.goal_ua = 0  # where the ramp is heading
-        self.cap_ua = limits.MAX_SET_UA  # SR-23: the density guard's cap on the goal
-        self.target_nua = 0  # the ramped set point, in nA (fractions of a uA per tick)
-        self.integ = 0  # integral trim, uA << _KI_SHIFT
-        self.limited = False  # compliance-limited (SR-14)
-        self._ok_us = 0
-        self._i_f = 0  # measured current averaged over ~16 readings, uA << 4
+        r = array("i", [0] * _SIZE)
+        self._r = r
+        r[_SINK_NEED_MV] = sink_headroom_mv + _SINK_MARGIN_MV
+        r[_CAP_UA] = limits.MAX_SET_UA
+        r[_INTEG] = _BIAS
+        r[_I_F] = _BIAS
         self.set_rates(limits.RAMP_UP_DEFAULT_UA_S, limits.RAMP_DOWN_UA_S)
+
+    # Read-only views of the state, for the session, the app and the tests.
+    @property
+    def goal_ua(self):
+        return self._r[_GOAL_UA]
+
+    @property
+    def cap_ua(self):
+        return self._r[_CAP_UA]
+
+    @property
+    def integ(self):
+        return self._r[_INTEG] - _BIAS
+
+    @property
+    def limited(self):
+        return self._r[_LIMITED] != 0
+
+    @property
+    def up_ua_s(self):
+        return self._r[_UP_UA_S]
+
+    @property
+    def down_ua_s(self):
+        return self._r[_DOWN_UA_S]
 
     def set_rates(self, up_ua_s, down_ua_s):
         if not limits.RAMP_UP_MIN_UA_S <= up_ua_s <= limits.RAMP_UP_MAX_UA_S:
@@ -47,13 +92,13 @@ class Regulator:
         if not 0 < down_ua_s <= limits.RAMP_DOWN_UA_S:
             raise ValueError("ramp down rate outside 1-1000 uA/s (SR-8)")
         # Per step: rate (uA/s) x the step's microseconds / 1000 = nA.
-        self.up_ua_s = up_ua_s
-        self.down_ua_s = down_ua_s
+        self._r[_UP_UA_S] = up_ua_s
+        self._r[_DOWN_UA_S] = down_ua_s
 
     def set_goal(self, ua):
         if not 0 <= ua <= limits.MAX_SET_UA:
             raise ValueError("set point outside 0-25000 uA (SR-5)")
-        self.goal_ua = ua
+        self._r[_GOAL_UA] = ua
 
     def set_cap(self, ua):
         # SR-23: the density guard caps the goal; the target follows along the
@@ -61,76 +106,81 @@ class Regulator:
         # Never below the probe (SR-9): contact loss is judged against the target.
         if ua < limits.PROBE_UA:
             ua = limits.PROBE_UA
-        self.cap_ua = ua if ua <= limits.MAX_SET_UA else limits.MAX_SET_UA
+        self._r[_CAP_UA] = ua if ua <= limits.MAX_SET_UA else limits.MAX_SET_UA
 
     def cap_pct(self, set_ua):
         # The cap as percent of the set point (100: no reduction).
-        if set_ua <= 0 or self.cap_ua >= set_ua:
+        cap = self._r[_CAP_UA]
+        if set_ua <= 0 or cap >= set_ua:
             return 100
-        return self.cap_ua * 100 // set_ua
+        return cap * 100 // set_ua
 
     def cut(self):
         # Fault, surge or contact loss: to zero at once, re-ramp from zero after.
-        self.target_nua = 0
-        self.integ = 0
-        self.limited = False
-        self._ok_us = 0
-        self._i_f = 0
+        r = self._r
+        r[_TARGET_NUA] = 0
+        r[_INTEG] = _BIAS
+        r[_LIMITED] = 0
+        r[_OK_US] = 0
+        r[_I_F] = _BIAS
 
     def target_ua(self):
-        return self.target_nua // 1000
+        return self._r[_TARGET_NUA] // 1000
 
-    @micropython.native  # every tick: its frame stays on the C stack (platform.md)
-    def step(self, i_ua, sink_mv, dt_us):
+    @micropython.viper  # every tick: machine words, frame on the C stack (platform.md)
+    def step(self, i_ua: int, sink_mv: int, dt_us: int) -> int:
         # One tick: measured current, the voltage left across the sink and the
         # microseconds since the last step (from the clock) in, commanded
         # current out (all integers: uA, mV, us). The ramp moves by rate x
         # time, so a late tick does not slow it (SR-8: rates are real time);
         # the gains below act per reading.
+        r = ptr32(self._r)
         if dt_us > _STEP_MAX_US:
             dt_us = _STEP_MAX_US
-        goal = self.goal_ua
-        if goal > self.cap_ua:
-            goal = self.cap_ua
+        goal = r[_GOAL_UA]
+        if goal > r[_CAP_UA]:
+            goal = r[_CAP_UA]
         goal *= 1000
-        t = self.target_nua
+        t = r[_TARGET_NUA]
         if t < goal:
-            t += self.up_ua_s * dt_us // 1000  # <= 1000 x 20000: a small int
+            t += r[_UP_UA_S] * dt_us // 1000
             if t > goal:
                 t = goal
         elif t > goal:
-            t -= self.down_ua_s * dt_us // 1000
+            t -= r[_DOWN_UA_S] * dt_us // 1000
             if t < goal:
                 t = goal
         # A 16-tick average of the measurement (fixed point, << 4): the hold
         # below follows it, so ADC noise does not pass into the output.
-        self._i_f += i_ua - (self._i_f >> 4)
+        i_f = r[_I_F] - _BIAS
+        i_f += i_ua - (i_f >> 4)
+        r[_I_F] = i_f + _BIAS
         t_ua = t // 1000
         if t_ua <= 0:
-            self.target_nua = t
-            self.integ = 0
-            self.limited = False
+            r[_TARGET_NUA] = t
+            r[_INTEG] = _BIAS
+            r[_LIMITED] = 0
             return 0
         err = t_ua - i_ua
-        if sink_mv < self.sink_need_mv and err > _SHORT_UA:
-            self.limited = True  # SR-14: the rail cannot push it through the load
-            self._ok_us = 0
-        elif self.limited:
+        if sink_mv < r[_SINK_NEED_MV] and err > _SHORT_UA:
+            r[_LIMITED] = 1  # SR-14: the rail cannot push it through the load
+            r[_OK_US] = 0
+        elif r[_LIMITED]:
             # Released once the current has caught up with the target again.
-            self._ok_us = self._ok_us + dt_us if err < _CAUGHT_UP_UA else 0
-            if self._ok_us >= _RELEASE_US:
-                self.limited = False
-        trim = self.integ >> _KI_SHIFT
-        if self.limited:
+            r[_OK_US] = r[_OK_US] + dt_us if err < _CAUGHT_UP_UA else 0
+            if r[_OK_US] >= _RELEASE_US:
+                r[_LIMITED] = 0
+        integ = r[_INTEG] - _BIAS
+        if r[_LIMITED]:
             # Stop integrating, and hold target and command just above what
             # flows: when the load suddenly drops (a press), the current can
             # rise by at most the margin, then follows the ramp (SR-8).
-            cap = (self._i_f >> 4) + _HOLD_MARGIN_UA
+            cap = (i_f >> 4) + _HOLD_MARGIN_UA
             if t_ua > cap:
                 t_ua = cap if cap > 0 else 0
                 t = t_ua * 1000
-            self.target_nua = t
-            cmd = t_ua + trim
+            r[_TARGET_NUA] = t
+            cmd = t_ua + (integ >> _KI_SHIFT)
             if cmd > cap:
                 cmd = cap
             return cmd if cmd > 0 else 0
@@ -138,7 +188,7 @@ class Regulator:
             err = _ERR_CLAMP_UA
         elif err < -_ERR_CLAMP_UA:
             err = -_ERR_CLAMP_UA
-        integ = self.integ + err
+        integ += err
         # The trim corrects gain and offset errors: at most 12.5 % of the
         # target + 0.2 mA, and never more than _TRIM_MAX_UA.
         lim = (t_ua >> 3) + 200
@@ -149,18 +199,18 @@ class Regulator:
             integ = lim
         elif integ < -lim:
             integ = -lim
-        self.integ = integ
-        self.target_nua = t
+        r[_INTEG] = integ + _BIAS
+        r[_TARGET_NUA] = t
         cmd = t_ua + (integ >> _KI_SHIFT) + (err >> _KP_SHIFT)
         return cmd if cmd > 0 else 0
 
     def mean_ua(self):
         # The measured current averaged over about 16 readings (the hold's).
-        return self._i_f >> 4
+        return (self._r[_I_F] - _BIAS) >> 4
 
     def reached_pct(self, i_ua):
         # SR-14: percent of the set point reached (100 when nothing is asked).
-        g = self.goal_ua
+        g = self._r[_GOAL_UA]
         if g <= 0:
             return 100
         p = i_ua * 100 // g

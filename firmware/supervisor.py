@@ -15,6 +15,8 @@
 # since the last reading to its window, so a late tick delays a reaction by
 # at most one tick and never stretches it. "N readings in a row" (SR-5's 2
 # ticks) stay counts of readings.
+from array import array
+
 import micropython
 from micropython import const
 
@@ -28,10 +30,59 @@ STOP_NONE = const(0)
 STOP_BATTERY = const(1)
 STOP_USB = const(2)
 
-_SLOW_DUE_US = const(50000)  # check_slow() runs every 4 ms; 50 ms late: the loop is broken
+_SLOW_DUE_US = const(50000)  # check_slow() runs every 8 ticks; 50 ms late: the loop is broken
 
 _TREATMENT = (states.WAIT_CONTACT, states.RAMP_UP, states.TREAT, states.PAUSED,
               states.REVERSING, states.RAMP_DOWN)
+
+
+# The every-reading checks' state: one preallocated array of integers, so
+# check() runs as viper code over machine words (no attribute lookups, no
+# allocation: platform.md). The limits it compares against are copied in
+# once from firmware/limits.py (the one source), windows in microseconds.
+# Every product below stays under 2**31 (a machine word on the boards): the
+# largest is v_mv x 1000 (at most 66,000 x 1000) and SHORT_OHM x i_ua.
+# Every word is non-negative: on a 64-bit port (the unix port of the tests)
+# viper's ptr32 loads zero-extend, so a negative word would read differently
+# there than on the boards.
+_CHECKED = const(0)  # 1 once check() ran in this tick (end_tick)
+_SLOW_AGE_US = const(1)  # time since check_slow() last ran
+_OFF_US = const(2)  # time since the output was last on (to OFF_SETTLE)
+_OVER_N = const(3)  # readings in a row above SR-5's limit
+_LEAK_N = const(4)
+_SHORT_N = const(5)
+_PINNED_N = const(6)
+_DEAD_N = const(7)
+_SURGE_HELD_US = const(8)  # time the surge condition has held
+_CMD = const(9)  # the command driven last tick
+_RAIL_MV = const(10)  # the last rail reading (check_slow)
+_FROZEN = const(11)  # SR-12 frozen, per channel (current, then voltage) three
+_CODE = const(0)  # words from _FROZEN + 3 x channel: the last code,
+_SAME_US = const(1)  # how long it has held,
+_CMD_THEN = const(2)  # and the command when it began to hold
+# The limits, from _LIMITS on, in the order of _limits() below.
+_OFF_SETTLE_US = const(17)
+_OVERCURRENT_UA = const(18)
+_OVERCURRENT_TICKS = const(19)
+_OFF_LEAK_UA = const(20)
+_LEAK_TICKS = const(21)
+_SHORT_MIN_UA = const(22)
+_SHORT_OHM = const(23)
+_SURGE_PCT = const(24)
+_SURGE_MIN_UA = const(25)
+_SURGE_US = const(26)
+_PINNED_TICKS = const(27)
+_RAIL_OVER_PCT = const(28)
+_RAIL_START_MAX_MV = const(29)
+_DEAD_I_MIN_TARGET_UA = const(30)
+_DEAD_I_MV = const(31)
+_DEAD_I_RAIL_PCT = const(32)
+_DEAD_I_TICKS = const(33)
+_FROZEN_MIN_CODE = const(34)
+_FROZEN_US = const(35)
+_FROZEN_WIDE_US = const(36)
+_FROZEN_MOVE_UA = const(37)
+_SIZE = const(38)
 
 
 class Supervisor:
@@ -44,29 +95,40 @@ class Supervisor:
         self.fault = faults.NONE
         self.stop_reason = STOP_NONE
         self.surges = 0
-        self._over_n = 0  # readings in a row above SR-5's limit
-        self._short_n = 0
-        self._pinned_n = 0
-        self._dead_n = 0
-        self._leak_n = 0
-        self._surge_us = 0  # time the surge condition has held
-        self._battery_us = 0
-        self._off_us = 0  # time since the output was last on
-        # SR-12 frozen readings: per channel the last code and how long it has
-        # held (current, voltage every tick; rail, battery in check_slow).
-        self._i_code = -1
-        self._i_same_us = 0
-        self._i_cmd = 0  # the command when the current code began to hold
-        self._v_code = -1
-        self._v_same_us = 0
-        self._v_cmd = 0
+        st = array("i", [0] * _SIZE)
+        self._st = st
+        st[_RAIL_MV] = self.rail_mv
+        # The limits check() compares against, copied from firmware/limits.py
+        # (viper code sees another module's constants only as objects, and
+        # looks each up by name).
+        st[_OFF_SETTLE_US] = limits.OFF_SETTLE_MS * 1000
+        st[_OVERCURRENT_UA] = limits.OVERCURRENT_UA
+        st[_OVERCURRENT_TICKS] = limits.OVERCURRENT_TICKS
+        st[_OFF_LEAK_UA] = limits.OFF_LEAK_UA
+        st[_LEAK_TICKS] = limits.LEAK_TICKS
+        st[_SHORT_MIN_UA] = limits.SHORT_MIN_UA
+        st[_SHORT_OHM] = limits.SHORT_OHM
+        st[_SURGE_PCT] = limits.SURGE_PCT
+        st[_SURGE_MIN_UA] = limits.SURGE_MIN_UA
+        st[_SURGE_US] = limits.SURGE_MS * 1000
+        st[_PINNED_TICKS] = limits.PINNED_TICKS
+        st[_RAIL_OVER_PCT] = limits.RAIL_OVER_PCT
+        st[_RAIL_START_MAX_MV] = limits.RAIL_START_MAX_MV
+        st[_DEAD_I_MIN_TARGET_UA] = limits.DEAD_I_MIN_TARGET_UA
+        st[_DEAD_I_MV] = limits.DEAD_I_MV
+        st[_DEAD_I_RAIL_PCT] = limits.DEAD_I_RAIL_PCT
+        st[_DEAD_I_TICKS] = limits.DEAD_I_TICKS
+        st[_FROZEN_MIN_CODE] = limits.FROZEN_MIN_CODE
+        st[_FROZEN_US] = limits.FROZEN_MS * 1000
+        st[_FROZEN_WIDE_US] = limits.FROZEN_WIDE_MS * 1000
+        st[_FROZEN_MOVE_UA] = limits.FROZEN_MOVE_UA
+        # SR-12 frozen readings of the slow channels (check_slow): per channel
+        # the last code and how long it has held.
         self._rail_code = -1
         self._rail_same_us = 0
         self._bat_code = -1
         self._bat_same_us = 0
-        self._cmd = 0  # the command driven last tick
-        self._checked = False
-        self._slow_age_us = 0  # time since check_slow() last ran
+        self._battery_us = 0
 
     def start_watchdog(self):
         # SR-3: before the output can first be enabled (hal.output_on refuses
@@ -92,137 +154,146 @@ class Supervisor:
             hal.pulse_trip_reset()
         if not hal.trip_asserted():
             self.fault = faults.NONE
-            self._over_n = 0
-            self._short_n = 0
-            self._pinned_n = 0
+            st = self._st
+            st[_OVER_N] = 0
+            st[_SHORT_N] = 0
+            st[_PINNED_N] = 0
 
     def battery_ok_to_start(self, battery_mv):
         # SR-16: refuse a start the pack cannot carry through.
         return battery_mv * 100 >= self._battery_min_mv * limits.BATTERY_START_PCT
 
-    @micropython.native  # every tick: its frame stays on the C stack (platform.md)
-    def check(self, i_ua, v_mv, target_ua, dt_us):
+    @micropython.viper  # every tick: machine words, frame on the C stack (platform.md)
+    def check(self, i_ua: int, v_mv: int, target_ua: int, dt_us: int) -> int:
         # The checks that see every reading: SR-5, SR-6, SR-9, SR-12, SR-13,
         # and the trip input (SR-15: the hardware latch has cut the output).
+        st = ptr32(self._st)
         hal = self._hal
-        self._checked = True
-        self._slow_age_us += dt_us
-        on = hal.output_is_on
+        st[_CHECKED] = 1
+        if st[_SLOW_AGE_US] < _SLOW_DUE_US:  # (saturates: a word stays a word)
+            st[_SLOW_AGE_US] += dt_us
+        on = bool(hal.output_is_on)
         if on:
-            self._off_us = 0
-        elif self._off_us < limits.OFF_SETTLE_MS * 1000:
-            self._off_us += dt_us
+            st[_OFF_US] = 0
+        elif st[_OFF_US] < st[_OFF_SETTLE_US]:
+            st[_OFF_US] += dt_us
         if hal.trip_asserted():
             self.latch(faults.TRIP)
         # SR-5: above 30 mA on 2 consecutive readings.
-        if i_ua > limits.OVERCURRENT_UA:
-            self._over_n += 1
-            if self._over_n >= limits.OVERCURRENT_TICKS:
+        if i_ua > st[_OVERCURRENT_UA]:
+            st[_OVER_N] += 1
+            if st[_OVER_N] >= st[_OVERCURRENT_TICKS]:
                 self.latch(faults.OVERCURRENT)
         else:
-            self._over_n = 0
+            st[_OVER_N] = 0
         # SR-12 / SR-9: current with the output off, once the sense RC settled.
-        if self._off_us >= limits.OFF_SETTLE_MS * 1000 and i_ua > limits.OFF_LEAK_UA:
-            self._leak_n += 1
-            if self._leak_n >= limits.LEAK_TICKS:
+        if st[_OFF_US] >= st[_OFF_SETTLE_US] and i_ua > st[_OFF_LEAK_UA]:
+            st[_LEAK_N] += 1
+            if st[_LEAK_N] >= st[_LEAK_TICKS]:
                 self.latch(faults.LEAK)
         else:
-            self._leak_n = 0
-        self._check_sensors(i_ua, v_mv, target_ua, on, dt_us)
+            st[_LEAK_N] = 0
+        self._sensors(i_ua, v_mv, target_ua, dt_us)
         # SR-13: a short (both electrodes in one tray, a wet bridge).
-        if on and i_ua >= limits.SHORT_MIN_UA and v_mv * 1000 < limits.SHORT_OHM * i_ua:
-            self._short_n += 1
-            if self._short_n >= 2:
+        if on and i_ua >= st[_SHORT_MIN_UA] and v_mv * 1000 < st[_SHORT_OHM] * i_ua:
+            st[_SHORT_N] += 1
+            if st[_SHORT_N] >= 2:
                 self.latch(faults.SHORT)
         else:
-            self._short_n = 0
-        if self.fault != faults.NONE:
+            st[_SHORT_N] = 0
+        if int(self.fault) != 0:  # faults.NONE
             return OK
         # SR-6: surge above the ramped set point for 20 ms.
-        margin = target_ua * limits.SURGE_PCT // 100
-        if margin < limits.SURGE_MIN_UA:
-            margin = limits.SURGE_MIN_UA
+        margin = target_ua * st[_SURGE_PCT] // 100
+        if margin < st[_SURGE_MIN_UA]:
+            margin = st[_SURGE_MIN_UA]
         if on and i_ua > target_ua + margin:
-            self._surge_us += dt_us
-            if self._surge_us >= limits.SURGE_MS * 1000:
-                self._surge_us = 0
-                self.surges += 1
-                if self.surges >= limits.SURGE_MAX:
-                    self.latch(faults.SURGE)
-                    return OK
-                hal.output_off()
-                return CUT
+            st[_SURGE_HELD_US] += dt_us
+            if st[_SURGE_HELD_US] >= st[_SURGE_US]:
+                st[_SURGE_HELD_US] = 0
+                return int(self._surge())
         else:
-            self._surge_us = 0
+            st[_SURGE_HELD_US] = 0
         return OK
 
-    @micropython.native
-    def _check_sensors(self, i_ua, v_mv, target_ua, on, dt_us):
+    def _surge(self):
+        # SR-6: a surge held 20 ms cuts to zero (the session re-ramps); the
+        # third in a session latches a fault.
+        self.surges += 1
+        if self.surges >= limits.SURGE_MAX:
+            self.latch(faults.SURGE)
+            return OK
+        self._hal.output_off()
+        return CUT
+
+    @micropython.viper
+    def _sensors(self, i_ua: int, v_mv: int, target_ua: int, dt_us: int):
         # SR-12 plausibility. Pinned: a channel at full scale. Above the rail:
         # the electrode cannot be above the supply, nor the rail above 60 V + 5 %
         # (a pinned rail channel; at rest the start check refuses it, REFUSE_RAIL).
         # A dead current channel. Frozen current and voltage readings (below).
+        st = ptr32(self._st)
         hal = self._hal
-        rail_mv = self.rail_mv
-        hi = hal.code_hi
-        if hal.code_i >= hi or hal.code_v >= hi:
-            self._pinned_n += 1
-            if self._pinned_n >= limits.PINNED_TICKS:
+        on = bool(hal.output_is_on)
+        rail_mv = st[_RAIL_MV]
+        hi = int(hal.code_hi)
+        code_i = int(hal.code_i)
+        code_v = int(hal.code_v)
+        if code_i >= hi or code_v >= hi:
+            st[_PINNED_N] += 1
+            if st[_PINNED_N] >= st[_PINNED_TICKS]:
                 self.latch(faults.SENSOR)
         else:
-            self._pinned_n = 0
-        if v_mv * 100 > rail_mv * limits.RAIL_OVER_PCT or (on and
-                                                           rail_mv > limits.RAIL_START_MAX_MV):
+            st[_PINNED_N] = 0
+        if v_mv * 100 > rail_mv * st[_RAIL_OVER_PCT] or (
+                on and rail_mv > st[_RAIL_START_MAX_MV]):
             self.latch(faults.SENSOR)
         # A dead current channel: current is asked for, the electrodes show a
         # conducting load (an open one sits at the rail), yet it reads ~0.
-        if (on and target_ua >= limits.DEAD_I_MIN_TARGET_UA and i_ua < limits.OFF_LEAK_UA
-                and v_mv >= limits.DEAD_I_MV and v_mv * 100 < rail_mv * limits.DEAD_I_RAIL_PCT):
-            self._dead_n += 1
-            if self._dead_n >= limits.DEAD_I_TICKS:
+        if (on and target_ua >= st[_DEAD_I_MIN_TARGET_UA] and i_ua < st[_OFF_LEAK_UA]
+                and v_mv >= st[_DEAD_I_MV] and v_mv * 100 < rail_mv * st[_DEAD_I_RAIL_PCT]):
+            st[_DEAD_N] += 1
+            if st[_DEAD_N] >= st[_DEAD_I_TICKS]:
                 self.latch(faults.SENSOR)
         else:
-            self._dead_n = 0
+            st[_DEAD_N] = 0
         # Frozen (SR-12, within 500 ms in every output state): an identical
-        # code with the output on. Not at the floor (the honest zero of a
-        # lifted hand: contact loss, SR-10) nor at full scale (pinned, above).
-        code = hal.code_i
-        if on and code == self._i_code and limits.FROZEN_MIN_CODE < code < hi:
-            if self._i_same_us == 0:
-                self._i_cmd = self._cmd  # the command driven while this code held
-            self._i_same_us += dt_us
-            if self._stays(code, self._i_same_us, self._i_cmd):
-                self.latch(faults.FROZEN)
-        else:
-            self._i_code = code
-            self._i_same_us = 0
-        code = hal.code_v
-        if on and code == self._v_code and limits.FROZEN_MIN_CODE < code < hi:
-            if self._v_same_us == 0:
-                self._v_cmd = self._cmd  # the command driven while this code held
-            self._v_same_us += dt_us
-            if self._stays(code, self._v_same_us, self._v_cmd):
-                self.latch(faults.FROZEN)
-        else:
-            self._v_code = code
-            self._v_same_us = 0
-
-    def _stays(self, code, same_us, cmd_then):
-        # Frozen for good: FROZEN_MS of one code; at an RP2040 widened code,
-        # where a live reading may rest, FROZEN_WIDE_MS while the command
-        # moved by FROZEN_MOVE_UA (a steady set point there is not caught).
-        if not (self._hal.wide_codes and code & 1023 == 512):
-            return same_us >= limits.FROZEN_MS * 1000
-        moved = self._cmd - cmd_then
-        return same_us >= limits.FROZEN_WIDE_MS * 1000 and (
-            moved >= limits.FROZEN_MOVE_UA or moved <= -limits.FROZEN_MOVE_UA)
+        # code with the output on, per channel. Not at the floor (the honest
+        # zero of a lifted hand: contact loss, SR-10) nor at full scale
+        # (pinned, above). At an RP2040 widened code, where a live reading may
+        # rest, only after FROZEN_WIDE_MS and while the command moved by
+        # FROZEN_MOVE_UA (a steady set point there is not caught).
+        wide = bool(hal.wide_codes)
+        f = _FROZEN
+        code = code_i
+        while f <= _FROZEN + 3:
+            if on and code == st[f + _CODE] and st[_FROZEN_MIN_CODE] < code and code < hi:
+                if st[f + _SAME_US] == 0:
+                    st[f + _CMD_THEN] = st[_CMD]  # the command while this code held
+                same = st[f + _SAME_US] + dt_us
+                if same > st[_FROZEN_WIDE_US]:
+                    same = st[_FROZEN_WIDE_US]  # the longer window: enough to know
+                st[f + _SAME_US] = same
+                if not (wide and code & 1023 == 512):
+                    if same >= st[_FROZEN_US]:
+                        self.latch(faults.FROZEN)
+                elif same >= st[_FROZEN_WIDE_US]:
+                    moved = st[_CMD] - st[f + _CMD_THEN]
+                    if moved >= st[_FROZEN_MOVE_UA] or moved <= -st[_FROZEN_MOVE_UA]:
+                        self.latch(faults.FROZEN)
+            else:
+                st[f + _CODE] = code
+                st[f + _SAME_US] = 0
+            f += 3
+            code = code_v
 
     def check_slow(self, rail_mv, battery_mv, dt_us):
         # Every few ticks (app.py): the battery (SR-16) and USB power (SR-17).
         # dt_us: the time since the last call.
         hal = self._hal
-        self._slow_age_us = 0
+        self._st[_SLOW_AGE_US] = 0
         self.rail_mv = rail_mv
+        self._st[_RAIL_MV] = rail_mv if rail_mv > 0 else 0  # below 0: 0 (above)
         self._check_slow_codes(dt_us)
         if self.fault != faults.NONE:
             return OK
@@ -272,19 +343,21 @@ class Supervisor:
         # The one way on (SR-2): the session wants it, in a treatment state,
         # with no fault latched and this tick's checks done.
         hal = self._hal
-        if (not want_on or self.fault != faults.NONE or not self._checked
+        st = self._st
+        if (not want_on or self.fault != faults.NONE or not st[_CHECKED]
                 or state not in _TREATMENT):
-            self._cmd = 0
+            st[_CMD] = 0
             if hal.output_is_on or hal.duty:  # already off: nothing to write
                 hal.output_off()
             return
-        self._cmd = cmd_ua
+        st[_CMD] = cmd_ua
         hal.set_current_ua(cmd_ua)
         if not hal.output_is_on:
             hal.output_on()
 
     def end_tick(self):
         # SR-3: fed once per tick whose checks ran, the slow ones on time too.
-        if self._checked and self._slow_age_us < _SLOW_DUE_US:
+        st = self._st
+        if st[_CHECKED] and st[_SLOW_AGE_US] < _SLOW_DUE_US:
             self._hal.feed_watchdog()
-        self._checked = False
+        st[_CHECKED] = 0

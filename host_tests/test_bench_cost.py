@@ -75,3 +75,16 @@ def test_extra_work_in_the_tick_raises_the_estimate(runs):
     for s in CHIP_STATES:
         assert burn[s]["mean_us"] > cur[s]["mean_us"] * 1.15, (s, cur[s], burn[s])
     assert m7.worst(burn)[0] > m7.worst(cur)[0]
+
+
+def test_the_tick_budget_weighs_each_slow_job_by_its_period():
+    # docs/testing.md's budget: an every-tick part counts whole, a job that runs
+    # every 8 ticks an eighth; the rest of the tick is its own body and calls.
+    from tools.ionto.bench import parts_budget
+
+    b = parts_budget({"sup.check": 1.0, "decide (every 8)": 8.0, "report (every 16)": 16.0},
+                     5.0, 100.0)
+    assert b["per_call_us"] == {"sup.check": 100.0, "decide (every 8)": 800.0,
+                                "report (every 16)": 1600.0}
+    assert (b["every_tick_us"], b["slow_jobs_us"], b["body_and_calls_us"], b["tick_us"]) == (
+        100.0, 200.0, 200.0, 500.0)

@@ -93,3 +93,30 @@ def journal(b):
 
     text = b.read_file("journal.jsonl") or ""
     return [json.loads(line) for line in text.splitlines() if line]
+
+
+_OPS = ("__add__", "__radd__", "__sub__", "__rsub__", "__mul__", "__rmul__", "__floordiv__",
+        "__rfloordiv__", "__lshift__", "__rlshift__", "__rshift__", "__rrshift__", "__and__",
+        "__rand__", "__neg__")
+
+
+def bounded_int(limit):
+    # An int type whose every arithmetic result is checked against +-limit
+    # (and stays of that type, so the next operation on it is checked too):
+    # 2**30 for bytecode (a small int on the 32-bit boards), 2**31 for viper
+    # (a machine word). CPython only: MicroPython's ints cannot be watched.
+    class Bounded(int):
+        pass
+
+    def op(name):
+        def f(a, *b):
+            r = getattr(int, name)(int(a), *[int(x) for x in b])
+            assert -limit < r < limit, (name, int(a), [int(x) for x in b], r)
+            return Bounded(r)
+
+        return f
+
+    if sys.implementation.name != "micropython":
+        for name in _OPS:
+            setattr(Bounded, name, op(name))
+    return Bounded

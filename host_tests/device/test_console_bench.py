@@ -90,7 +90,7 @@ def test_calibrating_on_the_bench_through_the_console():
     assert b.read_file("console.once") is None
     assert b.read_file("journal.jsonl") is None  # bench runs are not treatment sessions
     recs = out["journal"]
-    assert [r["set_ua"] for r in recs] == [10000, 10000] and recs[0]["end"] == "timer"
+    assert [r["set_ua"] for r in recs] == [10000, 10000] and recs[0]["end"] == "timer", recs
     assert b.read_bytes("bench_trace0.bin")[:4] == b"IOT1"
 
 

@@ -43,6 +43,25 @@ def test_no_change_above_0_2_ma_in_10_ms_along_a_whole_ramp():
     assert w.worst <= 200, w.worst
 
 
+def test_a_sink_too_strong_trims_down_gently_and_ramps_down_without_a_jump():
+    # A negative trim (the sink 3 % strong) along a ramp up, a hold and the
+    # ramp down: the command never moves more than 0.2 mA in 10 ticks (SR-8).
+    # In the unix port this also proves the viper step reads its signed state
+    # right (a negative word read back zero-extended there: issue 13).
+    r = _reg()
+    r.set_goal(15000)
+    w = _Window()
+    i = 0
+    for k in range(70000):
+        if k == 40000:
+            r.set_goal(0)
+        c = r.step(i, 40000, 1000)
+        i = c * 103 // 100
+        w.add(c)
+    assert w.worst <= 200, w.worst
+    assert r.target_ua() == 0 and r.integ == 0
+
+
 def test_integral_trim_removes_a_gain_error():
     r = _reg()
     r.set_goal(15000)

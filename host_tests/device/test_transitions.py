@@ -3,7 +3,7 @@
 # ignored in each state. The table is read from the doc, so the doc and the
 # firmware cannot drift apart. 2.5 ms ticks keep it quick; every duration in
 # the firmware comes from the clock, so the behaviour is the same as at 1 kHz
-# (the slow jobs, the session's among them, run every 4 ticks: every 10 ms here).
+# (the session's job runs every 8 ticks: every 20 ms here).
 from support import FakeHal, fake_flash, tick
 
 from firmware import limits, names, states
@@ -72,7 +72,7 @@ class Rig:
         self.hal.button = True
         self.ms(80)
         self.hal.button = False
-        self.ms(30)
+        self.ms(50)  # the release, debounced (20 ms) at the session's 20 ms here
 
     def hand_in(self):
         self.load = HAND
@@ -85,7 +85,7 @@ class Rig:
     # ---- firmware events ----
     def fault(self):
         self.hal.trip = True  # SR-15: the hardware trip input
-        self.ticks(4)  # seen by the session at its next step
+        self.ticks(8)  # seen by the session at its next step
 
     def checks_pass(self):
         self.ms(250)
@@ -107,7 +107,7 @@ class Rig:
     def halfway(self):
         ses = self.app.ses
         self.until(lambda: ses.on_ms >= ses.duration_ms // 2, 70000)
-        self.ticks(4)
+        self.ticks(8)
 
     def timer(self):
         ses = self.app.ses
@@ -117,13 +117,13 @@ class Rig:
     def dose_cap(self):
         ses = self.app.ses
         ses.charge_mas = ses.dose_cap_mas  # the integration is tested elsewhere
-        self.ticks(4)
+        self.ticks(8)
 
     def cap_45(self):
         ses = self.app.ses
         ses.configure(ses.set_ua, limits.MAX_ON_MS, 0)
         ses.on_ms = limits.MAX_ON_MS - 5  # the 45 minutes are tested elsewhere
-        self.ticks(4)
+        self.ticks(8)
 
     def surge(self):
         hal = self.hal
@@ -136,7 +136,7 @@ class Rig:
             hal.i_ua += 2500
 
     def battery_low(self):
-        self.hal.battery_mv = 2000  # read every 8 ticks, low for 1 s (SR-16)
+        self.hal.battery_mv = 2000  # read every 16 ticks, low for 1 s (SR-16)
         self.ms(1400)
 
     def usb_in(self):

@@ -240,6 +240,7 @@ def _m7_lines(tick: dict) -> list[str]:
         lines.append(f"M6 {name}: bytes per tick, micropython.mem_total over {tick['m6_ticks']} "
                      f"ticks a state (frames included): {per}"
                      + (f"; left on the heap for a collection: {left}" if left else ""))
+    lines += _parts_lines(tick)
     by_state = ", ".join(f"{s} {v:.1f}" for s, v in model["k_by_state_us"].items())
     lines.append(f"M7 model: k = {model['k_us']:.1f} us of RP2040 per reference tick "
                  f"(e72854b within +-{model['model_err_pct']:.1f} % of the chip; by state: "
@@ -249,6 +250,42 @@ def _m7_lines(tick: dict) -> list[str]:
     lines.append(f"M7 {tick['basis']}; max: the mean x the larger of the chip's max/mean at "
                  f"e72854b and the unix port's slowest tick class (here: {', '.join(max_from)})")
     return lines
+
+
+def parts_budget(parts: dict, tick_ratio: float, k: float) -> dict:
+    """The treatment tick's budget on the RP2040 (estimate, us): each part per
+    call beyond a call's own overhead; per tick on average, the every-tick parts,
+    the slow jobs (a job "(every N)" counts 1/N), and the rest: the tick's own
+    body and its calls."""
+    every = {}
+    for name in parts:
+        every[name] = int(name.split("(every ")[1].rstrip(")")) if "(every " in name else 1
+    fast = sum(r for name, r in parts.items() if every[name] == 1)
+    slow = sum(r / every[name] for name, r in parts.items() if every[name] > 1)
+    return {"per_call_us": {name: r * k for name, r in parts.items()},
+            "every_tick_us": fast * k, "slow_jobs_us": slow * k,
+            "body_and_calls_us": (tick_ratio - fast - slow) * k, "tick_us": tick_ratio * k}
+
+
+def _by_period(per_call: dict) -> list[tuple[str, float]]:
+    # The every-tick parts first, then the jobs every 8 and 16 ticks; the
+    # costliest first within each (the unix port's JSON keeps no order).
+    def key(item: tuple[str, float]) -> tuple[int, float]:
+        name, us = item
+        return (int(name.split("(every ")[1].rstrip(")")) if "(every " in name else 1, -us)
+    return sorted(per_call.items(), key=key)
+
+
+def _parts_lines(tick: dict) -> list[str]:
+    run = tick["runs"]["current"]
+    if "parts_treat" not in run or "treat" not in run.get("states", {}):
+        return []
+    b = parts_budget(run["parts_treat"], run["states"]["treat"]["ratio"], tick["model"]["k_us"])
+    per = ", ".join(f"{name} {us:.0f}" for name, us in _by_period(b["per_call_us"]))
+    return [f"M7 budget in treatment, RP2040 estimate, us per call beyond the call itself: {per}",
+            f"M7 budget per tick on average: the every-tick parts {b['every_tick_us']:.0f}, "
+            f"the slow jobs {b['slow_jobs_us']:.0f}, the tick's own body and its calls "
+            f"{b['body_and_calls_us']:.0f}, of {b['tick_us']:.0f}"]
 
 
 def _m6_m7_json(tick: dict) -> dict:

@@ -90,8 +90,13 @@ def tree_copy(name: str, src: Path = ROOT, edit: Callable[[str, str], str] | Non
 
 
 def strip_native(path: str, text: str) -> str:
-    """No @micropython.native or .viper line: every function as bytecode."""
-    return _DECORATOR.sub("", text)
+    """No @micropython.native or .viper line: every function as bytecode (a viper
+    function's ptr32(array) becomes the array itself, which bytecode indexes alike;
+    that small def makes M8's native growth read a few dozen bytes low per file)."""
+    out = _DECORATOR.sub("", text)
+    if "ptr32(" in out:
+        out = "def ptr32(words):\n    return words\n\n\n" + out
+    return out
 
 
 def compile_tree(tree: Path, arch: str = ARCH) -> Path:

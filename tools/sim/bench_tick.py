@@ -42,7 +42,7 @@ LEFT_TICKS = 32  # ticks with the collector off (M6's garbage: 192K heap)
 CUT_REF_US = 20
 CUT_TIMES = 4
 CUT_US = 5
-SLOW_MOD = 16  # slow jobs come every 4th or 8th tick (the tick count mod 16)
+SLOW_MOD = 16  # slow jobs come every 8th or 16th tick (the tick count mod 16)
 # The session's own states (firmware/states.py), in the order the run meets them.
 IDLE, RAMP_UP, TREAT, PAUSED, REVERSING = 0, 2, 3, 4, 5
 
@@ -184,6 +184,73 @@ def _time_total(tick, n, now, cut):
     return total, kept
 
 
+# The tick's parts, each timed alone in treatment (docs/testing.md's budget):
+# name, the object (app, hal, sup, reg), the method, its arguments. A tree
+# without a part (e72854b) leaves it out. Each is timed beyond an empty
+# function's call with as many arguments (the harness's loop and the call
+# itself). Every dt is 0: the same code runs, and no window moves (the
+# readings do not change between these calls: a frozen-reading window that
+# moved would latch).
+PARTS = (
+    ("hal.read_current_ua", "hal", "read_current_ua", ()),
+    ("hal.read_voltage_mv", "hal", "read_voltage_mv", ()),
+    ("sup.check", "sup", "check", (15000, 49500, 15000, 0)),
+    ("reg.target_ua", "reg", "target_ua", ()),
+    ("reg.step", "reg", "step", (15000, 6000, 0)),
+    ("sup.drive", "sup", "drive", (3, 1, 15000)),
+    ("sup.end_tick", "sup", "end_tick", ()),
+    ("decide (every 8)", "app", "_decide", (0,)),
+    ("observe (every 8)", "app", "_observe", (0,)),
+    ("indicate (every 16)", "app", "_indicate", (0,)),
+    ("record (every 16)", "app", "_record", (0,)),
+    ("buzzer (every 16)", "app", "_buzzer_at", (100,)),
+    ("report (every 16)", "app", "_report", ()),
+)
+PART_CALLS = 1000
+
+
+def _nop0():
+    pass
+
+
+def _nop1(a):
+    pass
+
+
+def _nop3(a, b, c):
+    pass
+
+
+def _nop4(a, b, c, d):
+    pass
+
+
+_NOPS = {0: _nop0, 1: _nop1, 3: _nop3, 4: _nop4}
+
+
+def _time_calls(f, args, n):
+    # n calls of f(*args), us in all (the arguments unpacked once: no tuple
+    # is built per call).
+    tu = time.ticks_us
+    t0 = tu()
+    if len(args) == 0:
+        for _ in range(n):
+            f()
+    elif len(args) == 1:
+        a = args[0]
+        for _ in range(n):
+            f(a)
+    elif len(args) == 3:
+        a, b, c = args
+        for _ in range(n):
+            f(a, b, c)
+    else:
+        a, b, c, d = args
+        for _ in range(n):
+            f(a, b, c, d)
+    return time.ticks_diff(tu(), t0)
+
+
 def _median(xs):
     xs = sorted(xs)
     return xs[len(xs) // 2]
@@ -306,6 +373,28 @@ class Bench:
         out["stayed"] = stayed and self.state() == state
         return out
 
+    def parts(self):
+        # Each part's cost in reference ticks (median of ROUNDS rounds), less
+        # an empty function's call with as many arguments.
+        app = self.app
+        objs = {"app": app, "hal": app.hal, "sup": app.sup, "reg": app.reg}
+        out = {}
+        for name, obj, meth, args in PARTS:
+            f = getattr(objs[obj], meth, None)
+            if f is None:
+                continue
+            ratios = []
+            for _ in range(ROUNDS):
+                gc.collect()
+                t, k = _time_total(self.ref.tick, PART_CALLS, 0, CUT_REF_US)
+                ref = t / k
+                base = _time_calls(_NOPS[len(args)], args, PART_CALLS)
+                used = _time_calls(f, args, PART_CALLS)
+                ratios.append((used - base) / PART_CALLS / ref)
+            out[name] = _median(ratios)
+        self.ticks(100)  # back to ticking before the next state
+        return out
+
     def alloc(self, n):
         # M6 with frames: every byte allocated inside n ticks (the unix port's
         # micropython.mem_total counts a heap frame freed on return too), less
@@ -353,6 +442,8 @@ def main():
     out["reached"]["treat"] = b.until(TREAT, 60000)
     b.ticks(1000)
     states["treat"] = b.measure(TREAT)
+    if b.api_now:
+        out["parts_treat"] = b.parts()
     if REVERSE:
         # Midway: half the 10 min of current-on time, then 15 s down to zero.
         out["reached"]["reversing"] = b.until(REVERSING, 400000)

@@ -50,12 +50,13 @@ class FakeHal:
     def read_current_ua(self):
         if not self.hold_codes:
             self._noise ^= 1
-            self.code_i = self.i_ua * 4096 // 33000 + self._noise  # the pico's current channel
+            # the pico's current channel; an ADC code is never below 0
+            self.code_i = max(0, self.i_ua * 4096 // 33000 + self._noise)
         return self.i_ua
 
     def read_voltage_mv(self):
         if not self.hold_codes:
-            self.code_v = self.v_mv * 4096 // 66000 + self._noise
+            self.code_v = max(0, self.v_mv * 4096 // 66000 + self._noise)
         return self.v_mv
 
     def read_rail_mv(self):

@@ -18,3 +18,8 @@ if sys.implementation.name != "micropython" and "micropython" not in sys.modules
     _m.heap_lock = lambda: 0
     _m.heap_unlock = lambda: 0
     sys.modules["micropython"] = _m
+    # Viper's typed pointer over an array: plain indexing does the same here
+    # (the firmware's viper code keeps every value inside a machine word).
+    import builtins
+
+    builtins.ptr32 = lambda a: a
