@@ -82,7 +82,8 @@ _FROZEN_MIN_CODE = const(34)
 _FROZEN_US = const(35)
 _FROZEN_WIDE_US = const(36)
 _FROZEN_MOVE_UA = const(37)
-_SIZE = const(38)
+_TREATMENT_BITS = const(38)  # bit s set: state s is one of _TREATMENT
+_SIZE = const(39)
 
 
 class Supervisor:
@@ -122,6 +123,8 @@ class Supervisor:
         st[_FROZEN_US] = limits.FROZEN_MS * 1000
         st[_FROZEN_WIDE_US] = limits.FROZEN_WIDE_MS * 1000
         st[_FROZEN_MOVE_UA] = limits.FROZEN_MOVE_UA
+        for s in _TREATMENT:
+            st[_TREATMENT_BITS] |= 1 << s
         # SR-12 frozen readings of the slow channels (check_slow): per channel
         # the last code and how long it has held.
         self._rail_code = -1
@@ -338,16 +341,16 @@ class Supervisor:
             self._bat_code = code
             self._bat_same_us = 0
 
-    def drive(self, state, want_on, cmd_ua):
-        # (Bytecode: a small frame; native code would take heap on the chip, M8.)
+    @micropython.viper  # every tick
+    def drive(self, state: int, want_on: int, cmd_ua: int):
         # The one way on (SR-2): the session wants it, in a treatment state,
         # with no fault latched and this tick's checks done.
+        st = ptr32(self._st)
         hal = self._hal
-        st = self._st
-        if (not want_on or self.fault != faults.NONE or not st[_CHECKED]
-                or state not in _TREATMENT):
+        if (not want_on or int(self.fault) != 0 or not st[_CHECKED]
+                or not (st[_TREATMENT_BITS] >> state) & 1):
             st[_CMD] = 0
-            if hal.output_is_on or hal.duty:  # already off: nothing to write
+            if hal.output_is_on or int(hal.duty):  # already off: nothing to write
                 hal.output_off()
             return
         st[_CMD] = cmd_ua
@@ -355,9 +358,10 @@ class Supervisor:
         if not hal.output_is_on:
             hal.output_on()
 
+    @micropython.viper  # every tick
     def end_tick(self):
         # SR-3: fed once per tick whose checks ran, the slow ones on time too.
-        st = self._st
+        st = ptr32(self._st)
         if st[_CHECKED] and st[_SLOW_AGE_US] < _SLOW_DUE_US:
             self._hal.feed_watchdog()
         st[_CHECKED] = 0
