@@ -1,10 +1,11 @@
 # The application: wires hal, supervisor, regulator, session and LED, and
 # runs the fixed-rate control loop. Every tick (1 kHz): read -> check ->
 # at most one slow job -> regulate -> drive -> feed the watchdog. The slow
-# jobs take the even ticks of sixteen: decide (button, session) and observe
-# (rail, battery, the slow checks) every 8 ms; indicate (LED), record (trace,
-# journal), the buzzer and the status report every 16 ms. The odd ticks run
-# the fast path alone. docs/testing.md has the budget of each part.
+# jobs take turns over sixteen ticks: decide (button, session), the density
+# guard (the tick after) and observe (rail, battery, the slow checks) every
+# 8 ms; indicate (LED), record (trace, journal), the buzzer and the status
+# report every 16 ms. The other ticks run the fast path alone.
+# docs/testing.md has the budget of each part.
 # The tick allocates nothing, frames included (host_tests/device/test_alloc.py
 # measures it with micropython.mem_total in the unix port).
 import gc
@@ -194,8 +195,8 @@ class App:
         t[_T_I_AVG_UA] = i_avg
         if sup.check(i_ua, v_mv, reg.target_ua(), dt):  # CUT
             self.ses.surge_cut()  # SR-6: re-ramp from zero
-        # At most one slow job a tick, on the even ticks of sixteen: decide and
-        # observe every 8 ticks, the others every 16. Each sees the time since
+        # At most one slow job a tick: decide, the guard and observe every 8
+        # ticks, the others every 16 (on even ticks). Each sees the time since
         # it last ran: the sum of the last 8 or 16 ticks' dt.
         n = t[_T_N]
         k = n & 15
@@ -204,7 +205,9 @@ class App:
         t[_T_SPAN8_US] = span8
         t[_T_SPAN16_US] = span16
         t[_T_DTS + k] = dt
-        if k & 1 == 0:
+        if k & 7 == 1:
+            self._guard_step(span8)  # SR-23, just after the session's step
+        elif k & 1 == 0:
             if k & 7 == 0:
                 self._decide(span8)
             elif k & 7 == 4:
@@ -228,16 +231,18 @@ class App:
     # heap; native code would cost RAM for code that needs no speed (M8).
     # host_tests/device/test_alloc.py fails when one grows past that.
     def _decide(self, dt):
-        # Every 8 ticks: the button's gesture, then the session's step.
+        # Every 8 ticks: the button's gesture, then the session's step (the
+        # density guard follows in the next tick: the two would make one long
+        # tick, issue 13).
         ev = self._gesture(self.btn.update(self.hal.button_pressed(), dt))
         self.ses.i_avg_ua = self._t[_T_I_AVG_UA]
         self.ses.step(ev, self._t[_T_I_UA], self.sup.fault, self._verdict(), dt)
         self._t[_T_WANT] = self.ses.output_wanted()
-        self._guard_step(dt)
         if self.ses.state != self.status[_S_STATE]:
             self._report()  # a new state shows at once, not at the next report
 
     def _guard_step(self, dt):
+        # Every 8 ticks, the tick after the session's step.
         # SR-23: in RAMP_UP and TREAT with current, the density guard caps the
         # regulator's goal (set point x baseline load / present load); a pause
         # (SR-10) or a reversal (SR-11) starts its baseline afresh.

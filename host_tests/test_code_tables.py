@@ -41,7 +41,9 @@ def test_every_schedule_warning_has_an_entry_and_blinks_its_number_in_wait_conta
     rows = table(TROUBLE, "| blinks | warning |")
     assert [(int(r[0]), r[1]) for r in rows] == list(enumerate(names.WARNINGS))[1:]
     assert all(r[2] and r[3] for r in rows)
-    assert (schedule.NONE, schedule.DAY, schedule.WEEK) == (0, 1, 2)
+    # The journal names a warning by names.WARNINGS[code]: each code its own name.
+    assert [names.WARNINGS[c] for c in (schedule.NONE, schedule.DAY, schedule.WEEK)] == [
+        "none", "day", "week"]
     for code in range(1, len(names.WARNINGS)):
         level, count = False, 0
         for ms in range(code * 200 + 2000):

@@ -200,6 +200,7 @@ PARTS = (
     ("sup.drive", "sup", "drive", (3, 1, 15000)),
     ("sup.end_tick", "sup", "end_tick", ()),
     ("decide (every 8)", "app", "_decide", (0,)),
+    ("guard (every 8)", "app", "_guard_step", (0,)),
     ("observe (every 8)", "app", "_observe", (0,)),
     ("indicate (every 16)", "app", "_indicate", (0,)),
     ("record (every 16)", "app", "_record", (0,)),

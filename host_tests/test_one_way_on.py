@@ -1,0 +1,82 @@
+"""SR-2: exactly one function switches the output on (Hal.output_on), and only
+Supervisor.drive calls it. SR-3: only Supervisor.end_tick feeds the watchdog.
+Checked on the syntax trees of every device file (an AST, not a text search:
+a comment or a string that names a call does not count, a call spelled across
+lines does). The behaviour behind them is tested on the simulated board
+(test_sim_boot.py, the fault matrix)."""
+
+from __future__ import annotations
+
+import ast
+
+from tools.device_files import ROOT, device_files
+
+
+def _calls_and_defs():
+    # Every call and def of the device files: (file, enclosing class.function,
+    # the node), the enclosing name "" at module level.
+    out = []
+    for rel in device_files(ROOT):
+        tree = ast.parse((ROOT / rel).read_text(), rel)
+
+        def walk(node, where, rel=rel):
+            for child in ast.iter_child_nodes(node):
+                here = where
+                if isinstance(child, ast.ClassDef):
+                    here = child.name
+                elif isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    here = (where + "." if where else "") + child.name
+                    out.append((rel, where, child))
+                elif isinstance(child, (ast.Call, ast.Attribute)):
+                    out.append((rel, where, child))
+                walk(child, here)
+
+        walk(tree, "")
+    return out
+
+
+NODES = _calls_and_defs()
+
+
+def _calls_of(attr: str) -> list[tuple[str, str, ast.Call]]:
+    return [(f, w, n) for f, w, n in NODES if isinstance(n, ast.Call)
+            and isinstance(n.func, ast.Attribute) and n.func.attr == attr]
+
+
+def test_only_the_hal_defines_output_on():
+    # SR-2: exactly one function can switch the output on.
+    defs = [(f, w) for f, w, n in NODES
+            if isinstance(n, ast.FunctionDef) and n.name == "output_on"]
+    assert defs == [("firmware/hal.py", "Hal")]
+
+
+def test_only_the_supervisor_calls_output_on():
+    # SR-2: only the supervisor's drive calls it.
+    assert [(f, w) for f, w, _ in _calls_of("output_on")] == [
+        ("firmware/supervisor.py", "Supervisor.drive")]
+
+
+def test_only_the_supervisor_feeds_the_watchdog():
+    # SR-3: only the supervisor feeds the watchdog, once a tick in end_tick;
+    # the WDT's own feed is taken only by the hal, when it starts the watchdog.
+    assert [(f, w) for f, w, _ in _calls_of("feed_watchdog")] == [
+        ("firmware/supervisor.py", "Supervisor.end_tick")]
+    feeds = [(f, w) for f, w, n in NODES if isinstance(n, ast.Attribute) and n.attr == "feed"]
+    assert feeds == [("firmware/hal.py", "Hal.start_watchdog")]
+
+
+def test_enable_pin_driven_high_only_in_output_on():
+    # SR-2: the hal writes the enable pin through one bound method; 1 only in
+    # output_on.
+    high = [(f, w) for f, w, n in _calls_of("_enable_value")
+            if n.args and isinstance(n.args[0], ast.Constant) and n.args[0].value != 0]
+    assert high == [("firmware/hal.py", "Hal.output_on")]
+    assert all(isinstance(n.args[0], ast.Constant) for _, _, n in _calls_of("_enable_value"))
+
+
+def test_pulse_gate_started_only_in_output_on():
+    # SR-2: pulsed DC: the gate PWM on the enable pin is also "on"; only
+    # output_on creates a PWM on it.
+    gates = [(f, w) for f, w, n in _calls_of("PWM")
+             if n.args and isinstance(n.args[0], ast.Attribute) and n.args[0].attr == "_enable"]
+    assert gates == [("firmware/hal.py", "Hal.output_on")]
