@@ -60,30 +60,33 @@ _FROZEN = const(11)  # SR-12 frozen, per channel (current, then voltage) three
 _CODE = const(0)  # words from _FROZEN + 3 x channel: the last code,
 _SAME_US = const(1)  # how long it has held,
 _CMD_THEN = const(2)  # and the command when it began to hold
-# The limits, from _LIMITS on, in the order of _limits() below.
-_OFF_SETTLE_US = const(17)
-_OVERCURRENT_UA = const(18)
-_OVERCURRENT_TICKS = const(19)
-_OFF_LEAK_UA = const(20)
-_LEAK_TICKS = const(21)
-_SHORT_MIN_UA = const(22)
-_SHORT_OHM = const(23)
-_SURGE_PCT = const(24)
-_SURGE_MIN_UA = const(25)
-_SURGE_US = const(26)
-_PINNED_TICKS = const(27)
-_RAIL_OVER_PCT = const(28)
-_RAIL_START_MAX_MV = const(29)
-_DEAD_I_MIN_TARGET_UA = const(30)
-_DEAD_I_MV = const(31)
-_DEAD_I_RAIL_PCT = const(32)
-_DEAD_I_TICKS = const(33)
-_FROZEN_MIN_CODE = const(34)
-_FROZEN_US = const(35)
-_FROZEN_WIDE_US = const(36)
-_FROZEN_MOVE_UA = const(37)
-_TREATMENT_BITS = const(38)  # bit s set: state s is one of _TREATMENT
-_SIZE = const(39)
+_SLOW_FROZEN = const(17)  # the same three words per slow channel (rail, then battery)
+_NO_CODE = const(0x7FFF)  # above every ADC code: no code seen yet
+# The limits, copied in by __init__.
+_OFF_SETTLE_US = const(23)
+_OVERCURRENT_UA = const(24)
+_OVERCURRENT_TICKS = const(25)
+_OFF_LEAK_UA = const(26)
+_LEAK_TICKS = const(27)
+_SHORT_MIN_UA = const(28)
+_SHORT_OHM = const(29)
+_SURGE_PCT = const(30)
+_SURGE_MIN_UA = const(31)
+_SURGE_US = const(32)
+_PINNED_TICKS = const(33)
+_RAIL_OVER_PCT = const(34)
+_RAIL_START_MAX_MV = const(35)
+_DEAD_I_MIN_TARGET_UA = const(36)
+_DEAD_I_MV = const(37)
+_DEAD_I_RAIL_PCT = const(38)
+_DEAD_I_TICKS = const(39)
+_FROZEN_MIN_CODE = const(40)
+_FROZEN_US = const(41)
+_FROZEN_WIDE_US = const(42)
+_FROZEN_MOVE_UA = const(43)
+_FROZEN_SLOW_US = const(44)
+_TREATMENT_BITS = const(45)  # bit s set: state s is one of _TREATMENT
+_SIZE = const(46)
 
 
 class Supervisor:
@@ -123,14 +126,11 @@ class Supervisor:
         st[_FROZEN_US] = limits.FROZEN_MS * 1000
         st[_FROZEN_WIDE_US] = limits.FROZEN_WIDE_MS * 1000
         st[_FROZEN_MOVE_UA] = limits.FROZEN_MOVE_UA
+        st[_FROZEN_SLOW_US] = limits.FROZEN_SLOW_MS * 1000
+        st[_SLOW_FROZEN + _CODE] = _NO_CODE
+        st[_SLOW_FROZEN + 3 + _CODE] = _NO_CODE
         for s in _TREATMENT:
             st[_TREATMENT_BITS] |= 1 << s
-        # SR-12 frozen readings of the slow channels (check_slow): per channel
-        # the last code and how long it has held.
-        self._rail_code = -1
-        self._rail_same_us = 0
-        self._bat_code = -1
-        self._bat_same_us = 0
         self._battery_us = 0
 
     def start_watchdog(self):
@@ -314,32 +314,34 @@ class Supervisor:
             return STOP  # also with the output off (the reversal's off time, a pause)
         return OK
 
-    def _check_slow_codes(self, dt_us):
+    @micropython.viper  # (its loop's frame would not fit the VM's 11 words)
+    def _check_slow_codes(self, dt_us: int):
         # SR-12 for the slow readings (app.py reads the last one changed):
         # a battery code at full scale (a reading pinned high: a full pack
-        # reads below it, docs/wiring.md), and a rail or battery code
-        # identical for FROZEN_SLOW_MS with the output on (not at a widened
-        # code, where a live reading may rest).
+        # reads below it, docs/wiring.md), and, per channel as _sensors does,
+        # a rail or battery code identical for FROZEN_SLOW_MS with the output
+        # on (not at a widened code, where a live reading may rest).
+        st = ptr32(self._st)
         hal = self._hal
-        if hal.code_bat >= hal.code_hi:
+        if int(hal.code_bat) >= int(hal.code_hi):
             self.latch(faults.SENSOR)
-        on = hal.output_is_on
-        code = hal.code_rail
-        if on and code == self._rail_code and not (hal.wide_codes and code & 1023 == 512):
-            self._rail_same_us += dt_us
-            if self._rail_same_us >= limits.FROZEN_SLOW_MS * 1000:
-                self.latch(faults.FROZEN)
-        else:
-            self._rail_code = code
-            self._rail_same_us = 0
-        code = hal.code_bat
-        if on and code == self._bat_code and not (hal.wide_codes and code & 1023 == 512):
-            self._bat_same_us += dt_us
-            if self._bat_same_us >= limits.FROZEN_SLOW_MS * 1000:
-                self.latch(faults.FROZEN)
-        else:
-            self._bat_code = code
-            self._bat_same_us = 0
+        on = bool(hal.output_is_on)
+        wide = bool(hal.wide_codes)
+        f = _SLOW_FROZEN
+        code = int(hal.code_rail)
+        while f <= _SLOW_FROZEN + 3:
+            if on and code == st[f + _CODE] and not (wide and code & 1023 == 512):
+                same = st[f + _SAME_US] + dt_us
+                if same > st[_FROZEN_SLOW_US]:
+                    same = st[_FROZEN_SLOW_US]  # enough to know (a word stays a word)
+                st[f + _SAME_US] = same
+                if same >= st[_FROZEN_SLOW_US]:
+                    self.latch(faults.FROZEN)
+            else:
+                st[f + _CODE] = code
+                st[f + _SAME_US] = 0
+            f += 3
+            code = int(hal.code_bat)
 
     @micropython.viper  # every tick
     def drive(self, state: int, want_on: int, cmd_ua: int):

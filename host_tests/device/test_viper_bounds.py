@@ -82,6 +82,8 @@ def test_the_supervisor_check_stays_in_machine_words():
                         for v in (v_lo, 0, 49500, v_hi):
                             for dt in (0, 1000, 1 << 24):
                                 sup.check(Word(i), Word(v), Word(limits.MAX_SET_UA), Word(dt))
+                                hal.code_rail = hal.code_bat = code
+                                sup.check_slow(Word(v_hi), Word(v_hi), Word(dt))
                                 sup.drive(3, True, Word(limits.MAX_SET_UA))
                                 sup.end_tick()
                     sup.fault = 0  # latched: cleared, so the next paths run too

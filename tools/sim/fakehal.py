@@ -62,13 +62,13 @@ class FakeHal:
     def read_rail_mv(self):
         if not self.hold_codes:
             self._noise_rail ^= 1
-            self.code_rail = self.rail_mv * 4096 // 66000 + self._noise_rail
+            self.code_rail = max(0, self.rail_mv * 4096 // 66000 + self._noise_rail)
         return self.rail_mv
 
     def read_battery_mv(self):
         if not self.hold_codes:
             self._noise_bat ^= 1
-            self.code_bat = self.battery_mv * 4096 // 9900 + self._noise_bat
+            self.code_bat = max(0, self.battery_mv * 4096 // 9900 + self._noise_bat)
         return self.battery_mv
 
     def button_pressed(self):
