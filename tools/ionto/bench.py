@@ -252,16 +252,18 @@ def _m7_lines(tick: dict) -> list[str]:
     return lines
 
 
+def _period(part: str) -> int:
+    # A part named "... (every N)" runs every N ticks; any other, every tick.
+    return int(part.split("(every ")[1].rstrip(")")) if "(every " in part else 1
+
+
 def parts_budget(parts: dict, tick_ratio: float, k: float) -> dict:
     """The treatment tick's budget on the RP2040 (estimate, us): each part per
     call beyond a call's own overhead; per tick on average, the every-tick parts,
     the slow jobs (a job "(every N)" counts 1/N), and the rest: the tick's own
     body and its calls."""
-    every = {}
-    for name in parts:
-        every[name] = int(name.split("(every ")[1].rstrip(")")) if "(every " in name else 1
-    fast = sum(r for name, r in parts.items() if every[name] == 1)
-    slow = sum(r / every[name] for name, r in parts.items() if every[name] > 1)
+    fast = sum(r for name, r in parts.items() if _period(name) == 1)
+    slow = sum(r / _period(name) for name, r in parts.items() if _period(name) > 1)
     return {"per_call_us": {name: r * k for name, r in parts.items()},
             "every_tick_us": fast * k, "slow_jobs_us": slow * k,
             "body_and_calls_us": (tick_ratio - fast - slow) * k, "tick_us": tick_ratio * k}
@@ -270,10 +272,7 @@ def parts_budget(parts: dict, tick_ratio: float, k: float) -> dict:
 def _by_period(per_call: dict) -> list[tuple[str, float]]:
     # The every-tick parts first, then the jobs every 8 and 16 ticks; the
     # costliest first within each (the unix port's JSON keeps no order).
-    def key(item: tuple[str, float]) -> tuple[int, float]:
-        name, us = item
-        return (int(name.split("(every ")[1].rstrip(")")) if "(every " in name else 1, -us)
-    return sorted(per_call.items(), key=key)
+    return sorted(per_call.items(), key=lambda item: (_period(item[0]), -item[1]))
 
 
 def _parts_lines(tick: dict) -> list[str]:
