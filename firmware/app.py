@@ -96,10 +96,9 @@ class App:
         self.hal = hal
         self.board = board
         self.calibrated = calibrated
-        self.tick_us = board["tick_us"]
         t = array("i", [0] * _T_SIZE)
         self._t = t
-        t[_T_TICK_US] = self.tick_us
+        t[_T_TICK_US] = board["tick_us"]
         t[_T_SENSE_OHM] = board["current_sense_ohm"]
         self.sup = Supervisor(hal, board)
         self.reg = Regulator(board["sink_headroom_mv"])
@@ -457,7 +456,7 @@ class App:
         ticks_add = time.ticks_add
         ticks_diff = time.ticks_diff
         sleep_us = time.sleep_us
-        period = self.tick_us
+        period = self._t[_T_TICK_US]
         deadline = ticks_add(ticks_us(), period)
         count = 0
         while ticks == 0 or count < ticks:
