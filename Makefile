@@ -66,6 +66,7 @@ soak: devtest $(STAMP)
 # host_tests/test_figures.py fails when the committed files are out of date.
 figures: $(STAMP)
 	$(BIN)/python -m tools.figures.circuit
+cards: $(STAMP) ; $(BIN)/python -m tools.cards  # docs/cards/ (host_tests/test_cards.py)
 
 clean:
 	rm -rf $(VENV) .stubs build bench.json
