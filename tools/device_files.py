@@ -5,6 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# A clone of the repository, or the copy an installed ionto carries (tools/launcher):
+# the installed one writes what it builds under the current folder, never into
+# site-packages, and has no git history for `ionto bench`.
+CLONE = (ROOT / "pyproject.toml").is_file()
 TOP = ("boot.py", "main.py")
 TREES = ("firmware", "lib")
 

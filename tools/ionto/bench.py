@@ -18,6 +18,7 @@ import sys
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+from tools.device_files import CLONE
 from tools.ionto import m7, m9
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -318,6 +319,10 @@ def _s16():
 
 
 def bench(json_path: str | None, sessions: int = m9.SESSIONS) -> int:
+    if not CLONE:  # M7 compiles a reference commit out of git; M6-M8 need the unix port
+        print("ionto bench: runs in a clone of the repository (make bench), not from an "
+              "installed ionto", file=sys.stderr)
+        return 2
     names = ["S1", "S2", "S3", "S4", "S5", "S6", "S7", "S8", "S8b", "S9", "S10",
              "S11", "S12", "S13", "S14", "S15"]
     tick = m7.figures()  # first, alone: the timing has the cores to itself

@@ -19,10 +19,10 @@ from pathlib import Path, PurePosixPath
 from typing import TextIO
 
 from tools.check_device import ARCH_BY_PORT, arch_of, compile_file, mpy_cross
-from tools.device_files import ROOT, TOP, device_files
+from tools.device_files import CLONE, ROOT, TOP, device_files
 from tools.ionto.link import HOST_VERSION, DeviceError, Link, LinkError
 
-BUILD = ROOT / "build" / "deploy"
+BUILD = (ROOT / "build" if CLONE else Path("build")) / "deploy"
 
 
 def mpy_version() -> tuple[int, int]:

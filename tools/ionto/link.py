@@ -71,8 +71,15 @@ def find_port() -> str:
     return ports[0]
 
 
+def port_exists(port: str) -> bool:
+    # Linux and macOS name a port by its device file (/dev/ttyACM0, /dev/cu.usbmodem1101);
+    # Windows' COM3 is no file: there the device list says.
+    return os.path.exists(port) or any(p.device == port
+                                       for p in serial.tools.list_ports.comports())
+
+
 def open_transport(port: str) -> SerialTransport:
-    if not os.path.exists(port):
+    if not port_exists(port):
         raise LinkError(f"no such port {port}: is the board plugged in? "
                         "(`mpremote connect list` lists the ports)")
     try:
