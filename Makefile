@@ -10,7 +10,7 @@ ESP32_STUBS := micropython-esp32-stubs==1.29.0.post1
 # The device tests run in the real MicroPython unix port with a board-sized heap.
 # (tools/run_device_tests.py: one `micropython -X heapsize=512K` per test file)
 
-.PHONY: all sim test soak lint mpy typecheck devtest pytest manifest package.json bench figures clean
+.PHONY: all sim test soak lint mpy typecheck devtest pytest bench figures clean
 
 all: test
 
@@ -26,7 +26,7 @@ $(STAMP): pyproject.toml
 sim: $(STAMP)
 	$(BIN)/ionto simulate --scenario tour --plot build/sim_tour.png
 
-test: lint mpy typecheck manifest devtest pytest
+test: lint mpy typecheck devtest pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -37,12 +37,6 @@ mpy: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/pyright -p pyrightconfig.rp2.json
 	$(BIN)/pyright -p pyrightconfig.esp32.json
-
-manifest: $(STAMP)
-	$(BIN)/python -m tools.gen_package_json --check
-
-package.json: $(STAMP)
-	$(BIN)/python -m tools.gen_package_json
 
 devtest: $(STAMP)
 	$(BIN)/python -m tools.run_device_tests host_tests/device

@@ -117,13 +117,3 @@ def test_pyright_checks_device_files_against_the_port_stubs(tmp_path, port):
         "import machine\n\nmachine.Pin(2, machine.Pin.OUT).frobnicate()\n")
     r = _pyright(tree, port)
     assert r.returncode != 0 and "frobnicate" in r.stdout
-
-
-def test_package_json_lists_exactly_the_device_files():
-    import json
-
-    from tools.device_files import device_files
-
-    urls = json.loads((ROOT / "package.json").read_text())["urls"]
-    assert [u[0] for u in urls] == device_files()
-    assert all(u[0] == u[1] for u in urls)
