@@ -1,10 +1,11 @@
 # The application: wires hal, supervisor, regulator, session and LED, and
 # runs the fixed-rate control loop. Every tick (1 kHz): read -> check ->
 # at most one slow job -> regulate -> drive -> feed the watchdog. The slow
-# jobs take turns over sixteen ticks: decide (button, session), the density
-# guard (the tick after) and observe (rail, battery, the slow checks) every
-# 8 ms; indicate (LED), record (trace, journal), the buzzer and the status
-# report every 16 ms. The other ticks run the fast path alone.
+# jobs take turns over 32 ticks: the button, the session's step, the density
+# guard (each the tick after the one before) and observe (rail, battery, the
+# slow checks) every 16 ms; indicate (LED), record (trace, journal), the
+# buzzer and the status report every 32 ms. The other ticks (20 of 32) run
+# the fast path alone.
 # docs/testing.md has the budget of each part.
 # The tick allocates nothing, frames included (host_tests/device/test_alloc.py
 # measures it with micropython.mem_total in the unix port).
@@ -69,7 +70,7 @@ _PROFILES = const(5)  # len(profiles.DEFAULTS) (a test keeps them equal)
 _PICK_MS = const(4000)  # the profile gesture: saved this long after the last press
 _DT_MAX_US = const(1 << 24)  # a longer gap (16 s) cannot happen on a board: the
 # watchdog (8.4 s at most, platform.md) resets it first. A test's clock could:
-# kept at this, every sum of sixteen gaps stays a machine word.
+# kept at this, every sum of 32 gaps (2**29) stays a machine word.
 # The tick's own state: one preallocated array of integers, so App.tick runs
 # as viper code over machine words (platform.md). The slow jobs read the
 # readings from it.
@@ -79,13 +80,13 @@ _T_I_UA = const(2)  # the last readings: current (the peak in pulsed DC) ...
 _T_V_MV = const(3)
 _T_I_AVG_UA = const(4)  # ... and the measured average
 _T_WANT = const(5)  # 1: the session wants the output on (its last step)
-_T_SPAN8_US = const(6)  # the sum of the last eight ticks' dt: decide's and observe's dt
-_T_SPAN16_US = const(7)  # of the last sixteen: the other slow jobs' dt
+_T_SPAN16_US = const(6)  # the sum of the last 16 ticks' dt: decide's, the guard's, observe's
+_T_SPAN32_US = const(7)  # of the last 32: the other slow jobs' dt
 _T_TICK_US = const(8)  # the board's period
 _T_SENSE_OHM = const(9)
 _T_RUNNING = const(10)  # 1 once the first tick ran
-_T_DTS = const(11)  # the last sixteen ticks' dt (us), a ring
-_T_SIZE = const(27)
+_T_DTS = const(11)  # the last 32 ticks' dt (us), a ring
+_T_SIZE = const(43)
 # Every word viper reads back is non-negative: on a 64-bit port (the unix port
 # of the tests) viper's ptr32 loads zero-extend (the readings, which may be
 # below zero, are only written here and read by bytecode).
@@ -119,6 +120,7 @@ class App:
         # (from the journal at startup, then from each session).
         self.last_start_reversed = False
         self._start_armed = False  # a hold that began at rest: its release starts
+        self._event = button.NONE  # the button's event for the session's next step
         self.trace = Trace()  # preallocated: the session's per-second samples
         self.guard = DensityGuard()  # SR-23: a hand lifted part way
         self._guard_state = states.IDLE  # the session state the guard last saw
@@ -176,11 +178,11 @@ class App:
         hal = self.hal
         sup = self.sup
         reg = self.reg
-        i_avg = int(hal.read_current_ua())
+        i_avg = int(hal.sense())  # the voltage and the trip input too
         # Pulsed DC: the sense RC makes the ADC read the average; the sink holds
         # the peak, which is what the set point and every check are about. With
         # the gate stopped the average is the current itself (SR-12 leak check).
-        v_mv = int(hal.read_voltage_mv())
+        v_mv = int(hal.v_mv)
         pct = int(hal.pulse_duty_pct)
         i_ua = i_avg
         if pct != 100 and hal.output_is_on:
@@ -194,31 +196,33 @@ class App:
         t[_T_I_AVG_UA] = i_avg
         if sup.check(i_ua, v_mv, reg.target_ua(), dt):  # CUT
             self.ses.surge_cut()  # SR-6: re-ramp from zero
-        # At most one slow job a tick: decide, the guard and observe every 8
-        # ticks, the others every 16 (on even ticks). Each sees the time since
-        # it last ran: the sum of the last 8 or 16 ticks' dt.
+        # At most one slow job a tick: the button, the session's step, the
+        # guard and observe every 16 ticks, the others every 32. Each sees the
+        # time since it last ran: the sum of the last 16 or 32 ticks' dt.
         n = t[_T_N]
-        k = n & 15
-        span8 = t[_T_SPAN8_US] + dt - t[_T_DTS + ((k + 8) & 15)]
-        span16 = t[_T_SPAN16_US] + dt - t[_T_DTS + k]
-        t[_T_SPAN8_US] = span8
+        k = n & 31
+        span16 = t[_T_SPAN16_US] + dt - t[_T_DTS + ((k + 16) & 31)]
+        span32 = t[_T_SPAN32_US] + dt - t[_T_DTS + k]
         t[_T_SPAN16_US] = span16
+        t[_T_SPAN32_US] = span32
         t[_T_DTS + k] = dt
-        if k & 7 == 1:
-            self._guard_step(span8)  # SR-23, just after the session's step
-        elif k & 1 == 0:
-            if k & 7 == 0:
-                self._decide(span8)
-            elif k & 7 == 4:
-                self._observe(span8)
-            elif k == 2:
-                self._indicate(span16)
-            elif k == 6:
-                self._record(span16)
-            elif k == 10:
-                self._buzzer_at(self.ms)
-            else:  # 14
-                self._report()
+        j = k & 15
+        if j == 0:
+            self._press(span16)
+        elif j == 1:
+            self._decide(span16)
+        elif j == 2:
+            self._guard_step(span16)  # SR-23, just after the session's step
+        elif j == 8:
+            self._observe(span16)
+        elif k == 4:
+            self._indicate(span32)
+        elif k == 12:
+            self._record(span32)
+        elif k == 20:
+            self._buzzer_at(self.ms)
+        elif k == 28:
+            self._report()
         cmd = reg.step(i_ua, int(sup.rail_mv) - v_mv - i_ua * t[_T_SENSE_OHM] // 1000, dt)
         sup.drive(self.ses.state, t[_T_WANT], cmd)
         t[_T_N] = (n + 1) & _TICKS_MAX
@@ -229,11 +233,16 @@ class App:
     # VM_MAX_STATE_ON_STACK; platform.md), so none allocates a frame on the
     # heap; native code would cost RAM for code that needs no speed (M8).
     # host_tests/device/test_alloc.py fails when one grows past that.
+    def _press(self, dt):
+        # Every 16 ticks: the button, and what its gesture means at rest; an
+        # event for the session waits for the session's step, the next tick
+        # (the two in one tick would make the longest tick, issue 13).
+        self._event = self._gesture(self.btn.update(self.hal.button_pressed(), dt))
+
     def _decide(self, dt):
-        # Every 8 ticks: the button's gesture, then the session's step (the
-        # density guard follows in the next tick: the two would make one long
-        # tick, issue 13).
-        ev = self._gesture(self.btn.update(self.hal.button_pressed(), dt))
+        # Every 16 ticks, the tick after the button: the session's step.
+        ev = self._event
+        self._event = button.NONE
         self.ses.i_avg_ua = self._t[_T_I_AVG_UA]
         self.ses.step(ev, self._t[_T_I_UA], self.sup.fault, self._verdict(), dt)
         self._t[_T_WANT] = self.ses.output_wanted()
@@ -241,7 +250,7 @@ class App:
             self._report()  # a new state shows at once, not at the next report
 
     def _guard_step(self, dt):
-        # Every 8 ticks, the tick after the session's step.
+        # Every 16 ticks, the tick after the session's step.
         # SR-23: in RAMP_UP and TREAT with current, the density guard caps the
         # regulator's goal (set point x baseline load / present load); a pause
         # (SR-10) or a reversal (SR-11) starts its baseline afresh.
@@ -374,7 +383,7 @@ class App:
 
     def _observe(self, dt):
         # Rail or battery (in turn), the supervisor's slow checks.
-        if self._t[_T_N] & 8:
+        if self._t[_T_N] & 16:  # each every 32 ms
             self.rail_mv = self.hal.read_rail_mv()
         else:
             self.battery_mv = self.hal.read_battery_mv()

@@ -64,7 +64,7 @@ def run(hal, board, calibrated, set_ua, seconds):
             state = ses.state
             if state in _ENDED:
                 if not ses.unjournaled or t >= end_ms:
-                    break  # journaled by the app's record job (every 16 ticks)
+                    break  # journaled by the app's record job (every 32 ticks)
                 continue
             if state == states.TREAT:
                 held += step

@@ -73,8 +73,9 @@ def status():
     hal, board = _hardware()
     cal, why = store.load_calibration()
     settings, warning = store.load_config()
+    i_ua = hal.sense()
     return {"version": VERSION, "board": board["name"], "output_on": hal.output_is_on,
-            "i_ua": hal.read_current_ua(), "v_mv": hal.read_voltage_mv(),
+            "i_ua": i_ua, "v_mv": hal.v_mv,
             "rail_mv": hal.read_rail_mv(), "battery_mv": hal.read_battery_mv(),
             "usb": hal.usb_present(), "trip": hal.trip_asserted(), "button": hal.button_pressed(),
             "calibrated": cal is not None, "calibration": "ok" if why is None else why,
@@ -116,8 +117,7 @@ def cal_zero(n=64):
     time.sleep_ms(limits.OFF_SETTLE_MS * 5)  # the sense RC after the output went off
     si = sv = 0
     for _ in range(n):
-        hal.read_current_ua()
-        hal.read_voltage_mv()
+        hal.sense()
         si += hal.code_i
         sv += hal.code_v
         time.sleep_ms(1)
@@ -128,7 +128,7 @@ def cal_zero(n=64):
     firmware.release("hal_setup")
     off_i = (2 * si + n) // (2 * n) - bias_i
     off_v = (2 * sv + n) // (2 * n) - bias_v
-    i_ua = hal.read_current_ua()
+    i_ua = hal.sense()
     m = store.OFFSET_MAX
     return {"n": n, "current": {"offset": off_i, "code_sum": si},
             "voltage": {"offset": off_v, "code_sum": sv}, "i_ua": i_ua,

@@ -9,6 +9,7 @@
 # where mul is the value at code 4096, computed once here. code < 4096 and
 # mul < 2**18 keep every product below 2**30, a small int on both ports.
 import machine
+import micropython
 from micropython import const
 
 _SHIFT = const(12)
@@ -29,6 +30,7 @@ class Hal:
         # Bound methods taken once: taking them per call would allocate.
         self._enable_value = self._enable.value
         self._duty = self._pwm.duty_u16
+        self._trip_value = self._trip.value
         uv = board["adc_kind"] == "uv"
         self._uv = uv
         # Full scale of a code: a reading here is pinned (SR-12).
@@ -49,6 +51,8 @@ class Hal:
         self.pulse_duty_pct = 100
         self.output_is_on = False
         # Last raw codes, for the plausibility checks (pinned, frozen: SR-12).
+        self.v_mv = 0  # the last sense()
+        self.trip = False
         self.code_i = 0
         self.code_v = 0
         self.code_rail = 0
@@ -61,20 +65,25 @@ class Hal:
         return raw >> 4  # 12 real bits (platform.md)
 
     # ---- readings (integers, no allocation) ----
-    # The two read every tick have _code inline: a call costs more than the
-    # conversion on the chip (platform.md: 46 us a reading). Bytecode: their
-    # frames are small, and native code would take heap on the chip (M8).
-    def read_current_ua(self):
-        c = self._read_i()
-        c = c // 1000 if self._uv else c >> 4
+    @micropython.viper  # every tick: one call for the tick's three inputs
+    def sense(self) -> int:
+        # The current (uA, returned), the electrode voltage (self.v_mv) and the
+        # trip input (self.trip: True while the hardware latch holds), each
+        # read once; the codes kept for SR-12. One call, the conversions
+        # inline: a call costs more than a conversion on the chip (platform.md:
+        # 46 us a reading as two bytecode methods). Products below 2**30
+        # (header), a machine word on every port.
+        uv = bool(self._uv)
+        c = int(self._read_i())
+        c = c // 1000 if uv else c >> 4
         self.code_i = c
-        return ((c - self._off_i) * self._mul_i) >> _SHIFT
-
-    def read_voltage_mv(self):
-        c = self._read_v()
-        c = c // 1000 if self._uv else c >> 4
+        i_ua = ((c - int(self._off_i)) * int(self._mul_i)) >> _SHIFT
+        c = int(self._read_v())
+        c = c // 1000 if uv else c >> 4
         self.code_v = c
-        return ((c - self._off_v) * self._mul_v) >> _SHIFT
+        self.v_mv = ((c - int(self._off_v)) * int(self._mul_v)) >> _SHIFT
+        self.trip = int(self._trip_value()) == 0  # active low
+        return i_ua
 
     def read_rail_mv(self):
         c = self._code(self._read_rail())

@@ -124,8 +124,9 @@ class Regulator:
         r[_OK_US] = 0
         r[_I_F] = _BIAS
 
-    def target_ua(self):
-        return self._r[_TARGET_NUA] // 1000
+    @micropython.viper  # every tick (the supervisor's check): a viper call is the cheaper
+    def target_ua(self) -> int:
+        return ptr32(self._r)[_TARGET_NUA] // 1000  # (never below 0)
 
     @micropython.viper  # every tick: machine words, frame on the C stack (platform.md)
     def step(self, i_ua: int, sink_mv: int, dt_us: int) -> int:

@@ -30,7 +30,7 @@ STOP_NONE = const(0)
 STOP_BATTERY = const(1)
 STOP_USB = const(2)
 
-_SLOW_DUE_US = const(50000)  # check_slow() runs every 8 ticks; 50 ms late: the loop is broken
+_SLOW_DUE_US = const(50000)  # check_slow() runs every 16 ticks; 50 ms late: the loop is broken
 
 _TREATMENT = (states.WAIT_CONTACT, states.RAMP_UP, states.TREAT, states.PAUSED,
               states.REVERSING, states.RAMP_DOWN)
@@ -61,6 +61,10 @@ _CODE = const(0)  # words from _FROZEN + 3 x channel: the last code,
 _SAME_US = const(1)  # how long it has held,
 _CMD_THEN = const(2)  # and the command when it began to hold
 _SLOW_FROZEN = const(17)  # the same three words per slow channel (rail, then battery)
+_I_UA = const(46)  # this tick's readings for _sensors (below 0: 0, which its
+_V_MV = const(47)  # conditions read alike: each compares with a positive limit),
+_TARGET_UA = const(48)  # the ramped set point and the time since the last tick:
+_DT_US = const(49)  # a call without arguments is cheaper (viper boxes each one)
 _NO_CODE = const(0x7FFF)  # above every ADC code: no code seen yet
 # The limits, copied in by __init__.
 _OFF_SETTLE_US = const(23)
@@ -86,7 +90,7 @@ _FROZEN_WIDE_US = const(42)
 _FROZEN_MOVE_UA = const(43)
 _FROZEN_SLOW_US = const(44)
 _TREATMENT_BITS = const(45)  # bit s set: state s is one of _TREATMENT
-_SIZE = const(46)
+_SIZE = const(50)
 
 
 class Supervisor:
@@ -180,7 +184,7 @@ class Supervisor:
             st[_OFF_US] = 0
         elif st[_OFF_US] < st[_OFF_SETTLE_US]:
             st[_OFF_US] += dt_us
-        if hal.trip_asserted():
+        if hal.trip:  # as hal.sense() read it at the start of this tick
             self.latch(faults.TRIP)
         # SR-5: above 30 mA on 2 consecutive readings.
         if i_ua > st[_OVERCURRENT_UA]:
@@ -196,7 +200,11 @@ class Supervisor:
                 self.latch(faults.LEAK)
         else:
             st[_LEAK_N] = 0
-        self._sensors(i_ua, v_mv, target_ua, dt_us)
+        st[_I_UA] = i_ua if i_ua > 0 else 0
+        st[_V_MV] = v_mv if v_mv > 0 else 0
+        st[_TARGET_UA] = target_ua
+        st[_DT_US] = dt_us
+        self._sensors()
         # SR-13: a short (both electrodes in one tray, a wet bridge).
         if on and i_ua >= st[_SHORT_MIN_UA] and v_mv * 1000 < st[_SHORT_OHM] * i_ua:
             st[_SHORT_N] += 1
@@ -230,13 +238,17 @@ class Supervisor:
         return CUT
 
     @micropython.viper
-    def _sensors(self, i_ua: int, v_mv: int, target_ua: int, dt_us: int):
+    def _sensors(self):
         # SR-12 plausibility. Pinned: a channel at full scale. Above the rail:
         # the electrode cannot be above the supply, nor the rail above 60 V + 5 %
         # (a pinned rail channel; at rest the start check refuses it, REFUSE_RAIL).
         # A dead current channel. Frozen current and voltage readings (below).
         st = ptr32(self._st)
         hal = self._hal
+        i_ua = st[_I_UA]
+        v_mv = st[_V_MV]
+        target_ua = st[_TARGET_UA]
+        dt_us = st[_DT_US]
         on = bool(hal.output_is_on)
         rail_mv = st[_RAIL_MV]
         hi = int(hal.code_hi)

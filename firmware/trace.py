@@ -33,7 +33,7 @@ class Trace:
         self._state = -1
 
     def add(self, i_ua, v_mv, state, dt_us):
-        # Every few ticks of a session (app.py, every 16 ms), with the time
+        # Every few ticks of a session (app.py, every 32 ms), with the time
         # since the last call from the clock. Sums stay small ints: 8 s x
         # 1000 calls x 60000 mV is below 2**30. Split in three so that no
         # frame passes 11 words (no heap frame, app.py).

@@ -51,7 +51,7 @@
 
 _FROZEN = 500  # ticks: SR-12 (issue 14 D2): a frozen current or voltage within 500 ms
 _FROZEN_SLOW = 10100  # ticks: a frozen rail or battery, FROZEN_SLOW_MS (10 s) + their period
-_SLOW = 18  # ticks: rail and battery are read every 16 ticks (firmware/app.py), + 2
+_SLOW = 34  # ticks: rail and battery are read every 32 ticks (firmware/app.py), + 2
 
 CASES = (
     # ---- sensors: current, voltage, rail, battery; stuck high, low, frozen ----
@@ -144,7 +144,7 @@ CASES = (
     ("F40", "exception in the app's tick", "SR-1", "treat", "raise_in",
      "firmware.app:App.tick", "crash", None, 1, ""),
     ("F41", "exception in the hal's current reading", "SR-1", "treat", "raise_in",
-     "firmware.hal:Hal.read_current_ua", "crash", None, 1, ""),
+     "firmware.hal:Hal.sense", "crash", None, 1, ""),
     ("F42", "exception in the hal's output_off, at a short", "SR-1 SR-13", "treat", "all",
      (("raise_in", "firmware.hal:Hal.output_off"), ("contact", "short")),
      "crash", None, 2, ""),
@@ -192,7 +192,7 @@ CASES = (
      1.2, "reset", "reset", None, ""),
     # ---- a function of the loop that never returns (a deadlock, an endless loop) ----
     ("F62", "hang in the hal's current reading", "SR-3 SR-4", "treat", "hang_in",
-     "firmware.hal:Hal.read_current_ua", "reset", "interrupted", None, ""),
+     "firmware.hal:Hal.sense", "reset", "interrupted", None, ""),
     ("F63", "hang in the supervisor's checks", "SR-3 SR-4", "treat", "hang_in",
      "firmware.supervisor:Supervisor.check", "reset", "interrupted", None, ""),
     ("F64", "hang in the session", "SR-3 SR-4", "treat", "hang_in",

@@ -61,16 +61,16 @@ def _rate(tick_cost, seed):
 def test_ticks_that_cost_2_ms_run_about_500_a_second_not_1000():
     # The control: the charge matters. Free ticks keep the 1 kHz period;
     # ticks of 2 ms run back to back, each one late (issue 13).
-    # The status's tick count is written every 16 ticks (firmware/app.py):
-    # over the 2 s window it may lag the reads by up to 16 ticks, 8 a second.
+    # The status's tick count is written every 32 ticks (firmware/app.py):
+    # over the 2 s window it may lag the reads by up to 32 ticks, 16 a second.
     ticks, overruns, reads = _rate(None, 81)
-    rt.near(ticks, 1000, 8)
+    rt.near(ticks, 1000, 16)
     assert overruns == 0
-    assert abs(reads - ticks) <= 8  # one current read a tick: the charge's hook
+    assert abs(reads - ticks) <= 16  # one current read a tick: the charge's hook
     ticks, overruns, reads = _rate(rt.COST_US, 81)
-    assert 1000000 / rt.TICK_US - 8 <= ticks <= 1000000 / rt.COST_US + 8, ticks  # about 500
+    assert 1000000 / rt.TICK_US - 16 <= ticks <= 1000000 / rt.COST_US + 16, ticks  # about 500
     assert overruns >= ticks * 95 / 100, (overruns, ticks)  # counted (status "overruns")
-    assert abs(reads - ticks) <= 8  # charged once a tick, not twice
+    assert abs(reads - ticks) <= 16  # charged once a tick, not twice
 
 
 def test_the_e72854b_model_charges_each_state_its_figure():

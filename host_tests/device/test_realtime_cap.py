@@ -36,7 +36,7 @@ def test_the_45_minute_cap_holds_at_2_ms_ticks():
     # the start of the ramp down, then the ramp down itself (each end seen at
     # the tick after its change): never past 45 min + one session step and a
     # tick, nor far short.
-    # The session steps every 8 ticks (firmware/app.py): it stops within one
+    # The session steps every 16 ticks (firmware/app.py): it stops within one
     # step of the cap, and is seen at the tick after.
     on_us = down[0] - up[0] + RAMP_DOWN_S * 1000000
     assert on_us <= CAP_S * 1000000 + 5 * rt.TICK_US, on_us

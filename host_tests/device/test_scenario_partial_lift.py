@@ -7,7 +7,7 @@
 # current comes back by ramp (SR-8); the journal counts the guard's
 # engagements. Run to the session's end; journal record field by field.
 #
-# Needs the guard wired into firmware/app.py (update() every 8 ms in ramp_up
+# Needs the guard wired into firmware/app.py (update() every 16 ms in ramp_up
 # and treat, reset() at a session start, a pause and a reversal, the count in
 # the journal's record as guard_events): until then this file fails.
 # device-tests: one interpreter per test (a simulated board each)

@@ -25,7 +25,7 @@ def test_an_exception_anywhere_in_the_app_leaves_the_output_off():
               ("firmware.supervisor", "Supervisor", "check"),
               ("firmware.session", "Session", "step"),
               ("firmware.ui", None, "led_level"),
-              ("firmware.hal", "Hal", "read_current_ua"),
+              ("firmware.hal", "Hal", "sense"),
               ("firmware.app", "App", "tick"))
     seed = 10
     for module, cls, meth in places:

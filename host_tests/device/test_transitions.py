@@ -1,16 +1,16 @@
 # The session's transition table (docs/session.md) checked row by row on the
 # real app with a fake hal, and every person event without a row checked to be
 # ignored in each state. The table is read from the doc, so the doc and the
-# firmware cannot drift apart. 2.5 ms ticks keep it quick; every duration in
+# firmware cannot drift apart. 1.25 ms ticks keep it quick; every duration in
 # the firmware comes from the clock, so the behaviour is the same as at 1 kHz
-# (the session's job runs every 8 ticks: every 20 ms here).
+# (the button and the session's step run every 16 ticks: every 20 ms here).
 from support import FakeHal, fake_flash, tick
 
 from firmware import limits, names, states
 from firmware.app import App
 
 HAND = 3300
-TICK_US = 2500
+TICK_US = 1250
 PERSON_EVENTS = ("hold", "hold_release", "short", "hand_in", "hand_out")
 DOC = "docs/session.md"
 
@@ -59,7 +59,7 @@ class Rig:
     def hold(self):
         # Held until the 2 s gesture fires; observed with the button still down.
         self.hal.button = True
-        self.ms(2040)
+        self.ms(2060)  # 2 s, the debounce and the 20 ms steps of button and session
 
     def hold_release(self):
         self.hal.button = True
@@ -85,7 +85,7 @@ class Rig:
     # ---- firmware events ----
     def fault(self):
         self.hal.trip = True  # SR-15: the hardware trip input
-        self.ticks(8)  # seen by the session at its next step
+        self.ticks(17)  # seen by the session at its next step
 
     def checks_pass(self):
         self.ms(250)
@@ -107,7 +107,7 @@ class Rig:
     def halfway(self):
         ses = self.app.ses
         self.until(lambda: ses.on_ms >= ses.duration_ms // 2, 70000)
-        self.ticks(8)
+        self.ticks(17)
 
     def timer(self):
         ses = self.app.ses
@@ -117,18 +117,18 @@ class Rig:
     def dose_cap(self):
         ses = self.app.ses
         ses.charge_mas = ses.dose_cap_mas  # the integration is tested elsewhere
-        self.ticks(8)
+        self.ticks(17)
 
     def cap_45(self):
         ses = self.app.ses
         ses.configure(ses.set_ua, limits.MAX_ON_MS, 0)
         ses.on_ms = limits.MAX_ON_MS - 5  # the 45 minutes are tested elsewhere
-        self.ticks(8)
+        self.ticks(17)
 
     def surge(self):
         hal = self.hal
         ses = self.app.ses
-        for _ in range(12):  # 2.5 mA over the set point: SR-6 needs 20 ms (8 ticks)
+        for _ in range(24):  # 2.5 mA over the set point: SR-6 needs 20 ms (16 ticks)
             tick(self.app, TICK_US)
             hal.bath(self.load)
             if ses.state != states.TREAT:
@@ -136,7 +136,7 @@ class Rig:
             hal.i_ua += 2500
 
     def battery_low(self):
-        self.hal.battery_mv = 2000  # read every 16 ticks, low for 1 s (SR-16)
+        self.hal.battery_mv = 2000  # read every 32 ticks, low for 1 s (SR-16)
         self.ms(1400)
 
     def usb_in(self):

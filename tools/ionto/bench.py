@@ -271,7 +271,7 @@ def parts_budget(parts: dict, tick_ratio: float, k: float) -> dict:
 
 
 def _by_period(per_call: dict) -> list[tuple[str, float]]:
-    # The every-tick parts first, then the jobs every 8 and 16 ticks; the
+    # The every-tick parts first, then the jobs every 16 and 32 ticks; the
     # costliest first within each (the unix port's JSON keeps no order).
     return sorted(per_call.items(), key=lambda item: (_period(item[0]), -item[1]))
 

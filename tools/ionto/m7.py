@@ -14,9 +14,9 @@ on an RP2040 (CHIP below):
   mean(tree, s) = k x ratio(tree, s)
   max(tree, s)  = mean(tree, s) x the larger of the chip's max/mean at e72854b
                   in that state and 1 + the unix port's slowest class of ticks
-                  (tick count mod 16: the slow jobs come every 4th or 8th tick)
+                  (tick count mod 32: the slow jobs come every 16th or 32nd tick)
                   over the mean (a single tick cannot be timed there: its clock
-                  counts whole microseconds). A slow tick rarer than one in 16
+                  counts whole microseconds). A slow tick rarer than one in 32
                   shows only through the chip's max/mean.
 
 The trees: e72854b (git archive), the working tree ("current", a snapshot, as

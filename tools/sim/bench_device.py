@@ -77,12 +77,12 @@ def _alloc(a, load_ohm):
 
 
 def _reference_tick_us(hal):
-    # Two ADC reads, one integer PI step, one PWM write, one WDT feed.
+    # Two ADC reads (one hal.sense), one integer PI step, one PWM write, one WDT feed.
     integ = 0
     t0 = time.ticks_us()
     for _ in range(N):
-        i = hal.read_current_ua()
-        v = hal.read_voltage_mv()
+        i = hal.sense()
+        v = hal.v_mv
         err = 15000 - i
         integ += err
         cmd = 15000 + (err >> 4) + (integ >> 8) + (v >> 20)

@@ -42,7 +42,7 @@ LEFT_TICKS = 32  # ticks with the collector off (M6's garbage: 192K heap)
 CUT_REF_US = 20
 CUT_TIMES = 4
 CUT_US = 5
-SLOW_MOD = 16  # slow jobs come every 8th or 16th tick (the tick count mod 16)
+SLOW_MOD = 32  # slow jobs come every 16th or 32nd tick (e72854b: 4th, 8th)
 # The session's own states (firmware/states.py), in the order the run meets them.
 IDLE, RAMP_UP, TREAT, PAUSED, REVERSING = 0, 2, 3, 4, 5
 
@@ -192,20 +192,20 @@ def _time_total(tick, n, now, cut):
 # readings do not change between these calls: a frozen-reading window that
 # moved would latch).
 PARTS = (
-    ("hal.read_current_ua", "hal", "read_current_ua", ()),
-    ("hal.read_voltage_mv", "hal", "read_voltage_mv", ()),
+    ("hal.sense", "hal", "sense", ()),
     ("sup.check", "sup", "check", (15000, 49500, 15000, 0)),
     ("reg.target_ua", "reg", "target_ua", ()),
     ("reg.step", "reg", "step", (15000, 6000, 0)),
     ("sup.drive", "sup", "drive", (3, 1, 15000)),
     ("sup.end_tick", "sup", "end_tick", ()),
-    ("decide (every 8)", "app", "_decide", (0,)),
-    ("guard (every 8)", "app", "_guard_step", (0,)),
-    ("observe (every 8)", "app", "_observe", (0,)),
-    ("indicate (every 16)", "app", "_indicate", (0,)),
-    ("record (every 16)", "app", "_record", (0,)),
-    ("buzzer (every 16)", "app", "_buzzer_at", (100,)),
-    ("report (every 16)", "app", "_report", ()),
+    ("press (every 16)", "app", "_press", (0,)),
+    ("decide (every 16)", "app", "_decide", (0,)),
+    ("guard (every 16)", "app", "_guard_step", (0,)),
+    ("observe (every 16)", "app", "_observe", (0,)),
+    ("indicate (every 32)", "app", "_indicate", (0,)),
+    ("record (every 32)", "app", "_record", (0,)),
+    ("buzzer (every 32)", "app", "_buzzer_at", (100,)),
+    ("report (every 32)", "app", "_report", ()),
 )
 PART_CALLS = 1000
 
@@ -320,7 +320,7 @@ class Bench:
         buf = self.buf
         m = REF_TIMES * N // 2
         # Per tick count modulo SLOW_MOD: a periodic slow tick (the slow
-        # readings every 8th tick) shows in its class's mean. (A single tick
+        # readings every 16th tick) shows in its class's mean. (A single tick
         # cannot be timed: the clock counts whole us, a fast tick is ~2 us here.)
         cls_sum = [0] * SLOW_MOD
         cls_n = [0] * SLOW_MOD

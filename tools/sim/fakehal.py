@@ -38,6 +38,7 @@ class FakeHal:
         # The boards' ADC noise (0.5-3 LSB, measures.md): a live channel's code
         # moves; here by one LSB every other reading of it (SR-12's frozen check).
         self._noise = 0
+        self._noise_v = 0
         self._noise_rail = 0
         self._noise_bat = 0
         self.pulse_hz = 0
@@ -47,17 +48,19 @@ class FakeHal:
         self.max_ua = 0
         self.now_us = 0x3FFFFFFF - 3000000  # the tests' clock (support.tick): wraps soon
 
-    def read_current_ua(self):
+    def sense(self):
+        # The current, returned; the voltage and the trip input are the
+        # attributes the caller set (v_mv, trip), as the hal leaves its readings.
         if not self.hold_codes:
             self._noise ^= 1
             # the pico's current channel; an ADC code is never below 0
             self.code_i = max(0, self.i_ua * 4096 // 33000 + self._noise)
+            # The voltage's own noise, of period 3: a reading that alternates
+            # by one code (the regulator's trim) could cancel a period-2 one
+            # and look frozen.
+            self._noise_v = self._noise_v + 1 if self._noise_v < 2 else 0
+            self.code_v = max(0, self.v_mv * 4096 // 66000 + self._noise_v)
         return self.i_ua
-
-    def read_voltage_mv(self):
-        if not self.hold_codes:
-            self.code_v = max(0, self.v_mv * 4096 // 66000 + self._noise)
-        return self.v_mv
 
     def read_rail_mv(self):
         if not self.hold_codes:
