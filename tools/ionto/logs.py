@@ -92,7 +92,8 @@ def write_csv(records: list[dict], path: Path) -> None:
 
 
 def plot_session(tr: dict, rec: dict | None, path: Path) -> None:
-    """Current, electrode voltage and load per second, the states shaded."""
+    """Current (signed by polarity), electrode voltage and load per second; the states
+    shaded with a legend, the moments labelled (tools/ionto/report.py finish)."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -102,19 +103,20 @@ def plot_session(tr: dict, rec: dict | None, path: Path) -> None:
 
     rows = [dict(s, state=state_at(tr["events"], s["t_s"])) for s in tr["samples"]]
     t = [r["t_s"] / 60 for r in rows]
-    fig, (ax_i, ax_v, ax_r) = plt.subplots(3, 1, sharex=True, figsize=(11, 7))
-    ax_i.plot(t, [r["i_ua"] / 1000 for r in rows], lw=1, label="current (1 s mean)")
+    sign = report.polarity(rows)
+    fig, (ax_i, ax_v, ax_r) = plt.subplots(3, 1, sharex=True, figsize=(11, 7.5))
+    ax_i.plot(t, [r["i_ua"] * s / 1000 for r, s in zip(rows, sign)], lw=1,
+              label="current (1 s mean)")
     if rec is not None and "set_ua" in rec:
-        ax_i.axhline(rec["set_ua"] / 1000, ls=":", lw=0.8, label="set point")
-    ax_i.set_ylabel("mA")
+        ax_i.plot(t, [rec["set_ua"] * s / 1000 for s in sign], ls=":", lw=0.8,
+                  label="set point")
+    ax_i.axhline(0, color="black", lw=0.5)
+    ax_i.set_ylabel("mA (- after a reversal)")
     ax_i.legend(loc="upper right", fontsize=8)
     ax_v.plot(t, [r["v_mv"] / 1000 for r in rows], lw=1, label="electrode voltage")
     ax_v.set_ylabel("V")
-    ax_r.plot(t, [min(r["load_ohm"], 50000) / 1000 for r in rows], lw=1, label="load")
-    ax_r.set_ylabel("kOhm")
+    report.plot_load(ax_r, t, [r["load_ohm"] for r in rows])
     ax_r.set_xlabel("minutes")
-    if rows:
-        report.shade_states(rows, t, (ax_i, ax_v, ax_r))
     title = f"session {tr['id']}"
     if rec is not None:
         profile = rec.get("profile")
@@ -123,8 +125,10 @@ def plot_session(tr: dict, rec: dict | None, path: Path) -> None:
         title += (f" ({rec.get('start') or 'clock unknown'}; profile "
                   f"{profile}; {rec.get('on_s', 0) / 60:.1f} min; "
                   f"{rec.get('charge_ma_min', 0)} mA*min; end {rec.get('end')})")
-    fig.suptitle(title)
-    fig.tight_layout()
+    if rows:
+        report.finish(fig, rows, t, (ax_i, ax_v, ax_r), title)
+    else:
+        fig.suptitle(title)
     fig.savefig(path, dpi=100)
     plt.close(fig)
 

@@ -12,6 +12,7 @@ import csv
 import time
 from typing import TextIO
 
+from tools.ionto import report
 from tools.ionto.link import Link
 
 FIELDS = ("t_s", "state", "set_ua", "i_ua", "v_mv", "load_ohm", "reached_pct", "limited",
@@ -47,7 +48,7 @@ def reached(r: dict) -> str:
 
 
 def line(r: dict) -> str:
-    load = "-" if r["load_ohm"] is None else f"{r['load_ohm'] / 1000:6.2f} kOhm"
+    load = report.load_text(r["load_ohm"])  # "open" without current, as every plot shows it
     left = int(r["left_s"])
     inputs = " ".join(k for k in ("usb", "trip", "button") if r[k])
     return (f"{r['t_s']:8.1f} s  {r['state']:<12} set {r['set_ua'] / 1000:6.2f} mA  "
