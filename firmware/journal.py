@@ -73,9 +73,10 @@ def record(ses, profile, fault, session_id, start=None, warning=0, overruns=0, g
     # guard_events: the times SR-23's density guard engaged (firmware/guard.py).
     on_s = ses.on_ms // 1000
     # SR-14 (issue 14 D1): the highest current of the treatment as percent of
-    # the set point, at most 100 (a single reading's noise above the set
-    # point is not more than the set point reached).
-    reached = ses.max_ua * 100 // ses.set_ua if ses.set_ua > 0 else 0
+    # the set point, rounded (14,999 uA of 15 mA, the trim's last uA, is the
+    # set point reached), at most 100 (a reading's noise above the set point
+    # is not more than the set point reached).
+    reached = (ses.max_ua * 100 + ses.set_ua // 2) // ses.set_ua if ses.set_ua > 0 else 0
     return {"v": 1, "id": session_id, "start": start, "schedule": names.WARNINGS[warning],
             "profile": profile, "set_ua": ses.set_ua,
             "planned_s": ses.duration_ms // 1000, "on_s": on_s,

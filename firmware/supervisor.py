@@ -66,6 +66,9 @@ _V_MV = const(47)  # conditions read alike: each compares with a positive limit)
 _TARGET_UA = const(48)  # the ramped set point and the time since the last tick:
 _DT_US = const(49)  # a call without arguments is cheaper (viper boxes each one)
 _NO_CODE = const(0x7FFF)  # above every ADC code: no code seen yet
+_FROZEN_GAP_US = const(20000)  # a reading adds at most this to its frozen window:
+# a stall between two readings (F34: 600 ms) is not a channel that stopped
+# moving; frozen means hundreds of identical readings (limits.FROZEN_MS)
 # The limits, copied in by __init__.
 _OFF_SETTLE_US = const(23)
 _OVERCURRENT_UA = const(24)
@@ -285,7 +288,7 @@ class Supervisor:
             if on and code == st[f + _CODE] and st[_FROZEN_MIN_CODE] < code and code < hi:
                 if st[f + _SAME_US] == 0:
                     st[f + _CMD_THEN] = st[_CMD]  # the command while this code held
-                same = st[f + _SAME_US] + dt_us
+                same = st[f + _SAME_US] + (dt_us if dt_us < _FROZEN_GAP_US else _FROZEN_GAP_US)
                 if same > st[_FROZEN_WIDE_US]:
                     same = st[_FROZEN_WIDE_US]  # the longer window: enough to know
                 st[f + _SAME_US] = same
