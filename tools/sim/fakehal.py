@@ -36,9 +36,8 @@ class FakeHal:
         self.wide_codes = True  # the pico's read_u16
         self.hold_codes = False
         # The boards' ADC noise (0.5-3 LSB, measures.md): a live channel's code
-        # moves; here by one LSB every other reading of it (SR-12's frozen check).
+        # moves; here by 0-2 LSB (current, voltage) or 0-1 (rail, battery) (SR-12).
         self._noise = 0
-        self._noise_v = 0
         self._noise_rail = 0
         self._noise_bat = 0
         self.pulse_hz = 0
@@ -52,14 +51,13 @@ class FakeHal:
         # The current, returned; the voltage and the trip input are the
         # attributes the caller set (v_mv, trip), as the hal leaves its readings.
         if not self.hold_codes:
-            self._noise ^= 1
+            # Noise of period 3: a reading that alternates by one code (the
+            # regulator's trim, period 2) could cancel a period-2 noise and
+            # look frozen (SR-12), which a live ADC never does.
+            self._noise = self._noise + 1 if self._noise < 2 else 0
             # the pico's current channel; an ADC code is never below 0
             self.code_i = max(0, self.i_ua * 4096 // 33000 + self._noise)
-            # The voltage's own noise, of period 3: a reading that alternates
-            # by one code (the regulator's trim) could cancel a period-2 one
-            # and look frozen.
-            self._noise_v = self._noise_v + 1 if self._noise_v < 2 else 0
-            self.code_v = max(0, self.v_mv * 4096 // 66000 + self._noise_v)
+            self.code_v = max(0, self.v_mv * 4096 // 66000 + self._noise)
         return self.i_ua
 
     def read_rail_mv(self):
