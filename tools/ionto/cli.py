@@ -6,9 +6,12 @@
   calibrate  the guided calibration: bench resistor, multimeter, verification sweep
   monitor    the board's status at the REPL, live, optionally to CSV
   logs       the journal to CSV and one PNG per session trace (from the board or a folder)
+  progress   sessions per week against the plan, HDSS and flags, from the host's history
+  hdss       record your HDSS score (1-4) for a day
 
 deploy, calibrate, monitor and logs talk to the board over USB (--port, default: the one
-board in mpremote's device list). A running app is stopped and its watchdog
+board in mpremote's device list), and each keeps the board's new journal records and traces
+in the host's history (tools/ionto/history.py). A running app is stopped and its watchdog
 resets the board into the REPL once (console.once): docs/deploy.md.
 Errors are one line on stderr, exit code 2.
 """
@@ -20,6 +23,8 @@ import csv
 import sys
 import time
 from pathlib import Path
+
+from tools.ionto import history, progress_cmd
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -180,7 +185,13 @@ def _scenario_list() -> str:
 def _link(args: argparse.Namespace):
     from tools.ionto.link import Link
 
-    return Link(args.port)
+    link = Link(args.port)
+    try:  # the board keeps ~60 sessions; the host keeps them all (issue 15)
+        history.on_connect(link)
+    except BaseException:
+        link.close()
+        raise
+    return link
 
 
 def _deploy(args: argparse.Namespace) -> int:
@@ -356,6 +367,7 @@ def main(argv: list[str] | None = None) -> int:
                     "without it: fetched from the board into OUT/raw")
     lg.add_argument("--out", default="build/logs", help="where to write (default build/logs)")
     lg.set_defaults(func=_logs)
+    progress_cmd.add_parsers(sub)
     args = p.parse_args(argv)
     if args.command == "simulate" and not args.serve:
         given = [f"--{k.replace('_', '-')}" for k in _SERVE_ONLY if getattr(args, k)]
@@ -365,7 +377,7 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         return args.func(args)
-    except LinkError as e:
+    except (LinkError, history.HistoryError) as e:
         print(f"ionto: {e}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:  # a deploy cut short: its next run copies what is missing
