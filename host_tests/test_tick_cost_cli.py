@@ -22,14 +22,16 @@ def _simulate(capsys, monkeypatch, tmp_path, *extra):
 def test_simulate_charges_every_tick_the_cost_given(capsys, monkeypatch, tmp_path):
     out, ticks, overruns = _simulate(capsys, monkeypatch, tmp_path)
     assert "ticks cost" not in out
-    assert 9990 <= ticks <= 10000 and overruns == 0  # free ticks keep 1 kHz
+    # The status's tick count is written every 32 ticks (firmware/app.py): it
+    # may lag the run's end by up to 31.
+    assert 10000 - 31 <= ticks <= 10000 and overruns == 0  # free ticks keep 1 kHz
     out, ticks, overruns = _simulate(capsys, monkeypatch, tmp_path, "--tick-cost", "2000")
     assert "ticks cost 2000 us" in out
     assert 4900 <= ticks <= 5000 and overruns >= ticks * 0.95, (ticks, overruns)
     # The model's idle figure, 1389 us (a USB-refused start stays at rest).
     out, ticks, overruns = _simulate(capsys, monkeypatch, tmp_path, "--tick-cost", "e72854b")
     assert "ticks cost e72854b" in out
-    assert 10000000 // 1430 <= ticks <= 10000000 // 1389, ticks
+    assert 10000000 // 1430 - 31 <= ticks <= 10000000 // 1389, ticks
 
 
 @pytest.mark.parametrize("bad", ["fast", "-5", "2.5", "E72854B"])
