@@ -51,7 +51,7 @@
 
 _FROZEN = 500  # ticks: SR-12 (issue 14 D2): a frozen current or voltage within 500 ms
 _FROZEN_SLOW = 10100  # ticks: a frozen rail or battery, FROZEN_SLOW_MS (10 s) + their period
-_SLOW = 34  # ticks: rail and battery are read every 32 ticks (firmware/app.py), + 2
+_SLOW = 34  # ticks: the rail is read every 16 ticks, the battery every 32 (firmware/app.py), + 2
 
 CASES = (
     # ---- sensors: current, voltage, rail, battery; stuck high, low, frozen ----
