@@ -68,19 +68,23 @@ def after_reset(journal, last, watchdog, profile, folder, then):
     # no app) blinks it. Treatment never resumes by itself. No App here: both
     # paths call this one function. last: the journal's newest record (None:
     # empty); profile: the config's, None to read it here (safe mode). A tool
-    # that resets the board on purpose writes reset.planned first: on rp2
-    # machine.reset() reports a watchdog reset too (platform.md).
+    # that resets the board on purpose writes reset.planned first (the host
+    # tools' link: when it stops the app, and before its soft reset): on rp2
+    # machine.reset() reports a watchdog reset too (platform.md), and so does
+    # every soft reset after a watchdog reset. The marker goes at this boot
+    # whatever the cause (consumed once): one left by a reset that never came,
+    # or came as a power-up or an esp32 soft reset, must not excuse a later
+    # real watchdog reset. It never excuses a cut session (the running marker).
     import os
 
     info = journal.running(folder)
     if info and last is not None and info.get("id") == last.get("id"):
         info = None  # its record was written (the cut came after it): not interrupted
-    if watchdog:
-        try:
-            os.remove(folder + "reset.planned")
-            watchdog = False  # planned: not a fault
-        except OSError:
-            pass
+    try:
+        os.remove(folder + "reset.planned")
+        watchdog = False  # planned: not a fault
+    except OSError:
+        pass
     if info is None and not watchdog:
         return None
     cause = "watchdog" if watchdog else "restart"

@@ -9,6 +9,7 @@ watchdog reset moves the port, as USB re-enumeration does on the real Pico.
 from __future__ import annotations
 
 import csv
+import json
 import os
 import re
 import subprocess
@@ -20,7 +21,7 @@ import pytest
 import serial
 import serial.tools.list_ports
 from doc_tables import table, text
-from test_replboard import wait_for
+from test_replboard import read_until, wait_for
 
 from firmware import profiles
 from firmware.version import VERSION
@@ -146,6 +147,52 @@ def test_deploy_copies_only_what_changed_verified_and_the_board_boots_the_app(se
     assert (b.flash / "firmware" / "limits.mpy").read_bytes() == dict(built)[
         "firmware/limits.mpy"]
     assert "soft reset: ionto: ready on pico" in out
+
+
+def _journal(b) -> list[dict]:
+    path = b.flash / "journal.jsonl"
+    try:
+        return [json.loads(x) for x in path.read_text().splitlines()]
+    except (OSError, ValueError):  # none yet, or a line being appended
+        return []
+
+
+def test_the_tools_resets_are_planned_and_a_watchdog_reset_they_did_not_cause_is_not(
+        served, capsys):
+    # SR-4: the link marks the resets it causes (reset.planned, written when it
+    # stops the app and before its soft reset); the next boot consumes the mark.
+    # On rp2 reset_cause() reads WDT through the soft resets after a watchdog
+    # reset: unmarked, deploy's soft reset booted the app with fault 7 and a
+    # false `reset` record.
+    b, port = served(write_firmware)  # the app runs from power-on, its watchdog too
+    wait_for(lambda: app_running(b), timeout=10)
+    rc, out, err = ionto(capsys, "deploy", "--port", port)
+    assert rc == 0, err
+    assert "the app was running" in err and b.resets == ["wdt", "soft"]
+    assert "soft reset: ionto: ready on pico" in out  # no fault 7
+    wait_for(lambda: app_running(b), timeout=10)
+    assert _journal(b) == [] and not (b.flash / "reset.planned").exists()  # consumed
+
+    # monitor stops the app (the console.once boot, which leaves the mark); a
+    # person's Ctrl-D there (a soft reset: still WDT) boots the app, no fault.
+    rc, out, err = ionto(capsys, "monitor", "--port", port, "--count", "1")
+    assert rc == 0 and "the app was running" in err, err
+    assert (b.flash / "reset.planned").exists()
+    with serial.Serial(port, timeout=0.1) as s:
+        s.write(b"\x04")
+        read_until(s, b"ionto: ready on pico\r\n", timeout=10)
+        wait_for(lambda: app_running(b), timeout=10)
+        assert _journal(b) == [] and not (b.flash / "reset.planned").exists()
+        time.sleep(0.3)  # the loop runs: its watchdog too
+
+        # Control: the person's Ctrl-C in a terminal (no tool, no mark): the
+        # watchdog's reset is an unplanned restart, journaled and latched.
+        s.write(b"\x03")
+        read_until(s, b">>> ")
+    wait_for(lambda: len(b.resets) == 5 and app_running(b) and _journal(b), timeout=10)
+    assert b.resets == ["wdt", "soft", "wdt", "soft", "wdt"]
+    (rec,) = _journal(b)
+    assert (rec["end"], rec["reset"], rec["fault"]) == ("reset", "watchdog", "reset"), rec
 
 
 def test_an_esp32_keeps_its_port_through_the_reset(served, capsys):

@@ -103,3 +103,29 @@ def test_a_refused_start_leaves_no_marker():
     b.run(9.5)
     assert _records(b) == [] and b.read_file("session.run") is None
     assert (after["state"], after["fault"]) == (0, 0), after
+
+
+def test_a_planned_mark_goes_at_the_next_boot_and_never_excuses_a_later_watchdog_reset():
+    # SR-4: reset.planned is consumed once, at the next boot whatever its
+    # cause. Here the planned reset never came (the host tool's link marked it,
+    # then the board was unplugged: a power-up); a later hang's watchdog reset
+    # is still an unplanned restart, journaled and latched.
+    b, _ = treating_board(66, 1)
+    b.circuit.lift()  # no hands: the session waits, is stopped by a hold at 10 s
+    b.press_button(10.0, 2.5)
+
+    def marked_then_unplugged(b):
+        b.write_file("reset.planned", "ionto\n")
+        raise BoardReset(fakemachine.PWRON_RESET)
+
+    b.at(16.0, marked_then_unplugged)
+    b.at(18.0, lambda b: setattr(sys.modules["firmware.supervisor"].Supervisor, "end_tick",
+                                 lambda self: None))  # the loop hangs
+    after = b.snapshot_at(30.0)
+    b.run(30.5)
+    assert [c for _, c in b.resets] == [fakemachine.PWRON_RESET, fakemachine.WDT_RESET]
+    recs = _records(b)
+    assert [r["end"] for r in recs] == ["user", "reset"], recs
+    assert (recs[1]["reset"], recs[1]["fault"]) == ("watchdog", "reset"), recs
+    assert (after["state"], after["fault"]) == (8, 7), after
+    assert b.read_file("reset.planned") is None

@@ -2,8 +2,9 @@
 
 Connecting (docs/deploy.md): open the port, Ctrl-C, raw REPL. If the app was
 running (main.py's `app` exists: app.run() started the watchdog, SR-3, which
-cannot be stopped), the same exec writes console.once at once; the watchdog
-then resets the board within about a second, main.py sees the flag and that
+cannot be stopped), the same exec writes console.once and reset.planned at
+once (SR-4: the restart is the tool's, not a fault); the watchdog then resets
+the board within about a second, main.py sees the flag and that
 one boot stays at the REPL (safe mode), and the link reopens the port (on
 rp2, USB comes back as after a re-plug). A board in safe mode, or without the
 firmware, is used as it is. Every failure is a LinkError: one line for the
@@ -35,10 +36,25 @@ RESET_WAIT_S = 5.0  # the watchdog fires 1 s after the app's last feed
 REOPEN_WAIT_S = 10.0  # USB re-enumeration after the reset
 CHUNK = 512  # file transfer: bytes per raw-REPL exec (its source is up to 4x that)
 
-# One exec: stop here if the app ran (then its watchdog runs), flag the next boot.
+# SR-4: the resets a host tool causes are planned, not faults. The marker
+# firmware/startup.py after_reset reads, and removes, at the next boot of the
+# app or of the button's safe mode (the console.once boot leaves it): on rp2
+# reset_cause() reads WDT after the watchdog's reset and through every soft
+# reset after it (and machine.reset() reads WDT too), so without it that boot
+# journals an unplanned restart and latches fault 7. Written atomically (a
+# temporary file renamed over it, as firmware/store.py write_atomic does);
+# one line per statement: it is also run inside _FLAG_IF_APP's if.
+_PLANNED = ("import os",
+            "f = open('reset.planned.tmp', 'w')",
+            "f.write('ionto\\n')",
+            "f.close()",
+            "os.rename('reset.planned.tmp', 'reset.planned')", "del f")
+# One exec: stop here if the app ran (then its watchdog runs), flag the next
+# boot, and mark the reset that follows (and the soft resets after it) planned.
 _FLAG_IF_APP = ("if 'app' in globals():\n"
                 " open('console.once', 'w').close()\n"
-                " print('app')\n")
+                + "".join(f" {x}\n" for x in _PLANNED)
+                + " print('app')\n")
 _HASHES = ("import hashlib, binascii\n"
            "def _h(p):\n"
            " try:\n  f = open(p, 'rb')\n except OSError:\n  return None\n"
@@ -305,7 +321,10 @@ class Link:
     # ---- the end ----
     def soft_reset(self, wait_s: float = 10.0) -> str:
         """Ctrl-D at the friendly REPL: boot.py and main.py run (the raw REPL's
-        soft reset skips main.py). Returns the boot's line that says how it went."""
+        soft reset skips main.py). Returns the boot's line that says how it went.
+        The reset is marked planned first (reset.planned, SR-4): on rp2 the boot
+        would read the cause of the last hard reset, often the watchdog's."""
+        self.exec("".join(x + "\n" for x in _PLANNED))
         s = self.t.serial
         s.write(b"\r\x02")
         self.t.in_raw_repl = False
