@@ -87,6 +87,12 @@ _T_SENSE_OHM = const(9)
 _T_RUNNING = const(10)  # 1 once the first tick ran
 _T_DTS = const(11)  # the last 32 ticks' dt (us), a ring
 _T_SIZE = const(43)
+_F_SENSE = const(0)  # App._fast: hal.sense, the supervisor's check, the
+_F_CHECK = const(1)  # regulator's target, its step, the supervisor's drive
+_F_TARGET = const(2)  # and end of tick
+_F_STEP = const(3)
+_F_DRIVE = const(4)
+_F_END = const(5)
 # Every word viper reads back is non-negative: on a 64-bit port (the unix port
 # of the tests) viper's ptr32 loads zero-extend (the readings, which may be
 # below zero, are only written here and read by bytecode).
@@ -105,6 +111,7 @@ class App:
         self.reg = Regulator(board["sink_headroom_mv"])
         self.ses = Session(self.reg, hal.relay)
         self.btn = button.Button()
+        self.bind()
         self.status = status
         self.rail_mv = board["rail_mv"]  # until the first reading
         self.battery_mv = hal.read_battery_mv()
@@ -132,6 +139,14 @@ class App:
         self._sound_key = -1  # state, fault and refusal the buzzer last sounded for
         self._sound_ms = 0
         self._buzz_on = False
+
+    def bind(self):
+        # The every-tick calls, bound once: a method looked up by name costs two
+        # hash lookups a call (attribute lookups were half of the tick's
+        # instructions in the unix port's profile). Again after one of them is
+        # replaced (the simulator's fault injection does).
+        self._fast = (self.hal.sense, self.sup.check, self.reg.target_ua, self.reg.step,
+                      self.sup.drive, self.sup.end_tick)
 
     def refusal(self, i_ua):
         # Pre-session checks, each with its own refusal code (SR-9, SR-16, SR-17,
@@ -177,8 +192,8 @@ class App:
                 dt = _DT_MAX_US
         hal = self.hal
         sup = self.sup
-        reg = self.reg
-        i_avg = int(hal.sense())  # the voltage and the trip input too
+        fast = self._fast
+        i_avg = int(fast[_F_SENSE]())  # the voltage and the trip input too
         # Pulsed DC: the sense RC makes the ADC read the average; the sink holds
         # the peak, which is what the set point and every check are about. With
         # the gate stopped the average is the current itself (SR-12 leak check).
@@ -194,7 +209,7 @@ class App:
         t[_T_I_UA] = i_ua
         t[_T_V_MV] = v_mv
         t[_T_I_AVG_UA] = i_avg
-        if sup.check(i_ua, v_mv, reg.target_ua(), dt):  # CUT
+        if fast[_F_CHECK](i_ua, v_mv, fast[_F_TARGET](), dt):  # CUT
             self.ses.surge_cut()  # SR-6: re-ramp from zero
         # At most one slow job a tick: the button, the session's step, the
         # guard and observe every 16 ticks, the others every 32. Each sees the
@@ -223,10 +238,10 @@ class App:
             self._buzzer_at(self.ms)
         elif k == 28:
             self._report()
-        cmd = reg.step(i_ua, int(sup.rail_mv) - v_mv - i_ua * t[_T_SENSE_OHM] // 1000, dt)
-        sup.drive(self.ses.state, t[_T_WANT], cmd)
+        cmd = fast[_F_STEP](i_ua, int(sup.rail_mv) - v_mv - i_ua * t[_T_SENSE_OHM] // 1000, dt)
+        fast[_F_DRIVE](self.ses.state, t[_T_WANT], cmd)
         t[_T_N] = (n + 1) & _TICKS_MAX
-        sup.end_tick()  # feeds the watchdog: only after a tick whose checks ran
+        fast[_F_END]()  # feeds the watchdog: only after a tick whose checks ran
 
     # The slow jobs below are bytecode: each keeps its locals and stack within
     # the 11 words a call frame may take on the C stack (py/objfun.c

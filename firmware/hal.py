@@ -8,12 +8,27 @@
 #   value = ((code - offset) * mul) >> 12
 # where mul is the value at code 4096, computed once here. code < 4096 and
 # mul < 2**18 keep every product below 2**30, a small int on both ports.
+from array import array
+
 import machine
 import micropython
 from micropython import const
 
 _SHIFT = const(12)
 _DUTY_MAX = const(65535)
+# The every-tick scales, in one array of words (_cal) that the viper methods
+# read through ptr32 without an attribute lookup each. Offsets may be below
+# zero and carry _BIAS: a word viper reads back must not be negative (on a
+# 64-bit port its ptr32 loads zero-extend, supervisor.py).
+_C_UV = const(0)  # 1: esp32's read_uv (codes are mV at the pin)
+_C_OFF_I = const(1)  # + _BIAS
+_C_MUL_I = const(2)
+_C_OFF_V = const(3)  # + _BIAS
+_C_MUL_V = const(4)
+_C_SET_OFF_UA = const(5)  # + _BIAS
+_C_SET_FULL_UA = const(6)
+_C_DUTY_MUL = const(7)
+_BIAS = const(1 << 20)
 
 
 class Hal:
@@ -40,9 +55,11 @@ class Hal:
         self.wide_codes = not uv
         (self._read_i, self._read_v, self._read_rail, self._read_bat) = hal_setup.readers(
             machine, board, uv)
-        (self._mul_i, self._mul_v, self._mul_rail, self._mul_bat, self._off_i, self._off_v,
-         self._off_rail, self._off_bat, self.set_full_ua, self._duty_mul,
-         self._set_off_ua) = hal_setup.scales(board, cal, _SHIFT, _DUTY_MAX)
+        (mul_i, mul_v, self._mul_rail, self._mul_bat, off_i, off_v,
+         self._off_rail, self._off_bat, full_ua, duty_mul,
+         set_off_ua) = hal_setup.scales(board, cal, _SHIFT, _DUTY_MAX)
+        self._cal = array("i", (1 if uv else 0, off_i + _BIAS, mul_i, off_v + _BIAS, mul_v,
+                                set_off_ua + _BIAS, full_ua, duty_mul))
         del hal_setup
         firmware.release("hal_setup")
         self._wdt = None
@@ -73,15 +90,16 @@ class Hal:
         # inline: a call costs more than a conversion on the chip (platform.md:
         # 46 us a reading as two bytecode methods). Products below 2**30
         # (header), a machine word on every port.
-        uv = bool(self._uv)
+        cal = ptr32(self._cal)
+        uv = cal[_C_UV]
         c = int(self._read_i())
         c = c // 1000 if uv else c >> 4
         self.code_i = c
-        i_ua = ((c - int(self._off_i)) * int(self._mul_i)) >> _SHIFT
+        i_ua = ((c + _BIAS - cal[_C_OFF_I]) * cal[_C_MUL_I]) >> _SHIFT
         c = int(self._read_v())
         c = c // 1000 if uv else c >> 4
         self.code_v = c
-        self.v_mv = ((c - int(self._off_v)) * int(self._mul_v)) >> _SHIFT
+        self.v_mv = ((c + _BIAS - cal[_C_OFF_V]) * cal[_C_MUL_V]) >> _SHIFT
         self.trip = int(self._trip_value()) == 0  # active low
         return i_ua
 
@@ -105,14 +123,17 @@ class Hal:
         return self._usb is not None and self._usb.value() == 1
 
     # ---- the set point ----
-    def set_current_ua(self, ua):
-        ua -= self._set_off_ua
-        if ua <= 0:
-            duty = 0
-        else:
-            if ua > self.set_full_ua:
-                ua = self.set_full_ua
-            duty = (ua * self._duty_mul) >> _SHIFT
+    @micropython.viper  # every tick (the supervisor's drive)
+    def set_current_ua(self, ua: int):
+        # ua < 2**20 (the regulator's command); ua x duty_mul < 2**31 once
+        # clamped to full scale (full_ua x duty_mul is about 65535 << 12).
+        cal = ptr32(self._cal)
+        ua = ua + _BIAS - cal[_C_SET_OFF_UA]
+        duty = 0
+        if ua > 0:
+            if ua > cal[_C_SET_FULL_UA]:
+                ua = cal[_C_SET_FULL_UA]
+            duty = (ua * cal[_C_DUTY_MUL]) >> _SHIFT
             if duty > _DUTY_MAX:
                 duty = _DUTY_MAX
         self.duty = duty

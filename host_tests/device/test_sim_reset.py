@@ -7,12 +7,14 @@
 # device-tests: one interpreter per test (a simulated board each)
 import gc
 import json
-import sys
 
 from support import treating_board
 
-from tools.sim import fakemachine
+from tools.sim import fakemachine, faults
 from tools.sim.clock import BoardReset
+
+# The loop stops feeding the watchdog from here (the app binds it: faults.replace).
+_END_TICK = "firmware.supervisor:Supervisor.end_tick"
 
 
 def _records(b):
@@ -26,8 +28,7 @@ def _power_cut(b):
 def test_a_watchdog_reset_in_treatment_is_journaled_latched_and_acknowledged():
     # SR-4: no silent restart.
     b, seen = treating_board(61, 40)
-    b.at(40.0, lambda b: setattr(sys.modules["firmware.supervisor"].Supervisor, "end_tick",
-                                 lambda self: None))
+    b.at(40.0, lambda b: faults.replace(_END_TICK, lambda self: None))
     latched = b.snapshot_at(50.0)
     b.press_button(52.0, 2.5)  # the acknowledgement (a hold)
     acked = b.snapshot_at(56.0)
@@ -68,8 +69,7 @@ def test_an_idle_watchdog_reset_is_journaled_and_a_planned_one_is_not():
     b, _ = treating_board(63, 1)
     b.circuit.lift()  # no hands: the session waits, is stopped by a hold at 10 s
     b.press_button(10.0, 2.5)
-    b.at(20.0, lambda b: setattr(sys.modules["firmware.supervisor"].Supervisor, "end_tick",
-                                 lambda self: None))
+    b.at(20.0, lambda b: faults.replace(_END_TICK, lambda self: None))
     after = b.snapshot_at(30.0)
     b.run(30.5)
     recs = _records(b)
@@ -119,8 +119,7 @@ def test_a_planned_mark_goes_at_the_next_boot_and_never_excuses_a_later_watchdog
         raise BoardReset(fakemachine.PWRON_RESET)
 
     b.at(16.0, marked_then_unplugged)
-    b.at(18.0, lambda b: setattr(sys.modules["firmware.supervisor"].Supervisor, "end_tick",
-                                 lambda self: None))  # the loop hangs
+    b.at(18.0, lambda b: faults.replace(_END_TICK, lambda self: None))  # the loop hangs
     after = b.snapshot_at(30.0)
     b.run(30.5)
     assert [c for _, c in b.resets] == [fakemachine.PWRON_RESET, fakemachine.WDT_RESET]

@@ -3,11 +3,10 @@
 # One file per group: each device test file gets its own unix-port interpreter
 # and heap, which here holds the simulator's model too.
 # device-tests: one interpreter per test (a simulated board each)
-import sys
 
 from support import treating_board
 
-from tools.sim import fakemachine
+from tools.sim import fakemachine, faults
 
 
 def test_an_unfed_watchdog_resets_the_board_and_treatment_does_not_resume():
@@ -16,7 +15,7 @@ def test_an_unfed_watchdog_resets_the_board_and_treatment_does_not_resume():
     b, seen = treating_board(20, 40)
 
     def stop_feeding(b):
-        sys.modules["firmware.supervisor"].Supervisor.end_tick = lambda self: None
+        faults.replace("firmware.supervisor:Supervisor.end_tick", lambda self: None)
 
     b.at(40.0, stop_feeding)
     later = b.snapshot_at(60.0)

@@ -1,5 +1,5 @@
-# The viper code of the every-millisecond tick (App.tick, Supervisor.check and
-# _sensors, Regulator.step) computes in machine words: 32 bits on the boards,
+# The viper code of the every-millisecond tick (App.tick, Hal.sense and
+# set_current_ua, Supervisor.check and _sensors, Regulator.step) computes in machine words: 32 bits on the boards,
 # where a result past 2**31 wraps silently. Here, in CPython, with viper's
 # ptr32 replaced by a view that watches every word: every arithmetic result
 # stays within 2**31 at the boards' extreme readings (full scale at the
@@ -131,12 +131,48 @@ def test_the_app_tick_stays_in_machine_words():
                      (i_hi * _MIN_DUTY_PCT // 100, v_hi * _MIN_DUTY_PCT // 100)):
             hal.i_ua, hal.v_mv = i, v
             for gap in (0, 1000, (1 << 29) - 1):  # ticks_diff's largest: clamped to 16 s
-                for _ in range(40):  # every job slot, twice
+                for _ in range(64):  # every job slot, twice
                     now = (now + gap) & 0x3FFFFFFF
                     app.tick(Word(now))
                     hal.output_is_on = True
     finally:
         builtins.ptr32 = real
+
+
+def test_the_hal_sense_and_set_point_stay_in_machine_words():
+    # Hal.sense and Hal.set_current_ua (viper) on the real hal over
+    # tools/sim/benchmachine.py: every code from 0 to full scale at the
+    # calibration's largest gain with either extreme offset, every command up
+    # to beyond full scale. (The pico: the esp32's codes, mV at the pin, are
+    # smaller.)
+    real = _watching()
+    saved = sys.modules.get("machine")
+    try:
+        from tools.sim import benchmachine
+
+        sys.modules["machine"] = benchmachine
+        sys.modules.pop("firmware.hal", None)
+        from firmware.hal import Hal
+
+        board = load("pico")
+        for offset in (store.OFFSET_MAX, -store.OFFSET_MAX):
+            cal = {ch: {"offset": offset, "gain_ppm": store.GAIN_MAX_PPM}
+                   for ch in ("current", "voltage", "rail", "battery", "set")}
+            hal = Hal(board, cal)
+            for pin in (board["pin_adc_current"], board["pin_adc_voltage"]):
+                for code in (0, 1, 2047, 4095):
+                    benchmachine.adc(pin).u16 = code << 4
+                    hal.sense()
+            for ua in (0, 1, limits.MAX_SET_UA, 1 << 20):
+                hal.set_current_ua(Word(ua))
+                assert 0 <= hal.duty <= 65535
+    finally:
+        builtins.ptr32 = real
+        sys.modules.pop("firmware.hal", None)
+        if saved is None:
+            sys.modules.pop("machine", None)
+        else:
+            sys.modules["machine"] = saved
 
 
 @micropython.viper

@@ -134,6 +134,16 @@ def _place(path):
     return obj, parts[-1]
 
 
+def replace(path, fn):
+    # The named function becomes fn; the running app binds its every-tick
+    # calls again (App.bind: it holds them bound, not looked up by name).
+    obj, name = _place(path)
+    setattr(obj, name, fn)
+    app = getattr(sys.modules.get("main"), "app", None)
+    if app is not None and hasattr(app, "bind"):
+        app.bind()
+
+
 class Injected(Exception):
     pass
 
@@ -148,8 +158,7 @@ def raise_in(b, path):
             b.evidence = (b.clock.us, b.hw.current_reads)
         raise Injected("injected into " + path)
 
-    obj, name = _place(path)
-    setattr(obj, name, boom)
+    replace(path, boom)
 
 
 def hang_in(b, path):
@@ -164,8 +173,7 @@ def hang_in(b, path):
         while True:
             clock.advance(1000)
 
-    obj, name = _place(path)
-    setattr(obj, name, spin)
+    replace(path, spin)
 
 
 def power_cut_in(b, path):
@@ -186,5 +194,4 @@ def power_cut_in(b, path):
                 f.write(b"IOT1\x01")
         raise BoardReset(fakemachine.PWRON_RESET)
 
-    obj, name = _place(path)
-    setattr(obj, name, cut)
+    replace(path, cut)
