@@ -1,12 +1,13 @@
 # The viper code of the every-millisecond tick (App.tick, Hal.sense and
-# set_current_ua, Supervisor.check and _sensors, Regulator.step) computes in machine words: 32 bits on the boards,
-# where a result past 2**31 wraps silently. Here, in CPython, with viper's
-# ptr32 replaced by a view that watches every word: every arithmetic result
-# stays within 2**31 at the boards' extreme readings (full scale at the
-# calibration's largest gain and offset, scaled to the peak at the least
-# pulsed duty), and every word read back is non-negative (the unix port's
-# viper zero-extends ptr32 loads: a negative word would read differently there
-# than on a board, and the unix-port tests would not test the boards' code).
+# set_current_ua, Supervisor.check and _sensors, Regulator.step) computes in
+# machine words: 32 bits on the boards, where a result past 2**31 wraps
+# silently. Here, in CPython, with viper's ptr32 replaced by a view that
+# watches every word: every arithmetic result stays within 2**31 at the
+# boards' extreme readings (full scale at the calibration's largest gain and
+# offset, scaled to the peak at the least pulsed duty), and every word read
+# back is non-negative (the unix port's viper zero-extends ptr32 loads: a
+# negative word would read differently there than on a board, and the
+# unix-port tests would not test the boards' code).
 import builtins
 import sys
 from array import array
