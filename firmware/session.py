@@ -313,8 +313,11 @@ class Session:
             # the regulator ramps on toward the set point when the load falls
             # (SR-8). (Inline: each new method name is a qstr on the heap, M8.)
             self._enter(states.TREAT)
-        elif self.on_ms + self._reg.target_ua() * 1000 // self._reg.down_ua_s >= limits.MAX_ON_MS:
-            self.stop(END_CAP)  # SR-5: the ramp down (current on) ends at 45 min
+        elif (self.on_ms + self._ms + self._reg.target_ua() * 1000 // self._reg.down_ua_s
+              >= limits.MAX_ON_MS):
+            # SR-5: the ramp down (current on) ends by 45 min, even if it
+            # starts one step late (the next step comes _ms from now).
+            self.stop(END_CAP)
         elif self.charge_mas >= self.dose_cap_mas:
             self.stop(END_DOSE)
         elif self.on_ms >= self.duration_ms:

@@ -3,9 +3,10 @@
 # One file per group: each device test file gets its own unix-port interpreter
 # and heap, which here holds the simulator's model too.
 import gc
-import sys
 
 from support import treating_board
+
+from tools.sim import faults
 
 
 def _boom(*args):
@@ -13,10 +14,9 @@ def _boom(*args):
 
 
 def _inject(b, module, cls, meth, at_s):
-    def do(b):
-        m = sys.modules[module]
-        setattr(getattr(m, cls) if cls else m, meth, _boom)
-    b.at(at_s, do)
+    # faults.replace: the app holds its every-tick calls bound (App.bind).
+    path = module + ":" + (cls + "." + meth if cls else meth)
+    b.at(at_s, lambda b: faults.replace(path, _boom))
 
 
 def test_an_exception_anywhere_in_the_app_leaves_the_output_off():
