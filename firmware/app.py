@@ -17,7 +17,7 @@ import micropython
 from micropython import const
 
 import firmware
-from firmware import button, faults, limits, states, ui
+from firmware import button, faults, limits, ui
 from firmware.guard import DensityGuard
 from firmware.regulator import Regulator
 from firmware.session import (
@@ -32,6 +32,17 @@ from firmware.session import (
     REFUSE_UNCALIBRATED,
     REFUSE_USB,
     Session,
+)
+from firmware.states import (  # by name: one lookup each (issue 13)
+    CHECKS,
+    DONE,
+    FAULT,
+    IDLE,
+    PAUSED,
+    RAMP_DOWN,
+    RAMP_UP,
+    REVERSING,
+    TREAT,
 )
 from firmware.supervisor import STOP, STOP_BATTERY, Supervisor
 from firmware.trace import Trace
@@ -130,7 +141,7 @@ class App:
         self._event = button.NONE  # the button's event for the session's next step
         self.trace = Trace()  # preallocated: the session's per-second samples
         self.guard = DensityGuard()  # SR-23: a hand lifted part way
-        self._guard_state = states.IDLE  # the session state the guard last saw
+        self._guard_state = IDLE  # the session state the guard last saw
         self.session_id = 1  # the next session's journal id (from the journal at startup)
         self.showing = 0  # the profile gesture: the profile shown (1-5), 0 = none
         self._show_ms = 0  # when it was last pressed
@@ -272,10 +283,10 @@ class App:
         s = self.ses.state
         if s != self._guard_state:
             self._guard_state = s
-            if s == states.PAUSED or s == states.REVERSING:
+            if s == PAUSED or s == REVERSING:
                 self.guard.reset()
                 self.reg.set_cap(limits.MAX_SET_UA)
-        if (s == states.RAMP_UP or s == states.TREAT) and self.hal.output_is_on:
+        if (s == RAMP_UP or s == TREAT) and self.hal.output_is_on:
             self._guard_update(dt)
 
     def _guard_update(self, dt):
@@ -285,13 +296,13 @@ class App:
     def _gesture(self, ev):
         # What the button's event means at rest, or passes on to the session.
         s = self.ses.state
-        rest = s == states.IDLE or s == states.DONE
+        rest = s == IDLE or s == DONE
         if ev == button.HOLD:
             if rest:
                 # SR-20: the start waits for the release (a stuck button never
                 # releases); remember that this press began at rest.
                 self._start_armed = True
-            elif s == states.FAULT:
+            elif s == FAULT:
                 self.sup.acknowledge()  # SR-15: output off, trip latch reset
                 return button.NONE
         elif ev == button.SHORT and rest:
@@ -322,7 +333,7 @@ class App:
     def _verdict(self):
         # The pre-session checks' verdict, in CHECKS once the sense RC settled.
         ses = self.ses
-        if ses.state != states.CHECKS or ses.phase_ms < CHECK_SETTLE_MS:
+        if ses.state != CHECKS or ses.phase_ms < CHECK_SETTLE_MS:
             return REFUSE_NONE
         # The zero reading (SR-9) averaged over ~16 readings: one reading's
         # noise (3 LSB on the ESP32 is about 40 uA) must not refuse a start.
@@ -345,7 +356,7 @@ class App:
         # Held 2 s at rest: steady on says "release to start".
         if self._start_armed:
             led = True
-        elif self.showing and self.ses.state != states.FAULT:
+        elif self.showing and self.ses.state != FAULT:
             led = ui.show_level(self.showing, ms - self._show_ms)
             if ms - self._show_ms >= _PICK_MS:
                 self._pick()
@@ -375,7 +386,7 @@ class App:
         t = self._t
         if ses.in_session():
             self.trace.add(t[_T_I_UA], t[_T_V_MV], ses.state, dt)
-        if ses.state == states.TREAT:
+        if ses.state == TREAT:
             i_ua = t[_T_I_UA]
             ses.note_treating(i_ua, t[_T_V_MV] * 1000 // i_ua if i_ua >= 100 else 0)
         elif ses.unjournaled and not self.hal.output_is_on:
@@ -388,7 +399,7 @@ class App:
         # under way, once the session has seen it (FAULT). RESET is journaled
         # at startup (startup.py, SR-4); a cleared fault is noted as none.
         fault = self.sup.fault
-        if fault and self.ses.state != states.FAULT:
+        if fault and self.ses.state != FAULT:
             return  # the session has not stepped since: it may be its own
         if fault and fault != faults.RESET:
             sid = self.session_id
@@ -406,7 +417,7 @@ class App:
             self.battery_mv = self.hal.read_battery_mv()
         ses = self.ses
         if (self.sup.check_slow(self.rail_mv, self.battery_mv, dt) == STOP
-                and ses.state != states.RAMP_DOWN and ses.in_session()):
+                and ses.state != RAMP_DOWN and ses.in_session()):
             ses.stop(END_BATTERY if self.sup.stop_reason == STOP_BATTERY else END_USB)
             self._t[_T_WANT] = ses.output_wanted()
 
@@ -436,7 +447,7 @@ class App:
         s[_S_REFUSAL] = ses.refusal
         # SR-14 while treating: at the probe an open load (no hand) is no limit.
         s[_S_LIMITED] = 1 if self.reg.limited and (
-            ses.state == states.RAMP_UP or ses.state == states.TREAT) else 0
+            ses.state == RAMP_UP or ses.state == TREAT) else 0
         s[_S_GUARD_PCT] = self.reg.cap_pct(ses.set_ua)
 
     def _journal(self):

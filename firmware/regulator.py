@@ -75,16 +75,13 @@ class Regulator:
         return self._r[_INTEG] - _BIAS
 
     @property
-    def limited(self):
-        return self._r[_LIMITED] != 0
+    @micropython.viper  # the session reads it every step: a native getter is the cheaper
+    def limited(self) -> bool:
+        return ptr32(self._r)[_LIMITED] != 0
 
     @property
     def up_ua_s(self):
         return self._r[_UP_UA_S]
-
-    @property
-    def down_ua_s(self):
-        return self._r[_DOWN_UA_S]
 
     def set_rates(self, up_ua_s, down_ua_s):
         if not limits.RAMP_UP_MIN_UA_S <= up_ua_s <= limits.RAMP_UP_MAX_UA_S:
@@ -127,6 +124,12 @@ class Regulator:
     @micropython.viper  # every tick (the supervisor's check): a viper call is the cheaper
     def target_ua(self) -> int:
         return ptr32(self._r)[_TARGET_NUA] // 1000  # (never below 0)
+
+    @micropython.viper  # every session step (SR-5's cap)
+    def ramp_down_ms(self) -> int:
+        # How long the ramp down from the present target takes (ms).
+        r = ptr32(self._r)
+        return r[_TARGET_NUA] // 1000 * 1000 // r[_DOWN_UA_S]
 
     @micropython.viper  # every tick: machine words, frame on the C stack (platform.md)
     def step(self, i_ua: int, sink_mv: int, dt_us: int) -> int:

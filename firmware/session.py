@@ -7,7 +7,22 @@
 # session, a pause or the 45-minute cap (SR-5).
 from micropython import const
 
-from firmware import button, faults, limits, states
+from firmware import button, faults, limits
+
+# The states by name: one lookup each where they are compared (a module's
+# attribute costs two, and the session's step compares a dozen: issue 13).
+from firmware.states import (
+    CHECKS,
+    DONE,
+    FAULT,
+    IDLE,
+    PAUSED,
+    RAMP_DOWN,
+    RAMP_UP,
+    REVERSING,
+    TREAT,
+    WAIT_CONTACT,
+)
 
 _CONTACT_MS = const(100)  # probe current flowing this long = a hand is in the water
 _REVERSE_OFF_MS = const(500)  # SR-11: output off at least 500 ms around the relay
@@ -24,10 +39,10 @@ REFUSE_RAIL = const(5)  # the boost rail reads outside its range (limits.RAIL_ST
 
 # States in which the session wants the output on (a module-level tuple: a
 # tuple written inside the method would be built, on the heap, every tick).
-_OUTPUT_STATES = (states.WAIT_CONTACT, states.RAMP_UP, states.TREAT, states.PAUSED,
-                  states.RAMP_DOWN)
+_OUTPUT_STATES = (WAIT_CONTACT, RAMP_UP, TREAT, PAUSED,
+                  RAMP_DOWN)
 # States in which a session is under way (a fault there ends it, journaled).
-_SESSION_STATES = _OUTPUT_STATES + (states.REVERSING,)
+_SESSION_STATES = _OUTPUT_STATES + (REVERSING,)
 
 # Why a session ended (the journal's "end": firmware/names.py ENDS).
 END_TIMER = const(1)
@@ -48,7 +63,7 @@ class Session:
     def __init__(self, regulator, relay):
         self._reg = regulator
         self._relay = relay  # callable(reversed: bool): the hal's relay
-        self.state = states.IDLE
+        self.state = IDLE
         self.refusal = REFUSE_NONE
         self.on_ms = 0  # current-on time: the timer (held while paused)
         self.reversed = False
@@ -91,9 +106,9 @@ class Session:
 
     def output_wanted(self):
         s = self.state
-        if s == states.REVERSING:
+        if s == REVERSING:
             return self._rev_phase == 0  # only while ramping to zero (SR-11)
-        if s == states.PAUSED and self.user_paused:
+        if s == PAUSED and self.user_paused:
             return self._reg.target_ua() > 0  # ramping down, then off
         return s in _OUTPUT_STATES
 
@@ -128,13 +143,13 @@ class Session:
         self.load_end_ohm = 0
         self.limited_ms = 0
         self._reg.cut()
-        self._enter(states.CHECKS)
+        self._enter(CHECKS)
 
     def surge_cut(self):
         # SR-6: the supervisor cut the output; ramp again from zero.
         self._reg.cut()
-        if self.state == states.TREAT:
-            self._enter(states.RAMP_UP)
+        if self.state == TREAT:
+            self._enter(RAMP_UP)
 
     def stop(self, reason):
         # Hold 2 s during a session, the timer, a cap, the battery: a gentle end.
@@ -145,7 +160,7 @@ class Session:
             return
         self.end_reason = reason
         self._reg.set_goal(0)
-        self._enter(states.RAMP_DOWN)
+        self._enter(RAMP_DOWN)
 
     def note_treating(self, i_ua, load_ohm):
         # Called each tick in TREAT: the journal's extremes (no allocation),
@@ -170,11 +185,11 @@ class Session:
         if fault != faults.NONE:
             self._faulted()
             return
-        if self.state == states.FAULT:
-            self._enter(states.IDLE)  # the fault was acknowledged
+        if self.state == FAULT:
+            self._enter(IDLE)  # the fault was acknowledged
             return
         self._elapse(dt_us)
-        if self.state == states.CHECKS:
+        if self.state == CHECKS:
             self._checks(refusal)
             return
         self._charge()
@@ -187,13 +202,13 @@ class Session:
             self.limited_ms += self.on_ms - dt_us
 
     def _faulted(self):
-        if self.state != states.FAULT:
+        if self.state != FAULT:
             if self.state in _SESSION_STATES:
                 self.end_reason = END_FAULT
                 self.unjournaled = True
             self._reg.cut()
             self._reg.set_goal(0)
-            self._enter(states.FAULT)
+            self._enter(FAULT)
 
     def _elapse(self, dt_us):
         # The whole milliseconds since the last step (self._ms); the rest of
@@ -207,11 +222,11 @@ class Session:
     def _checks(self, refusal):
         if refusal != REFUSE_NONE:
             self.refusal = refusal  # its LED code until the next start gesture
-            self._enter(states.IDLE)
+            self._enter(IDLE)
         elif self.phase_ms >= _CHECKS_MS:
             self._reg.cut()
             self._reg.set_goal(limits.PROBE_UA)
-            self._enter(states.WAIT_CONTACT)
+            self._enter(WAIT_CONTACT)
 
     def _charge(self):
         # SR-21: integrate what flowed (the average, when pulsed: app.py) in
@@ -226,18 +241,18 @@ class Session:
 
     def _decide(self, event, i_ua):
         s = self.state
-        if s == states.PAUSED and self.user_paused:
-            self._paused_by_user(event)
-        elif s == states.WAIT_CONTACT or s == states.PAUSED:
-            self._waiting(event, i_ua)
-        elif s == states.RAMP_UP or s == states.TREAT:
+        if s == TREAT or s == RAMP_UP:  # the common case first
             self._treating(event, i_ua)
-        elif s == states.REVERSING:
+        elif s == PAUSED and self.user_paused:
+            self._paused_by_user(event)
+        elif s == WAIT_CONTACT or s == PAUSED:
+            self._waiting(event, i_ua)
+        elif s == REVERSING:
             if event == button.HOLD:
                 self.stop(END_USER)  # on down the same ramp, or at once when off
             else:
                 self._reversing(i_ua, self._ms)
-        elif s == states.RAMP_DOWN:
+        elif s == RAMP_DOWN:
             self.on_ms += self._ms
             if self._reg.target_ua() == 0:
                 self._end(self.end_reason)
@@ -253,7 +268,7 @@ class Session:
             self.user_paused = False  # resume: probe, contact, ramp (SR-9, SR-10)
             reg.cut()
             reg.set_goal(limits.PROBE_UA)
-            self._enter(states.PAUSED)
+            self._enter(PAUSED)
         elif self.phase_ms >= limits.CONTACT_GIVE_UP_MS:
             self._end(END_NO_CONTACT)  # a pause forgotten for 5 minutes
         elif reg.target_ua() > 0:
@@ -269,8 +284,8 @@ class Session:
             # SR-10: on from the probe level (<= 0.2 mA, the foot of the ramp),
             # never a jump back to the set point (the fence effect).
             self._reg.set_goal(self.set_ua)
-            self._enter(states.RAMP_UP)
-        elif self.state == states.PAUSED and self.phase_ms >= limits.CONTACT_GIVE_UP_MS:
+            self._enter(RAMP_UP)
+        elif self.state == PAUSED and self.phase_ms >= limits.CONTACT_GIVE_UP_MS:
             self._end(END_NO_CONTACT)
 
     def _treating(self, event, i_ua):
@@ -281,7 +296,7 @@ class Session:
             self.pauses += 1
             self.user_paused = True
             self._reg.set_goal(0)  # along the down ramp, not a cut (SR-8)
-            self._enter(states.PAUSED)
+            self._enter(PAUSED)
             return
         self.on_ms += self._ms
         if i_ua * 100 < self._reg.target_ua() * limits.CONTACT_LOST_PCT:
@@ -290,7 +305,7 @@ class Session:
                 self.pauses += 1
                 self._reg.cut()
                 self._reg.set_goal(limits.PROBE_UA)
-                self._enter(states.PAUSED)
+                self._enter(PAUSED)
                 return
         else:
             self._lost_ms = 0
@@ -300,7 +315,7 @@ class Session:
         # In RAMP_UP or TREAT with contact: the top of the ramp, the caps, the
         # timer, the midway reversal.
         reg = self._reg
-        if self.state == states.RAMP_UP and (
+        if self.state == RAMP_UP and (
                 self._lost_ms == 0 if reg.limited
                 else reg.target_ua() >= self.set_ua or reg.target_ua() >= reg.cap_ua):
             # The top of the ramp: the set point, the density guard's cap
@@ -312,9 +327,8 @@ class Session:
             # it reverses at half time (SR-11), it is journaled (issue 14 D1);
             # the regulator ramps on toward the set point when the load falls
             # (SR-8). (Inline: each new method name is a qstr on the heap, M8.)
-            self._enter(states.TREAT)
-        elif (self.on_ms + self._ms + self._reg.target_ua() * 1000 // self._reg.down_ua_s
-              >= limits.MAX_ON_MS):
+            self._enter(TREAT)
+        elif self.on_ms + self._ms + self._reg.ramp_down_ms() >= limits.MAX_ON_MS:
             # SR-5: the ramp down (current on) ends by 45 min, even if it
             # starts one step late (the next step comes _ms from now).
             self.stop(END_CAP)
@@ -322,11 +336,11 @@ class Session:
             self.stop(END_DOSE)
         elif self.on_ms >= self.duration_ms:
             self.stop(END_TIMER)
-        elif (self.state == states.TREAT and self.polarity == POLARITY_MIDWAY
+        elif (self.state == TREAT and self.polarity == POLARITY_MIDWAY
               and not self._reversal_done and self.on_ms >= self.duration_ms // 2):
             self._reversal_done = True
             self._reg.set_goal(0)
-            self._enter(states.REVERSING)
+            self._enter(REVERSING)
             self._rev_phase = 0
 
     def _reversing(self, i_ua, ms):
@@ -348,11 +362,11 @@ class Session:
         elif self._rev_phase == 2 and self.phase_ms >= _RELAY_SETTLE_MS:
             reg.cut()
             reg.set_goal(self.set_ua)
-            self._enter(states.RAMP_UP)
+            self._enter(RAMP_UP)
 
     def _end(self, reason):
         self.end_reason = reason
         self.unjournaled = True
         self._reg.cut()
         self._reg.set_goal(0)
-        self._enter(states.DONE)
+        self._enter(DONE)
