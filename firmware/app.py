@@ -156,8 +156,8 @@ class App:
         # hash lookups a call (attribute lookups were half of the tick's
         # instructions in the unix port's profile). Again after one of them is
         # replaced (the simulator's fault injection does).
-        self._fast = (self.hal.sense, self.sup.check, self.reg.target_ua, self.reg.step,
-                      self.sup.drive, self.sup.end_tick)
+        self._fast: tuple = (self.hal.sense, self.sup.check, self.reg.target_ua,
+                             self.reg.step, self.sup.drive, self.sup.end_tick)
 
     def refusal(self, i_ua):
         # Pre-session checks, each with its own refusal code (SR-9, SR-16, SR-17,
