@@ -4,6 +4,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.stamp
+CHROMIUM := /usr/bin/chromium
 STDLIB_STUBS := micropython-stdlib-stubs==1.29.0.post2
 RP2_STUBS := micropython-rp2-rpi-pico-stubs==1.29.0.post1
 ESP32_STUBS := micropython-esp32-stubs==1.29.0.post1
@@ -42,8 +43,19 @@ devtest: $(STAMP)
 	$(BIN)/python -m tools.run_device_tests host_tests/device
 
 # pytest exits 5 when it collects nothing: make stops on any non-zero code.
-pytest: $(STAMP)
+pytest: $(STAMP) $(CHROMIUM)
 	$(BIN)/pytest
+
+# host_tests/test_progress.py opens ionto progress's page in headless Chromium:
+# Debian's package, installed here when it is missing and make runs as root (as
+# CI does); otherwise make says how to install it.
+$(CHROMIUM):
+	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	else \
+		echo "make: host_tests/test_progress.py needs Chromium at $(CHROMIUM):" \
+			"sudo apt-get install chromium (Debian, Ubuntu)" >&2; exit 1; \
+	fi
 
 # M1-M9 of measures.md; M9 runs 100 seeded nominal sessions (about 15 minutes
 # on two cores).
