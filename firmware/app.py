@@ -270,7 +270,8 @@ class App:
         ev = self._event
         self._event = button.NONE
         self.ses.i_avg_ua = self._t[_T_I_AVG_UA]
-        self.ses.step(ev, self._t[_T_I_UA], self.sup.fault, self._verdict(), dt)
+        self.ses.step(ev, self._t[_T_I_UA], self.sup.fault,
+                      self._verdict() if self.ses.state == CHECKS else REFUSE_NONE, dt)
         self._t[_T_WANT] = self.ses.output_wanted()
         if self.ses.state != self.status[_S_STATE]:
             self._report()  # a new state shows at once, not at the next report

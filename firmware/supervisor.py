@@ -65,6 +65,9 @@ _I_UA = const(46)  # this tick's readings for _sensors (below 0: 0, which its
 _V_MV = const(47)  # conditions read alike: each compares with a positive limit),
 _TARGET_UA = const(48)  # the ramped set point and the time since the last tick:
 _DT_US = const(49)  # a call without arguments is cheaper (viper boxes each one)
+_ON = const(50)  # 1: the output is on (this tick, as check() found it)
+_CODE_HI = const(51)  # the hal's full-scale code (pinned, SR-12), and 1 when its
+_WIDE = const(52)  # ADC has the RP2040's widened codes: the hal's constants
 _NO_CODE = const(0x7FFF)  # above every ADC code: no code seen yet
 _FROZEN_GAP_US = const(20000)  # a reading adds at most this to its frozen window:
 # a stall between two readings (F34: 600 ms) is not a channel that stopped
@@ -93,7 +96,7 @@ _FROZEN_WIDE_US = const(42)
 _FROZEN_MOVE_UA = const(43)
 _FROZEN_SLOW_US = const(44)
 _TREATMENT_BITS = const(45)  # bit s set: state s is one of _TREATMENT
-_SIZE = const(50)
+_SIZE = const(53)
 
 
 class Supervisor:
@@ -109,6 +112,8 @@ class Supervisor:
         st = array("i", [0] * _SIZE)
         self._st = st
         st[_RAIL_MV] = self.rail_mv
+        st[_CODE_HI] = hal.code_hi
+        st[_WIDE] = 1 if hal.wide_codes else 0
         # The limits check() compares against, copied from firmware/limits.py
         # (viper code sees another module's constants only as objects, and
         # looks each up by name).
@@ -207,6 +212,7 @@ class Supervisor:
         st[_V_MV] = v_mv if v_mv > 0 else 0
         st[_TARGET_UA] = target_ua
         st[_DT_US] = dt_us
+        st[_ON] = on
         self._sensors()
         # SR-13: a short (both electrodes in one tray, a wet bridge).
         if on and i_ua >= st[_SHORT_MIN_UA] and v_mv * 1000 < st[_SHORT_OHM] * i_ua:
@@ -252,9 +258,9 @@ class Supervisor:
         v_mv = st[_V_MV]
         target_ua = st[_TARGET_UA]
         dt_us = st[_DT_US]
-        on = bool(hal.output_is_on)
+        on = st[_ON]
         rail_mv = st[_RAIL_MV]
-        hi = int(hal.code_hi)
+        hi = st[_CODE_HI]
         code_i = int(hal.code_i)
         code_v = int(hal.code_v)
         if code_i >= hi or code_v >= hi:
@@ -281,7 +287,7 @@ class Supervisor:
         # (pinned, above). At an RP2040 widened code, where a live reading may
         # rest, only after FROZEN_WIDE_MS and while the command moved by
         # FROZEN_MOVE_UA (a steady set point there is not caught).
-        wide = bool(hal.wide_codes)
+        wide = st[_WIDE]
         f = _FROZEN
         code = code_i
         while f <= _FROZEN + 3:
