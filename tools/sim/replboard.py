@@ -247,10 +247,14 @@ class ReplBoard:
         return self.path
 
     def stop(self) -> None:
+        # The loop thread ends first (it checks _stop every step, and a board
+        # reset no longer reopens the port once stopping), then the port
+        # closes: a reset's close-and-reopen racing this one closed numbers
+        # the other had reused (EBADF, and a Ctrl-C that did not end ionto).
         self._stop = True
         os.write(self._wake_w, b"x")
-        if self._thread is not None:
-            self._thread.join(5)
+        if self._thread is not None and self._thread is not threading.current_thread():
+            self._thread.join(20)
         if self.interp is not None:
             self.interp.close()
             self.interp = None
@@ -362,6 +366,8 @@ class ReplBoard:
         self._boot()
 
     def _hard_reset(self, cause: int) -> None:
+        if self._stop:
+            return  # stopping: stop() closes the port, nothing reopens it
         what = "wdt" if cause == fakemachine.WDT_RESET else "hard"
         self.resets.append(what)
         self.log(f"board reset ({what})")
