@@ -263,13 +263,20 @@ class ReplBoard:
             os.close(fd)
 
     def serve_forever(self) -> None:
-        # Until stop() from another thread, or KeyboardInterrupt here.
+        # Until Ctrl-C (SIGINT) or the board's loop ends. The signal only sets
+        # an event the main thread waits on (the handler runs whatever the main
+        # thread is doing: a KeyboardInterrupt raised inside a thread join was
+        # not always seen, and ionto did not end in CI), then stop() runs here.
         if self._thread is None:
             self.start()
+        interrupted = threading.Event()
+        previous = signal.signal(signal.SIGINT, lambda signum, frame: interrupted.set())
         try:
-            while self._thread is not None and self._thread.is_alive():
-                self._thread.join(0.5)
+            while (not interrupted.is_set() and self._thread is not None
+                   and self._thread.is_alive()):
+                interrupted.wait(0.5)
         finally:
+            signal.signal(signal.SIGINT, previous)
             self.stop()
 
     def _open_port(self) -> None:
