@@ -332,9 +332,9 @@ class App:
         self.overruns_at_start = self.overruns
 
     def _verdict(self):
-        # The pre-session checks' verdict, in CHECKS once the sense RC settled.
-        ses = self.ses
-        if ses.state != CHECKS or ses.phase_ms < CHECK_SETTLE_MS:
+        # The pre-session checks' verdict (_decide asks it in CHECKS), once the
+        # sense RC settled.
+        if self.ses.phase_ms < CHECK_SETTLE_MS:
             return REFUSE_NONE
         # The zero reading (SR-9) averaged over ~16 readings: one reading's
         # noise (3 LSB on the ESP32 is about 40 uA) must not refuse a start.

@@ -47,7 +47,6 @@ class Hal:
         self._duty = self._pwm.duty_u16
         self._trip_value = self._trip.value
         uv = board["adc_kind"] == "uv"
-        self._uv = uv
         # Full scale of a code: a reading here is pinned (SR-12).
         self.code_hi = board["adc_linear_max_mv"] if uv else 4095
         # read_u16 (rp2) has widened codes at 512 + k x 1024 (platform.md): a
@@ -77,7 +76,7 @@ class Hal:
         self.duty = 0
 
     def _code(self, raw):
-        if self._uv:
+        if self._cal[_C_UV]:
             return raw // 1000  # uV -> mV at the pin
         return raw >> 4  # 12 real bits (platform.md)
 

@@ -39,8 +39,7 @@ REFUSE_RAIL = const(5)  # the boost rail reads outside its range (limits.RAIL_ST
 
 # States in which the session wants the output on (a module-level tuple: a
 # tuple written inside the method would be built, on the heap, every tick).
-_OUTPUT_STATES = (WAIT_CONTACT, RAMP_UP, TREAT, PAUSED,
-                  RAMP_DOWN)
+_OUTPUT_STATES = (WAIT_CONTACT, RAMP_UP, TREAT, PAUSED, RAMP_DOWN)
 # States in which a session is under way (a fault there ends it, journaled).
 _SESSION_STATES = _OUTPUT_STATES + (REVERSING,)
 

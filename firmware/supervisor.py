@@ -61,13 +61,6 @@ _CODE = const(0)  # words from _FROZEN + 3 x channel: the last code,
 _SAME_US = const(1)  # how long it has held,
 _CMD_THEN = const(2)  # and the command when it began to hold
 _SLOW_FROZEN = const(17)  # the same three words per slow channel (rail, then battery)
-_I_UA = const(46)  # this tick's readings for _sensors (below 0: 0, which its
-_V_MV = const(47)  # conditions read alike: each compares with a positive limit),
-_TARGET_UA = const(48)  # the ramped set point and the time since the last tick:
-_DT_US = const(49)  # a call without arguments is cheaper (viper boxes each one)
-_ON = const(50)  # 1: the output is on (this tick, as check() found it)
-_CODE_HI = const(51)  # the hal's full-scale code (pinned, SR-12), and 1 when its
-_WIDE = const(52)  # ADC has the RP2040's widened codes: the hal's constants
 _NO_CODE = const(0x7FFF)  # above every ADC code: no code seen yet
 _FROZEN_GAP_US = const(20000)  # a reading adds at most this to its frozen window:
 # a stall between two readings (F34: 600 ms) is not a channel that stopped
@@ -96,6 +89,13 @@ _FROZEN_WIDE_US = const(42)
 _FROZEN_MOVE_UA = const(43)
 _FROZEN_SLOW_US = const(44)
 _TREATMENT_BITS = const(45)  # bit s set: state s is one of _TREATMENT
+_I_UA = const(46)  # this tick's readings for _sensors (below 0: 0, which its
+_V_MV = const(47)  # conditions read alike: each compares with a positive limit),
+_TARGET_UA = const(48)  # the ramped set point and the time since the last tick:
+_DT_US = const(49)  # a call without arguments is cheaper (viper boxes each one)
+_ON = const(50)  # 1: the output is on (this tick, as check() found it)
+_CODE_HI = const(51)  # the hal's full-scale code (pinned, SR-12), and 1 when its
+_WIDE = const(52)  # ADC has the RP2040's widened codes: the hal's constants
 _SIZE = const(53)
 
 
@@ -344,10 +344,10 @@ class Supervisor:
         # on (not at a widened code, where a live reading may rest).
         st = ptr32(self._st)
         hal = self._hal
-        if int(hal.code_bat) >= int(hal.code_hi):
+        if int(hal.code_bat) >= st[_CODE_HI]:
             self.latch(faults.SENSOR)
         on = bool(hal.output_is_on)
-        wide = bool(hal.wide_codes)
+        wide = st[_WIDE]
         f = _SLOW_FROZEN
         code = int(hal.code_rail)
         while f <= _SLOW_FROZEN + 3:

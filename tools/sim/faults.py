@@ -140,7 +140,7 @@ def replace(path, fn):
     obj, name = _place(path)
     setattr(obj, name, fn)
     app = getattr(sys.modules.get("main"), "app", None)
-    if app is not None and hasattr(app, "bind"):
+    if app is not None:
         app.bind()
 
 

@@ -253,7 +253,7 @@ class ReplBoard:
         # the other had reused (EBADF, and a Ctrl-C that did not end ionto).
         self._stop = True
         os.write(self._wake_w, b"x")
-        if self._thread is not None and self._thread is not threading.current_thread():
+        if self._thread is not None:
             self._thread.join(20)
         if self.interp is not None:
             self.interp.close()
