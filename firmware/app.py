@@ -96,14 +96,14 @@ _T_SPAN32_US = const(7)  # of the last 32: the other slow jobs' dt
 _T_TICK_US = const(8)  # the board's period
 _T_SENSE_OHM = const(9)
 _T_RUNNING = const(10)  # 1 once the first tick ran
-_T_DTS = const(11)  # the last 32 ticks' dt (us), a ring
-_T_SIZE = const(43)
+_T_RAIL_MV = const(11)  # the last rail reading (observe), 0 if below 0: the sink's headroom
+_T_DTS = const(12)  # the last 32 ticks' dt (us), a ring
+_T_SIZE = const(44)
 _F_SENSE = const(0)  # App._fast: hal.sense, the supervisor's check, the
 _F_CHECK = const(1)  # regulator's target, its step, the supervisor's drive
-_F_TARGET = const(2)  # and end of tick
+_F_TARGET = const(2)  # (which ends the tick: it feeds the watchdog)
 _F_STEP = const(3)
 _F_DRIVE = const(4)
-_F_END = const(5)
 # Every word viper reads back is non-negative: on a 64-bit port (the unix port
 # of the tests) viper's ptr32 loads zero-extend (the readings, which may be
 # below zero, are only written here and read by bytecode).
@@ -118,6 +118,7 @@ class App:
         self._t = t
         t[_T_TICK_US] = board["tick_us"]
         t[_T_SENSE_OHM] = board["current_sense_ohm"]
+        t[_T_RAIL_MV] = board["rail_mv"]  # until the first reading
         self.sup = Supervisor(hal, board)
         self.reg = Regulator(board["sink_headroom_mv"])
         self.ses = Session(self.reg, hal.relay)
@@ -157,7 +158,7 @@ class App:
         # instructions in the unix port's profile). Again after one of them is
         # replaced (the simulator's fault injection does).
         self._fast: tuple = (self.hal.sense, self.sup.check, self.reg.target_ua,
-                             self.reg.step, self.sup.drive, self.sup.end_tick)
+                             self.reg.step, self.sup.drive)
 
     def refusal(self, i_ua):
         # Pre-session checks, each with its own refusal code (SR-9, SR-16, SR-17,
@@ -202,7 +203,6 @@ class App:
             elif dt > _DT_MAX_US:
                 dt = _DT_MAX_US
         hal = self.hal
-        sup = self.sup
         fast = self._fast
         i_avg = int(fast[_F_SENSE]())  # the voltage and the trip input too
         # Pulsed DC: the sense RC makes the ADC read the average; the sink holds
@@ -249,10 +249,10 @@ class App:
             self._buzzer_at(self.ms)
         elif k == 28:
             self._report()
-        cmd = fast[_F_STEP](i_ua, int(sup.rail_mv) - v_mv - i_ua * t[_T_SENSE_OHM] // 1000, dt)
-        fast[_F_DRIVE](self.ses.state, t[_T_WANT], cmd)
+        cmd = fast[_F_STEP](i_ua, t[_T_RAIL_MV] - v_mv - i_ua * t[_T_SENSE_OHM] // 1000, dt)
         t[_T_N] = (n + 1) & _TICKS_MAX
-        fast[_F_END]()  # feeds the watchdog: only after a tick whose checks ran
+        # The output, then the watchdog's feed: only after a tick whose checks ran.
+        fast[_F_DRIVE](self.ses.state, t[_T_WANT], cmd)
 
     # The slow jobs below are bytecode: each keeps its locals and stack within
     # the 11 words a call frame may take on the C stack (py/objfun.c
@@ -267,13 +267,14 @@ class App:
 
     def _decide(self, dt):
         # Every 16 ticks, the tick after the button: the session's step.
+        ses = self.ses
         ev = self._event
-        self._event = button.NONE
-        self.ses.i_avg_ua = self._t[_T_I_AVG_UA]
-        self.ses.step(ev, self._t[_T_I_UA], self.sup.fault,
-                      self._verdict() if self.ses.state == CHECKS else REFUSE_NONE, dt)
-        self._t[_T_WANT] = self.ses.output_wanted()
-        if self.ses.state != self.status[_S_STATE]:
+        self._event = 0  # button.NONE
+        ses.i_avg_ua = self._t[_T_I_AVG_UA]
+        ses.step(ev, self._t[_T_I_UA], self.sup.fault,
+                 self._verdict() if ses.state == CHECKS else REFUSE_NONE, dt)
+        self._t[_T_WANT] = ses.output_wanted()
+        if ses.state != self.status[_S_STATE]:
             self._report()  # a new state shows at once, not at the next report
 
     def _guard_step(self, dt):
@@ -413,7 +414,9 @@ class App:
         # headroom through it: 32 ms-old readings let the current overshoot the
         # density guard's cap during a partial lift, SR-23), the battery every
         # 32 ms; then the supervisor's slow checks.
-        self.rail_mv = self.hal.read_rail_mv()
+        rail = self.hal.read_rail_mv()
+        self.rail_mv = rail
+        self._t[_T_RAIL_MV] = rail if rail > 0 else 0
         if self._t[_T_N] & 16:
             self.battery_mv = self.hal.read_battery_mv()
         ses = self.ses

@@ -125,6 +125,15 @@ class Regulator:
     def target_ua(self) -> int:
         return ptr32(self._r)[_TARGET_NUA] // 1000  # (never below 0)
 
+    @micropython.viper  # every session step in RAMP_UP
+    def at_top(self) -> bool:
+        # The ramp has reached its goal, or the density guard's cap below it.
+        r = ptr32(self._r)
+        goal = r[_GOAL_UA]
+        if goal > r[_CAP_UA]:
+            goal = r[_CAP_UA]
+        return r[_TARGET_NUA] >= goal * 1000
+
     @micropython.viper  # every session step (SR-5's cap)
     def ramp_down_ms(self) -> int:
         # How long the ramp down from the present target takes (ms).

@@ -7,10 +7,20 @@
 # session, a pause or the 45-minute cap (SR-5).
 from micropython import const
 
-from firmware import button, faults, limits
+from firmware import limits
+from firmware.button import HOLD, SHORT  # by name, as the states below
+from firmware.limits import (
+    CONTACT_GIVE_UP_MS,
+    CONTACT_LOST_MS,
+    CONTACT_LOST_PCT,
+    MAX_ON_MS,
+    OFF_LEAK_UA,
+    PROBE_UA,
+)
 
 # The states by name: one lookup each where they are compared (a module's
-# attribute costs two, and the session's step compares a dozen: issue 13).
+# attribute costs two, and the session's step compares a dozen: issue 13);
+# the button's events and the limits the step reads likewise.
 from firmware.states import (
     CHECKS,
     DONE,
@@ -165,7 +175,7 @@ class Session:
         # Called each tick in TREAT: the journal's extremes (no allocation),
         # over the ticks with contact: the few ticks before a contact loss is
         # confirmed (SR-10) are a pause, not the treatment's minimum.
-        if i_ua * 100 < self._reg.target_ua() * limits.CONTACT_LOST_PCT:
+        if i_ua * 100 < self._reg.target_ua() * CONTACT_LOST_PCT:
             return
         if self.max_ua == 0:
             self.min_ua = i_ua
@@ -180,19 +190,36 @@ class Session:
     # 11 words a frame may take on the C stack: no heap frame (app.py).
     def step(self, event, i_ua, fault, refusal, dt_us):
         # refusal: the pre-session checks' verdict (only in CHECKS); dt_us:
-        # the time since the last step, from the clock.
-        if fault != faults.NONE:
+        # the time since the last step, from the clock. One call, the
+        # dispatch inline (a call costs more than its body, issue 13).
+        s = self.state
+        if fault:  # faults.NONE is 0
             self._faulted()
             return
-        if self.state == FAULT:
+        if s == FAULT:
             self._enter(IDLE)  # the fault was acknowledged
             return
         self._elapse(dt_us)  # and the charge (SR-21)
-        if self.state == CHECKS:
+        if s == CHECKS:
             self._checks(refusal)
             return
         dt_us = self.on_ms  # (reused, no new local: the on time before this step)
-        self._decide(event, i_ua)
+        if s == TREAT or s == RAMP_UP:  # the common case first
+            self._treating(event, i_ua)
+        elif s == PAUSED and self.user_paused:
+            self._paused_by_user(event)
+        elif s == WAIT_CONTACT or s == PAUSED:
+            self._waiting(event, i_ua)
+        elif s == REVERSING:
+            if event == HOLD:
+                self.stop(END_USER)  # on down the same ramp, or at once when off
+            else:
+                self._reversing(i_ua, self._ms)
+        elif s == RAMP_DOWN:
+            self.on_ms += self._ms
+            if self._reg.target_ua() == 0:
+                self._end(self.end_reason)
+        # IDLE or DONE: the start gesture is handled by the app (begin()).
         if self._reg.limited:
             # SR-14: the current-on time of this step during which the rail
             # could not push the target through the load (the regulator's
@@ -232,99 +259,76 @@ class Session:
             self._enter(IDLE)
         elif self.phase_ms >= _CHECKS_MS:
             self._reg.cut()
-            self._reg.set_goal(limits.PROBE_UA)
+            self._reg.set_goal(PROBE_UA)
             self._enter(WAIT_CONTACT)
-
-    def _decide(self, event, i_ua):
-        s = self.state
-        if s == TREAT or s == RAMP_UP:  # the common case first
-            self._treating(event, i_ua)
-        elif s == PAUSED and self.user_paused:
-            self._paused_by_user(event)
-        elif s == WAIT_CONTACT or s == PAUSED:
-            self._waiting(event, i_ua)
-        elif s == REVERSING:
-            if event == button.HOLD:
-                self.stop(END_USER)  # on down the same ramp, or at once when off
-            else:
-                self._reversing(i_ua, self._ms)
-        elif s == RAMP_DOWN:
-            self.on_ms += self._ms
-            if self._reg.target_ua() == 0:
-                self._end(self.end_reason)
-        # IDLE or DONE: the start gesture is handled by the app (begin()).
 
     def _paused_by_user(self, event):
         # Paused by the person: the current ramps down (SR-8), then the
         # output is off; a hand still in the water does not resume it.
         reg = self._reg
-        if event == button.HOLD:
+        if event == HOLD:
             self._end(END_USER)
-        elif event == button.SHORT:
+        elif event == SHORT:
             self.user_paused = False  # resume: probe, contact, ramp (SR-9, SR-10)
             reg.cut()
-            reg.set_goal(limits.PROBE_UA)
+            reg.set_goal(PROBE_UA)
             self._enter(PAUSED)
-        elif self.phase_ms >= limits.CONTACT_GIVE_UP_MS:
+        elif self.phase_ms >= CONTACT_GIVE_UP_MS:
             self._end(END_NO_CONTACT)  # a pause forgotten for 5 minutes
         elif reg.target_ua() > 0:
             self.on_ms += self._ms  # current still flows while ramping down
 
     def _waiting(self, event, i_ua):
         # SR-9/SR-10: only the probe flows until contact; the timer holds.
-        if event == button.HOLD:
+        if event == HOLD:
             self._end(END_USER)
             return
-        self._contact_ms = self._contact_ms + self._ms if i_ua >= limits.PROBE_UA // 2 else 0
+        self._contact_ms = self._contact_ms + self._ms if i_ua >= PROBE_UA // 2 else 0
         if self._contact_ms >= _CONTACT_MS:
             # SR-10: on from the probe level (<= 0.2 mA, the foot of the ramp),
             # never a jump back to the set point (the fence effect).
             self._reg.set_goal(self.set_ua)
             self._enter(RAMP_UP)
-        elif self.state == PAUSED and self.phase_ms >= limits.CONTACT_GIVE_UP_MS:
+        elif self.state == PAUSED and self.phase_ms >= CONTACT_GIVE_UP_MS:
             self._end(END_NO_CONTACT)
 
     def _treating(self, event, i_ua):
-        if event == button.HOLD:
-            self.stop(END_USER)
-            return
-        if event == button.SHORT:
-            self.pauses += 1
-            self.user_paused = True
-            self._reg.set_goal(0)  # along the down ramp, not a cut (SR-8)
-            self._enter(PAUSED)
-            return
-        self.on_ms += self._ms
-        if i_ua * 100 < self._reg.target_ua() * limits.CONTACT_LOST_PCT:
-            self._lost_ms += self._ms
-            if self._lost_ms >= limits.CONTACT_LOST_MS:
+        # RAMP_UP or TREAT: the button, contact (SR-10), the top of the ramp,
+        # the caps, the timer, the midway reversal (one call: issue 13).
+        reg = self._reg
+        if event:  # a press (button.NONE is 0: most steps have none)
+            if event == HOLD:
+                self.stop(END_USER)
+                return
+            if event == SHORT:
                 self.pauses += 1
-                self._reg.cut()
-                self._reg.set_goal(limits.PROBE_UA)
+                self.user_paused = True
+                reg.set_goal(0)  # along the down ramp, not a cut (SR-8)
+                self._enter(PAUSED)
+                return
+        self.on_ms += self._ms
+        if i_ua * 100 < reg.target_ua() * CONTACT_LOST_PCT:
+            self._lost_ms += self._ms
+            if self._lost_ms >= CONTACT_LOST_MS:
+                self.pauses += 1
+                reg.cut()
+                reg.set_goal(PROBE_UA)
                 self._enter(PAUSED)
                 return
         else:
             self._lost_ms = 0
-        self._timers()
-
-    def _timers(self):
-        # In RAMP_UP or TREAT with contact: the top of the ramp, the caps, the
-        # timer, the midway reversal.
-        reg = self._reg
-        if self.state == RAMP_UP and (
-                self._lost_ms == 0 if reg.limited
-                else reg.target_ua() >= self.set_ua or reg.target_ua() >= reg.cap_ua):
-            # The top of the ramp: the set point, the density guard's cap
-            # (SR-23: the regulator holds the goal there), or the most the
-            # load lets through: the regulator is compliance-limited (SR-14)
-            # while the current still flows (not a lifted hand, whose
-            # electrodes also sit at the rail: that is SR-10's pause). A
-            # limited session is a treatment at that current: its time counts,
-            # it reverses at half time (SR-11), it is journaled (issue 14 D1);
-            # the regulator ramps on toward the set point when the load falls
-            # (SR-8). (Inline: each new method name is a qstr on the heap, M8.)
+        if self.state == RAMP_UP and (self._lost_ms == 0 if reg.limited else reg.at_top()):
+            # The top of the ramp: the set point (the goal in RAMP_UP), the
+            # density guard's cap (SR-23: the regulator holds the goal there),
+            # or the most the load lets through: the regulator is
+            # compliance-limited (SR-14) while the current still flows (not a
+            # lifted hand, whose electrodes also sit at the rail: that is
+            # SR-10's pause). A limited session is a treatment at that
+            # current: its time counts, it reverses at half time (SR-11), it
+            # is journaled (issue 14 D1); the regulator ramps on toward the
+            # set point when the load falls (SR-8).
             self._enter(TREAT)
-        elif self.on_ms + self._ms + self._reg.ramp_down_ms() >= limits.MAX_ON_MS:
+        elif self.on_ms + self._ms + reg.ramp_down_ms() >= MAX_ON_MS:
             # SR-5: the ramp down (current on) ends by 45 min, even if it
             # starts one step late (the next step comes _ms from now).
             self.stop(END_CAP)
@@ -335,7 +339,7 @@ class Session:
         elif (self.state == TREAT and self.polarity == POLARITY_MIDWAY
               and not self._reversal_done and self.on_ms >= self.duration_ms // 2):
             self._reversal_done = True
-            self._reg.set_goal(0)
+            reg.set_goal(0)
             self._enter(REVERSING)
             self._rev_phase = 0
 
@@ -345,7 +349,7 @@ class Session:
         reg = self._reg
         if self._rev_phase == 0:
             self.on_ms += ms
-            if reg.target_ua() == 0 and i_ua < limits.OFF_LEAK_UA:
+            if reg.target_ua() == 0 and i_ua < OFF_LEAK_UA:
                 self._rev_phase = 1  # output off from here (output_wanted)
                 self.phase_ms = 0
             return

@@ -2,12 +2,12 @@
 # is the only code that switches the output on (SR-2) and the only code that
 # feeds the watchdog (SR-3). Pure logic over the hal object passed in.
 #
-# Tick protocol (firmware/app.py), every tick:  check(...) -> drive(...) ->
-# end_tick(); and every few ticks check_slow(...) (battery, USB: the slow
-# readings). check() returns OK or CUT (a surge: the session
-# re-ramps from zero); check_slow() returns OK or STOP (a controlled end).
-# end_tick() feeds the watchdog only when check() ran in this tick and
-# check_slow() ran within _SLOW_DUE_US, so a loop that skips either is reset.
+# Tick protocol (firmware/app.py), every tick:  check(...) -> drive(...),
+# and every few ticks check_slow(...) (battery, USB: the slow readings).
+# check() returns OK or CUT (a surge: the session re-ramps from zero);
+# check_slow() returns OK or STOP (a controlled end). drive() ends the tick:
+# it feeds the watchdog only when check() ran in this tick and check_slow()
+# ran within _SLOW_DUE_US, so a loop that skips either is reset.
 #
 # Every window is real time: the caller passes the microseconds since the
 # last call (dt_us, from the clock), never a count of calls (SR-5 ... SR-16:
@@ -45,7 +45,7 @@ _TREATMENT = (states.WAIT_CONTACT, states.RAMP_UP, states.TREAT, states.PAUSED,
 # Every word is non-negative: on a 64-bit port (the unix port of the tests)
 # viper's ptr32 loads zero-extend, so a negative word would read differently
 # there than on the boards.
-_CHECKED = const(0)  # 1 once check() ran in this tick (end_tick)
+_CHECKED = const(0)  # 1 once check() ran in this tick (drive)
 _SLOW_AGE_US = const(1)  # time since check_slow() last ran
 _OFF_US = const(2)  # time since the output was last on (to OFF_SETTLE)
 _OVER_N = const(3)  # readings in a row above SR-5's limit
@@ -105,13 +105,12 @@ class Supervisor:
         self._wdt_ms = board["wdt_timeout_ms"]
         self._battery_min_mv = board["battery_min_mv"]
         self._usb_ok = board["usb_treatment"]
-        self.rail_mv = board["rail_mv"]  # the last rail reading (check_slow)
         self.fault = faults.NONE
         self.stop_reason = STOP_NONE
         self.surges = 0
         st = array("i", [0] * _SIZE)
         self._st = st
-        st[_RAIL_MV] = self.rail_mv
+        st[_RAIL_MV] = board["rail_mv"]  # until check_slow's first reading
         st[_CODE_HI] = hal.code_hi
         st[_WIDE] = 1 if hal.wide_codes else 0
         # The limits check() compares against, copied from firmware/limits.py
@@ -316,7 +315,6 @@ class Supervisor:
         # dt_us: the time since the last call.
         hal = self._hal
         self._st[_SLOW_AGE_US] = 0
-        self.rail_mv = rail_mv
         self._st[_RAIL_MV] = rail_mv if rail_mv > 0 else 0  # below 0: 0 (above)
         self._check_slow_codes(dt_us)
         if self.fault != faults.NONE:
@@ -364,8 +362,9 @@ class Supervisor:
             f += 3
             code = int(hal.code_bat)
 
-    @micropython.viper  # every tick
+    @micropython.viper  # every tick, last
     def drive(self, state: int, want_on: int, cmd_ua: int):
+        # The tick's end: the output, then the watchdog.
         # The one way on (SR-2): the session wants it, in a treatment state,
         # with no fault latched and this tick's checks done.
         st = ptr32(self._st)
@@ -375,16 +374,13 @@ class Supervisor:
             st[_CMD] = 0
             if hal.output_is_on or int(hal.duty):  # already off: nothing to write
                 hal.output_off()
-            return
-        st[_CMD] = cmd_ua
-        hal.set_current_ua(cmd_ua)
-        if not hal.output_is_on:
-            hal.output_on()
-
-    @micropython.viper  # every tick
-    def end_tick(self):
-        # SR-3: fed once per tick whose checks ran, the slow ones on time too.
-        st = ptr32(self._st)
+        else:
+            st[_CMD] = cmd_ua
+            hal.set_current_ua(cmd_ua)
+            if not hal.output_is_on:
+                hal.output_on()
+        # SR-3: fed once per tick whose checks ran, the slow ones on time too
+        # (one call ends the tick: a call costs more than its body, issue 13).
         if st[_CHECKED] and st[_SLOW_AGE_US] < _SLOW_DUE_US:
-            self._hal.feed_watchdog()
+            hal.feed_watchdog()
         st[_CHECKED] = 0

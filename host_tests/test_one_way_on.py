@@ -1,5 +1,5 @@
 """SR-2: exactly one function switches the output on (Hal.output_on), and only
-Supervisor.drive calls it. SR-3: only Supervisor.end_tick feeds the watchdog.
+Supervisor.drive calls it. SR-3: only Supervisor.drive (the tick's end) feeds the watchdog.
 Checked on the syntax trees of every device file (an AST, not a text search:
 a comment or a string that names a call does not count, a call spelled across
 lines does). The behaviour behind them is tested on the simulated board
@@ -57,10 +57,10 @@ def test_only_the_supervisor_calls_output_on():
 
 
 def test_only_the_supervisor_feeds_the_watchdog():
-    # SR-3: only the supervisor feeds the watchdog, once a tick in end_tick;
+    # SR-3: only the supervisor feeds the watchdog, once a tick in drive;
     # the WDT's own feed is taken only by the hal, when it starts the watchdog.
     assert [(f, w) for f, w, _ in _calls_of("feed_watchdog")] == [
-        ("firmware/supervisor.py", "Supervisor.end_tick")]
+        ("firmware/supervisor.py", "Supervisor.drive")]
     feeds = [(f, w) for f, w, n in NODES if isinstance(n, ast.Attribute) and n.attr == "feed"]
     assert feeds == [("firmware/hal.py", "Hal.start_watchdog")]
 

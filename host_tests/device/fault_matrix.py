@@ -205,8 +205,8 @@ CASES = (
      "firmware.ui:led_level", "reset", "interrupted", None, ""),
     ("F68", "hang in the trace", "SR-3 SR-4", "treat", "hang_in",
      "firmware.trace:Trace.add", "reset", "interrupted", None, ""),
-    ("F69", "hang in the tick's end: the watchdog never fed", "SR-3 SR-4", "treat", "hang_in",
-     "firmware.supervisor:Supervisor.end_tick", "reset", "interrupted", None, ""),
+    ("F69", "hang in the set point's write (the drive's PWM)", "SR-3 SR-4", "treat", "hang_in",
+     "firmware.hal:Hal.set_current_ua", "reset", "interrupted", None, ""),
     # ---- a job run with the output off that never returns ----
     ("F70", "hang in the journal write after a stop", "SR-3 SR-4 SR-18", "ramp", "all",
      (("hang_in", "firmware.journal:append"), ("press", 2.2)), "reset", "interrupted", None, ""),

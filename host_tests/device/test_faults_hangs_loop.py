@@ -43,6 +43,6 @@ def test_f68_a_hang_in_the_trace_is_reset_by_the_watchdog():
     check("F68", 268)
 
 
-def test_f69_a_tick_that_never_ends_is_reset_by_the_watchdog():
+def test_f69_a_hang_in_the_set_point_write_is_reset_by_the_watchdog():
     # SR-3, SR-4 (S11)
     check("F69", 269)

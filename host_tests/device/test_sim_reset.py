@@ -13,12 +13,17 @@ from support import treating_board
 from tools.sim import fakemachine, faults
 from tools.sim.clock import BoardReset
 
-# The loop stops feeding the watchdog from here (the app binds it: faults.replace).
-_END_TICK = "firmware.supervisor:Supervisor.end_tick"
+# The tick's end (the output, the watchdog's feed) does nothing from here: the
+# loop runs on unfed (the app binds it: faults.replace).
+_END_TICK = "firmware.supervisor:Supervisor.drive"
 
 
 def _records(b):
     return [json.loads(x) for x in (b.read_file("journal.jsonl") or "").splitlines()]
+
+
+def _unfed(self, state, want_on, cmd_ua):
+    pass
 
 
 def _power_cut(b):
@@ -28,7 +33,7 @@ def _power_cut(b):
 def test_a_watchdog_reset_in_treatment_is_journaled_latched_and_acknowledged():
     # SR-4: no silent restart.
     b, seen = treating_board(61, 40)
-    b.at(40.0, lambda b: faults.replace(_END_TICK, lambda self: None))
+    b.at(40.0, lambda b: faults.replace(_END_TICK, _unfed))
     latched = b.snapshot_at(50.0)
     b.press_button(52.0, 2.5)  # the acknowledgement (a hold)
     acked = b.snapshot_at(56.0)
@@ -69,7 +74,7 @@ def test_an_idle_watchdog_reset_is_journaled_and_a_planned_one_is_not():
     b, _ = treating_board(63, 1)
     b.circuit.lift()  # no hands: the session waits, is stopped by a hold at 10 s
     b.press_button(10.0, 2.5)
-    b.at(20.0, lambda b: faults.replace(_END_TICK, lambda self: None))
+    b.at(20.0, lambda b: faults.replace(_END_TICK, _unfed))
     after = b.snapshot_at(30.0)
     b.run(30.5)
     recs = _records(b)
@@ -119,7 +124,7 @@ def test_a_planned_mark_goes_at_the_next_boot_and_never_excuses_a_later_watchdog
         raise BoardReset(fakemachine.PWRON_RESET)
 
     b.at(16.0, marked_then_unplugged)
-    b.at(18.0, lambda b: faults.replace(_END_TICK, lambda self: None))  # the loop hangs
+    b.at(18.0, lambda b: faults.replace(_END_TICK, _unfed))  # the loop hangs
     after = b.snapshot_at(30.0)
     b.run(30.5)
     assert [c for _, c in b.resets] == [fakemachine.PWRON_RESET, fakemachine.WDT_RESET]

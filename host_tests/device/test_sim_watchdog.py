@@ -14,8 +14,11 @@ def test_an_unfed_watchdog_resets_the_board_and_treatment_does_not_resume():
     # SR-4: after it, the board boots safe and does not start by itself.
     b, seen = treating_board(20, 40)
 
+    def unfed(sup, state, want_on, cmd_ua):
+        pass  # the tick's end neither drives nor feeds
+
     def stop_feeding(b):
-        faults.replace("firmware.supervisor:Supervisor.end_tick", lambda self: None)
+        faults.replace("firmware.supervisor:Supervisor.drive", unfed)
 
     b.at(40.0, stop_feeding)
     later = b.snapshot_at(60.0)

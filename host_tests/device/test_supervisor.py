@@ -23,7 +23,6 @@ def _sup():
 def _on(sup, hal, i_ua=15000, v_mv=50000):
     r = _check(sup, i_ua, v_mv)
     sup.drive(states.TREAT, True, 15000)
-    sup.end_tick()
     return r
 
 
@@ -34,7 +33,6 @@ def test_drive_switches_on_only_in_treatment_with_checks_done():
     for s in (states.IDLE, states.DONE, states.FAULT, states.SAFE_MODE):
         _check(sup, 0, 0)
         sup.drive(s, True, 15000)
-        sup.end_tick()
         assert not hal.output_is_on, s
     _check(sup, 0, 0)
     sup.drive(states.TREAT, False, 15000)  # the session does not want it
@@ -44,13 +42,17 @@ def test_drive_switches_on_only_in_treatment_with_checks_done():
 
 
 def test_watchdog_fed_only_after_a_checked_tick():
+    # SR-3: drive() ends the tick; it feeds only when check() ran in it.
     sup, hal = _sup()
-    sup.end_tick()
+    sup.drive(states.IDLE, False, 0)
     assert hal.feeds == 0
     _check(sup, 0, 0)
-    sup.end_tick()
-    sup.end_tick()
+    sup.drive(states.IDLE, False, 0)
+    sup.drive(states.IDLE, False, 0)
     assert hal.feeds == 1
+    _check(sup, 15000)
+    sup.drive(states.TREAT, True, 15000)  # on as off: fed once
+    assert hal.feeds == 2 and hal.output_is_on
 
 
 def test_overcurrent_two_ticks_latches_one_does_not():
@@ -65,7 +67,6 @@ def test_overcurrent_two_ticks_latches_one_does_not():
     _check(sup, 30001)
     assert sup.fault == faults.OVERCURRENT and not hal.output_is_on
     sup.drive(states.TREAT, True, 15000)
-    sup.end_tick()
     assert not hal.output_is_on  # latched: stays off
 
 
@@ -92,11 +93,11 @@ def test_current_with_output_off_latches_after_settling():
     sup, hal = _sup()
     for _ in range(5):
         _check(sup, 150, 0)  # the sense RC still settling after a cut
-        sup.end_tick()
+        sup.drive(states.IDLE, False, 0)  # the tick's end, output off
     assert sup.fault == faults.NONE
     for _ in range(30):
         _check(sup, 150, 0)
-        sup.end_tick()
+        sup.drive(states.IDLE, False, 0)  # the tick's end, output off
     assert sup.fault == faults.LEAK
 
 
@@ -104,7 +105,7 @@ def test_small_reading_with_output_off_is_not_a_fault():
     sup, hal = _sup()
     for _ in range(100):
         _check(sup, 100, 0)
-        sup.end_tick()
+        sup.drive(states.IDLE, False, 0)  # the tick's end, output off
     assert sup.fault == faults.NONE
 
 
@@ -131,7 +132,6 @@ def test_surge_margin_is_at_least_1_ma():
     for _ in range(50):
         _check(sup, 1150, 3000, 200)  # probe 0.2 mA, reading 1.15 mA: < 1 mA over
         sup.drive(states.WAIT_CONTACT, True, 200)
-        sup.end_tick()
     assert sup.surges == 0
 
 
@@ -198,7 +198,6 @@ def _frozen_ticks(sup, hal, n, cmd=12000, step=0, i_ua=12000):
     for _ in range(n):
         _check(sup, i_ua)
         sup.drive(states.TREAT, True, cmd)
-        sup.end_tick()
         cmd += step
         if sup.fault:
             return
@@ -282,13 +281,11 @@ def test_steady_code_at_steady_command_or_at_zero_is_not_frozen():
     for _ in range(3000):
         _check(sup, 12000)
         sup.drive(states.TREAT, True, 12000)
-        sup.end_tick()
     hal.code_i = 0
     cmd = 0
     for _ in range(3000):
         _check(sup, 0, 58000, 200)
         sup.drive(states.PAUSED, True, cmd)
-        sup.end_tick()
         cmd += 1
     assert sup.fault == faults.NONE
 
@@ -301,7 +298,6 @@ def test_battery_low_for_one_second_asks_a_controlled_stop():
     for _ in range(999):
         r = _check(sup, 15000, 50000, 15000, 58000, 2900)
         sup.drive(states.TREAT, True, 15000)
-        sup.end_tick()
         assert r == OK
     r = _check(sup, 15000, 50000, 15000, 58000, 2900)
     assert r == STOP and sup.stop_reason == STOP_BATTERY and sup.fault == faults.NONE
@@ -344,5 +340,5 @@ def test_one_noisy_reading_with_output_off_is_not_a_leak():
     sup, hal = _sup()
     for k in range(200):
         _check(sup, 150 if k % 4 == 0 else 20, 0)  # spikes, never 5 in a row
-        sup.end_tick()
+        sup.drive(states.IDLE, False, 0)  # the tick's end, output off
     assert sup.fault == faults.NONE

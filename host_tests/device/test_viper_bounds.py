@@ -86,7 +86,6 @@ def test_the_supervisor_check_stays_in_machine_words():
                                 hal.code_rail = hal.code_bat = code
                                 sup.check_slow(Word(v_hi), Word(v_hi), Word(dt))
                                 sup.drive(3, True, Word(limits.MAX_SET_UA))
-                                sup.end_tick()
                     sup.fault = 0  # latched: cleared, so the next paths run too
             # A code frozen at an RP2040 widened code with a steady command:
             # never latched (SR-12's documented gap), its window must not grow
@@ -96,7 +95,6 @@ def test_the_supervisor_check_stays_in_machine_words():
             for _ in range(300):
                 sup.check(Word(15000), Word(49500), Word(15000), Word(1 << 24))
                 sup.drive(3, True, Word(15000))
-                sup.end_tick()
     finally:
         builtins.ptr32 = real
 

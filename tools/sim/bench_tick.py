@@ -197,7 +197,6 @@ PARTS = (
     ("reg.target_ua", "reg", "target_ua", ()),
     ("reg.step", "reg", "step", (15000, 6000, 0)),
     ("sup.drive", "sup", "drive", (3, 1, 15000)),
-    ("sup.end_tick", "sup", "end_tick", ()),
     ("press (every 16)", "app", "_press", (0,)),
     ("decide (every 16)", "app", "_decide", (0,)),
     ("guard (every 16)", "app", "_guard_step", (0,)),
