@@ -67,7 +67,7 @@ def _config(settings, warning):
 
 def status():
     # Output state, readings (uA, mV, with the calibration in use), inputs,
-    # calibration validity, the treatment settings, the clock, the version.
+    # calibration validity, the treatment settings, the clock (UTC), the version.
     from firmware.version import VERSION
 
     hal, board = _hardware()
@@ -79,7 +79,7 @@ def status():
             "rail_mv": hal.read_rail_mv(), "battery_mv": hal.read_battery_mv(),
             "usb": hal.usb_present(), "trip": hal.trip_asserted(), "button": hal.button_pressed(),
             "calibrated": cal is not None, "calibration": "ok" if why is None else why,
-            "config": _config(settings, warning), "clock": list(time.localtime()[:6])}
+            "config": _config(settings, warning), "clock": list(time.gmtime()[:6])}
 
 
 def profile(index=None, set_ua=None, duration_ms=None, pulse_hz=None, polarity=None,
@@ -234,7 +234,9 @@ def _days(year, month):
 
 
 def clock_set(year, month, day, hour, minute, second):
-    # The real-time clock (SR-22 needs it for the schedule warnings), local time.
+    # The real-time clock, in UTC: the journal's start and SR-22's schedule
+    # warnings read it with time.gmtime() (firmware/starting.py). Every ionto
+    # command that connects sets it from the host (tools/ionto/board_clock.py).
     _int("year", year, YEARS[0], YEARS[1])
     _int("month", month, 1, 12)
     _int("day", day, 1, _days(year, month))
@@ -249,7 +251,7 @@ def clock_set(year, month, day, hour, minute, second):
 
     hal_setup.set_clock(hal.machine, (year, month, day, (wd + 6) % 7, hour, minute, second, 0))
     firmware.release("hal_setup")
-    return list(time.localtime()[:6])
+    return list(time.gmtime()[:6])
 
 
 def bench(set_ua, seconds):

@@ -36,17 +36,18 @@ BIN = Path(sys.executable).parent
 
 @pytest.fixture
 def served(tmp_path):
-    """served(setup=None, board="pico") -> (board, port): a board on its own flash
-    folder; setup(flash) prepares the flash before power-on."""
+    """served(setup=None, board="pico", paced=True) -> (board, port): a board on its
+    own flash folder; setup(flash) prepares the flash before power-on; paced False:
+    virtual time as fast as it runs."""
     boards = []
 
-    def make(setup=None, board="pico"):
+    def make(setup=None, board="pico", paced=True):
         flash = tmp_path / f"flash{len(boards)}"
         flash.mkdir()
         if setup is not None:
             setup(flash)
         port = tmp_path / f"port{len(boards)}"
-        b = ReplBoard(flash, board, link=port)
+        b = ReplBoard(flash, board, paced=paced, link=port)
         boards.append(b)
         b.start()
         return b, str(port)
@@ -235,9 +236,10 @@ def test_monitor_stops_a_running_app_through_console_once_then_prints_n_lines_an
     assert [float(r["t_s"]) for r in rows] == sorted(float(r["t_s"]) for r in rows)
     assert all(int(r["i_ua"]) < 100 for r in rows)  # output off at the REPL (SR-9)
 
-    # Now at the REPL in safe mode: used directly, no reset.
+    # Now at the REPL in safe mode: used directly, no reset; stderr has the clock alone.
     rc, out, err = ionto(capsys, "monitor", "--port", port, "--count", "1")
-    assert (rc, err, len(out.splitlines())) == (0, "", 2)
+    assert (rc, len(err.splitlines()), len(out.splitlines())) == (0, 1, 2), err
+    assert err.startswith("ionto: board clock set to ")
     assert b.resets == ["wdt"]
 
 
@@ -251,8 +253,10 @@ def test_no_firmware_then_version_mismatch_then_a_refused_call(served, capsys):
     (b.flash / "firmware" / "version.py").write_text('VERSION = "0.0.1"\n')
     rc, _, err = ionto(capsys, "monitor", "--port", port, "--count", "1")
     assert rc == 2
-    assert err == (f"ionto: version mismatch: the board runs ionto firmware 0.0.1, these tools "
-                   f"are {VERSION}: run `ionto deploy` to update the board\n")
+    clock, mismatch = err.splitlines()  # its console sets the clock all the same
+    assert clock.startswith("ionto: board clock set to ")
+    assert mismatch == (f"ionto: version mismatch: the board runs ionto firmware 0.0.1, these "
+                        f"tools are {VERSION}: run `ionto deploy` to update the board")
     with link.Link(port) as lk:
         with pytest.raises(link.DeviceError, match=r"^n must be an integer 1\.\.200$"):
             lk.call("c.journal(0)")  # the console's ValueError, its message

@@ -10,8 +10,9 @@
   hdss       record your HDSS score (1-4) for a day
 
 deploy, calibrate, monitor and logs talk to the board over USB (--port, default: the one
-board in mpremote's device list), and each keeps the board's new journal records and traces
-in the host's history (tools/ionto/history.py). A running app is stopped and its watchdog
+board in mpremote's device list); each sets the board's clock to the host's UTC time
+(tools/ionto/board_clock.py) and keeps the board's new journal records and traces in the
+host's history (tools/ionto/history.py). A running app is stopped and its watchdog
 resets the board into the REPL once (console.once): docs/deploy.md.
 Errors are one line on stderr, exit code 2.
 """
@@ -24,7 +25,7 @@ import sys
 import time
 from pathlib import Path
 
-from tools.ionto import history, progress_cmd
+from tools.ionto import board_clock, history, progress_cmd
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -186,8 +187,11 @@ def _link(args: argparse.Namespace):
     from tools.ionto.link import Link
 
     link = Link(args.port)
-    try:  # the board keeps ~60 sessions; the host keeps them all (issue 15)
-        history.on_connect(link)
+    try:
+        # The clock first (issue 17): the journal's start and SR-22 need it, and a
+        # damaged history database (HistoryError) ends the command after it.
+        board_clock.on_connect(link)
+        history.on_connect(link)  # the board keeps ~60 sessions; the host all (issue 15)
     except BaseException:
         link.close()
         raise

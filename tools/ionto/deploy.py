@@ -7,7 +7,9 @@ and sent as .mpy; boot.py and main.py stay .py (the board runs only those
 names at boot). A file whose sha256 on the board matches is not sent; each
 sent file is written to a temporary name and renamed, then its hash is
 checked on the board. A .py twin of a deployed .mpy is removed (the board
-would import the .py first). Then a soft reset starts the firmware.
+would import the .py first). A board that had no firmware to set its clock
+with at connect gets it set now (tools/ionto/board_clock.py). Then a soft
+reset starts the firmware.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from typing import TextIO
 
 from tools.check_device import ARCH_BY_PORT, arch_of, compile_file, mpy_cross
 from tools.device_files import CLONE, ROOT, TOP, device_files
+from tools.ionto import board_clock
 from tools.ionto.link import HOST_VERSION, DeviceError, Link, LinkError
 
 BUILD = (ROOT / "build" if CLONE else Path("build")) / "deploy"
@@ -139,7 +142,9 @@ def deploy(link: Link, out: TextIO | None = None) -> dict:
     print(f"copied {len(changed)} files ({size} bytes), verified by sha256; "
           f"{len(files) - len(changed)} unchanged; {len(stale)} stale .py removed"
           + (f" ({', '.join(stale)})" if stale else ""), file=out, flush=True)
-    said = link.soft_reset()
+    if not link.clock_said:  # no console at connect (a fresh board): now there is one
+        board_clock.set_clock(link)
+    said = link.soft_reset()  # a soft reset keeps the clock (board_clock.py)
     print(f"soft reset: {said}", file=out, flush=True)
     return {"files": len(files), "copied": [p for p, _ in changed], "removed": stale,
             "boot": said}

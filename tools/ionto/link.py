@@ -130,6 +130,8 @@ class Link:
         self.auto = port is None
         self.port = port or find_port()
         self.log = log or (lambda m: print(f"ionto: {m}", file=sys.stderr, flush=True))
+        # tools/ionto/board_clock.py: its line about the board's clock came (once a link)
+        self.clock_said = False
         self.t = open_transport(self.port)
         try:
             self._connect()

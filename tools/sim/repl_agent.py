@@ -148,6 +148,7 @@ class Agent:
         hw = self.hw
         clock = self.clock
         clock.us = st.get("us", 0)
+        clock.epoch_s = st.get("epoch_s", 0)  # the RTC (machine.RTC, time.gmtime)
         hw.reset_cause = st.get("cause", fakemachine.PWRON_RESET)
         for k, v in enumerate(st.get("backup", ())):
             hw.backup[k] = v
@@ -171,7 +172,8 @@ class Agent:
         left = None
         if clock.wdt_deadline is not None:
             left = clock.wdt_deadline - clock.us
-        return {"us": clock.us, "cause": hw.reset_cause, "backup": list(hw.backup),
+        return {"us": clock.us, "epoch_s": clock.epoch_s, "cause": hw.reset_cause,
+                "backup": list(hw.backup),
                 "mode": {str(p): hw.mode[p] for p in hw.mode},
                 "level": {str(p): hw.level[p] for p in hw.level},
                 "pwm": {str(p): hw.pwm[p] for p in hw.pwm},

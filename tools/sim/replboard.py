@@ -19,7 +19,10 @@ real `mpremote connect /dev/pts/N ...` (or any serial tool) can talk to it:
   so on esp32 too); print output is cooked ("\\n" -> "\\r\\n");
 - a hard reset (watchdog, machine.reset()) reboots in the friendly REPL; on a
   USB board (rp2) the port also goes away and comes back at a new path (a host
-  tool sees a disconnect), on a USB-UART board (esp32) the port stays.
+  tool sees a disconnect), on a USB-UART board (esp32) the port stays;
+- the real-time clock (machine.RTC, time.gmtime) keeps a time set at the REPL
+  through soft resets; rp2 reads 2021-01-01 again after every hard reset and
+  power-up, esp32 reads 2000-01-01 after a power-up only (RTC_AT_RESET_S).
 The flash folder is the board's whole filesystem ("/"): mpremote fs works on it;
 sys.platform is the board's port (rp2, esp32), as the firmware and ionto deploy ask it.
 Not simulated: REPL history and tab completion, `micropython.kbd_intr()`, mpremote mount.
@@ -55,6 +58,13 @@ START_TIMEOUT_S = 10.0
 TX_WAIT_S = 0.3  # how long output waits for a reader before the unread bytes are dropped
 SIGINT_AFTER_S = 0.5  # Ctrl-C unanswered this long: SIGINT to the unix port
 HUNG_AFTER_S = 2.0  # and then unanswered this long: the interpreter hangs, reset
+# The clock as a reset leaves it, in seconds since 2000-01-01 (the fake time's epoch,
+# tools/sim/clock.py); neither board has a backup battery. rp2: MicroPython's
+# ports/rp2/main.c sets 2021-01-01 at every chip reset (power-up, watchdog,
+# machine.reset()), before its soft-reset loop. esp32: MicroPython's epoch at
+# power-up; ESP-IDF's RTC timer runs on through the other resets (Espressif's
+# system time documentation: all but the power-on reset).
+RTC_AT_RESET_S = {"rp2": (7671 * 86400), "esp32": 0}  # 7671 days: 2000-01-01 to 2021-01-01
 
 
 def micropython_path() -> str:
@@ -331,6 +341,8 @@ class ReplBoard:
             self.state["us"] = self.state.get("us", 0) + int((now - self.state_at) * 1e6)
         if self.wdt_deadline is not None:
             self.state["wdt_left_us"] = max(0, int((self.wdt_deadline - now) * 1e6))
+        if "rtc_s" in self.state:  # the clock starts again, at this boot's moment
+            self.state["epoch_s"] = self.state.pop("rtc_s") - self.state["us"] // 1000000
         self.interp = Interp(self.flash, self.board_name, self.seed, self.paced, self.state,
                              self.params)
         t_end = time.monotonic() + START_TIMEOUT_S
@@ -348,10 +360,15 @@ class ReplBoard:
                            f"({micropython_path()} {AGENT})")
 
     def _power_on(self, cause: int, keep_backup: bool = False) -> None:
-        backup = self.state.get("backup") if keep_backup else None
-        self.state = {"us": self.state.get("us", 0), "cause": cause}
+        old = self.state
+        backup = old.get("backup") if keep_backup else None
+        self.state = {"us": old.get("us", 0), "cause": cause}
         if backup:
             self.state["backup"] = backup
+        if self.port == "esp32" and cause != fakemachine.PWRON_RESET and "epoch_s" in old:
+            self.state["epoch_s"] = old["epoch_s"]
+        else:
+            self.state["rtc_s"] = RTC_AT_RESET_S[self.port]
         self.wdt_deadline = None
         self.mode = "friendly"
         self._reset_repl()
