@@ -54,7 +54,14 @@ def mpremote(board, *args, timeout=20):
                           capture_output=True, text=True, timeout=timeout)
 
 
-def read_until(port, ending, timeout=5.0):
+# The waits below return as soon as their condition holds; their limits are
+# generous because the served board boots the firmware in an interpreter of
+# its own, slower on a loaded machine (a 5 s limit failed once beside another
+# test run).
+WAIT_S = 20.0
+
+
+def read_until(port, ending, timeout=WAIT_S):
     data = b""
     end = time.monotonic() + timeout
     while not data.endswith(ending) and time.monotonic() < end:
@@ -75,7 +82,7 @@ def read_until_quiet(port, quiet=0.3):
     return data
 
 
-def wait_for(cond, timeout=5.0):
+def wait_for(cond, timeout=WAIT_S):
     end = time.monotonic() + timeout
     while not cond():
         assert time.monotonic() < end, "timed out"
