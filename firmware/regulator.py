@@ -127,8 +127,11 @@ class Regulator:
 
     @micropython.viper  # every session step in RAMP_UP
     def at_top(self) -> bool:
-        # The ramp has reached its goal, or the density guard's cap below it.
+        # The ramp has reached its goal, the density guard's cap below it, or
+        # the most the load lets through (compliance-limited, SR-14).
         r = ptr32(self._r)
+        if r[_LIMITED]:
+            return True
         goal = r[_GOAL_UA]
         if goal > r[_CAP_UA]:
             goal = r[_CAP_UA]

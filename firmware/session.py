@@ -317,16 +317,16 @@ class Session:
                 return
         else:
             self._lost_ms = 0
-        if self.state == RAMP_UP and (self._lost_ms == 0 if reg.limited else reg.at_top()):
-            # The top of the ramp: the set point (the goal in RAMP_UP), the
-            # density guard's cap (SR-23: the regulator holds the goal there),
-            # or the most the load lets through: the regulator is
-            # compliance-limited (SR-14) while the current still flows (not a
-            # lifted hand, whose electrodes also sit at the rail: that is
-            # SR-10's pause). A limited session is a treatment at that
-            # current: its time counts, it reverses at half time (SR-11), it
-            # is journaled (issue 14 D1); the regulator ramps on toward the
-            # set point when the load falls (SR-8).
+        if self.state == RAMP_UP and self._lost_ms == 0 and reg.at_top():
+            # The top of the ramp, with the current flowing: the set point
+            # (the goal in RAMP_UP), the density guard's cap (SR-23: the
+            # regulator holds the goal there), or the most the load lets
+            # through: the regulator is compliance-limited (SR-14) while the
+            # current still flows (not a lifted hand, whose electrodes also
+            # sit at the rail: that is SR-10's pause). A limited session is a
+            # treatment at that current: its time counts, it reverses at half
+            # time (SR-11), it is journaled (issue 14 D1); the regulator ramps
+            # on toward the set point when the load falls (SR-8).
             self._enter(TREAT)
         elif self.on_ms + self._ms + reg.ramp_down_ms() >= MAX_ON_MS:
             # SR-5: the ramp down (current on) ends by 45 min, even if it
