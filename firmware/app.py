@@ -77,7 +77,7 @@ status = array("i", [0] * _S_SIZE)
 
 _TICKS_MAX = const(0x3FFFFFFF)  # time.ticks_* wrap at 2**30 on both ports (platform.md)
 _TICKS_HALF = const(0x20000000)
-_PROFILES = const(5)  # len(profiles.DEFAULTS) (a test keeps them equal)
+_PROFILES = const(6)  # len(profiles.DEFAULTS) (a test keeps them equal)
 _PICK_MS = const(4000)  # the profile gesture: saved this long after the last press
 _DT_MAX_US = const(1 << 24)  # a longer gap (16 s) cannot happen on a board: the
 # watchdog (8.4 s at most, platform.md) resets it first. A test's clock could:
@@ -180,8 +180,14 @@ class App:
         return REFUSE_NONE
 
     def start_reversed(self):
-        # SR-11 "alternate": each session starts opposite to the last one.
-        return self.ses.polarity == POLARITY_ALTERNATE and not self.last_start_reversed
+        # The relay position a session starts with, and keeps unless it
+        # reverses midway (SR-11: set in CHECKS, output off). "alternate":
+        # opposite to the last session. A medicated tray B (4:
+        # profiles.POLARITY_TRAY_B, a literal: that module is not loaded while
+        # the app runs, M8) is + only with the relay reversed, in every
+        # session whatever the last one did; tray A is + at rest.
+        p = self.ses.polarity
+        return p == 4 or (p == POLARITY_ALTERNATE and not self.last_start_reversed)
 
     @micropython.viper  # every tick: machine words, frame on the C stack (platform.md)
     def tick(self, now):

@@ -20,6 +20,7 @@ BENCH_S = (2, 120)
 YEARS = (2024, 2099)  # clock_set: a plausible date, not the RP2040's reset value
 _MDAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 _CONFIG = ("set_ua", "duration_ms", "pulse_hz", "polarity", "ramp_up_ua_s")
+_TRAYS = ("A", "B")  # profile(tray=): the medicated tray, polarity 3 or 4 (profiles.py)
 
 _hal = None  # made on first use (outputs low, SR-1), again after cal_save
 _board = None
@@ -55,11 +56,16 @@ def _hardware():
 
 
 def _config(settings, warning):
+    # "tray": the medicated tray ("A" or "B", the + one) or None, and its
+    # reminder in words (profiles.reminder), as the start says it.
     from firmware import profiles
 
     out = {"profile": settings[0], "name": profiles.DEFAULTS[settings[0]][0]}
     for k in range(len(_CONFIG)):
         out[_CONFIG[k]] = settings[k + 1]
+    tray = settings[4] - profiles.POLARITY_TRAY_A
+    out["tray"] = _TRAYS[tray] if tray >= 0 else None
+    out["reminder"] = profiles.reminder(settings[4])
     out["warning"] = warning
     firmware.release("profiles")
     return out
@@ -83,11 +89,17 @@ def status():
 
 
 def profile(index=None, set_ua=None, duration_ms=None, pulse_hz=None, polarity=None,
-            ramp_up_ua_s=None):
+            ramp_up_ua_s=None, tray=None):
     # No argument: the stored settings. Otherwise changes them: a new profile
     # index starts from that profile's defaults, the same (or no) index keeps
     # the stored values; then the given ones replace theirs. All of it is
     # checked (SR-5, SR-7, SR-8, SR-19) before the file is written (atomic).
+    # tray: "A" or "B", the medicated tray, in words: polarity 3 or 4.
+    if tray is not None:
+        if polarity is not None or type(tray) is not str or tray not in _TRAYS:
+            raise ValueError('tray must be "A" or "B" (the medicated tray, +), '
+                             'given without polarity')
+        polarity = 3 + _TRAYS.index(tray)  # profiles.POLARITY_TRAY_A or _B
     settings, warning = store.load_config()
     given = (set_ua, duration_ms, pulse_hz, polarity, ramp_up_ua_s)
     if index is None and given == (None,) * len(_CONFIG):

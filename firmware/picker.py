@@ -1,12 +1,14 @@
 # The profile gesture's end (app.py): save the chosen profile to config.json
 # (atomically, SR-19) and apply it, with the output off. A profile picked on
-# the device starts from its defaults (profiles.DEFAULTS); the custom
-# profile's settings (set from the console) are kept in the file under
-# "custom" while another profile is selected, and come back with it. Loaded
-# for this only, then released (M8).
+# the device starts from its defaults (profiles.DEFAULTS); the custom and the
+# medication profiles' settings (set from the console: the medication's are
+# the doctor's, its tray among them) are kept in the file under "custom" and
+# "medication" while another profile is selected, and come back with it.
+# Loaded for this only, then released (M8).
 from firmware import profiles, startup, store
 
 LOADS = ("picker", "startup", "store", "profiles")  # released after app.py's job
+_KEPT = ((profiles.CUSTOM, "custom"), (profiles.MEDICATION, "medication"))
 
 
 def _stored():
@@ -18,20 +20,30 @@ def _stored():
 
 
 def settings_for(index, old):
-    # The config a pick writes, from the one stored (old).
-    custom = old.get("custom")
-    if old.get("profile") == profiles.CUSTOM:
-        custom = {k: v for k, v in old.items() if k != "profile" and k != "custom"}
-    if index != profiles.CUSTOM:
-        return {"profile": index, "custom": custom} if isinstance(custom, dict) else {
-            "profile": index}
+    # The config a pick writes, from the one stored (old): the kept settings
+    # of the profile in use are its top-level keys; those of the one picked
+    # come back to the top (checked: no longer valid, its defaults).
+    in_use = {k: v for k, v in old.items() if k != "profile" and k != "custom"
+              and k != "medication"}
     cfg = {"profile": index}
-    if isinstance(custom, dict):
-        cfg.update(custom)
+    mine = None
+    for p, key in _KEPT:
+        kept = in_use if old.get("profile") == p else old.get(key)
+        if not isinstance(kept, dict):
+            continue
+        if p == index:
+            mine = kept
+        else:
+            cfg[key] = kept
+    if mine is not None:
+        trial = dict(cfg)
+        trial.update(mine)
+        trial["profile"] = index  # a hand-edited kept dict never picks another
         try:
-            store.check_config(cfg)
+            store.check_config(trial)
+            cfg = trial
         except ValueError:
-            cfg = {"profile": index}  # not valid any more: the defaults
+            pass  # not valid any more: the defaults
     return cfg
 
 

@@ -2,12 +2,13 @@
 # SR-22's schedule warning and start time, and SR-4's running marker (so that
 # a reset or a power cut during the session is journaled at the next boot:
 # nothing may be written while current flows, SR-18). A refused start takes
-# the marker away again. Loaded for the job, then released (M8).
+# the marker away again. A medicated tray's reminder is said here, once a
+# session (profiles.reminder). Loaded for the job, then released (M8).
 import time
 
-from firmware import journal, schedule
+from firmware import journal, profiles, schedule
 
-LOADS = ("starting", "schedule", "journal", "names")
+LOADS = ("starting", "schedule", "journal", "names", "profiles")
 
 
 def run(app, refused):
@@ -19,6 +20,9 @@ def run(app, refused):
         print("schedule:", "a session in the last 24 h" if app.warning == schedule.DAY
               else "five sessions in the last 7 days", "(SR-22: a warning only)")
     ses = app.ses
+    said = profiles.reminder(ses.polarity)
+    if said:
+        print(said)  # the person checks the trays before the hands go in
     journal.mark({"id": app.session_id, "start": app.start, "profile": app.profile,
                   "set_ua": ses.set_ua, "planned_s": ses.duration_ms // 1000,
                   "polarity": ses.polarity, "reversed_start": 1 if app.start_reversed() else 0},

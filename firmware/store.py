@@ -93,7 +93,7 @@ def check_config(cfg):
         raise ValueError("config: not an object")
     index = cfg.get("profile", profiles.HANDS)
     if type(index) is not int or not 0 <= index < len(profiles.DEFAULTS):
-        raise ValueError("config: profile must be 0-4")
+        raise ValueError("config: profile must be 0-" + str(len(profiles.DEFAULTS) - 1))
     d = profiles.DEFAULTS[index]
     set_ua = cfg.get("set_ua", d[1])
     duration_ms = cfg.get("duration_ms", d[2])

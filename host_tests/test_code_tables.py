@@ -124,7 +124,7 @@ def test_blink_codes_blink_their_number():
 def test_the_profile_table_is_the_firmware_defaults():
     rows = table(USING, "| blinks | profile |")
     assert len(rows) == len(profiles.DEFAULTS)
-    polarity = ("none", "midway", "alternate")
+    polarity = ("none", "midway", "alternate", "fixed: tray A +", "fixed: tray B +")
     for i, (blinks, name, current, minutes, pulsed, pol, cap) in enumerate(rows):
         d_name, set_ua, duration_ms, pulse_hz, d_pol = profiles.DEFAULTS[i]
         assert int(blinks) == i + 1 and name == d_name

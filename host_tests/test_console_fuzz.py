@@ -18,7 +18,7 @@ from host_tests.device.support import fresh_board
 CASES = settings(max_examples=1000, deadline=None, database=None,
                  suppress_health_check=[HealthCheck.too_slow])
 CHANNELS = ("current", "voltage", "rail", "battery", "set")
-CAP_UA = (25000, 25000, 5000, 10000, 25000)  # SR-7, SR-5 (safety.md), by profile
+CAP_UA = (25000, 25000, 5000, 10000, 25000, 25000)  # SR-7, SR-5 (safety.md), by profile
 
 junk = st.one_of(st.none(), st.booleans(), st.floats(allow_nan=True), st.text(max_size=4),
                  st.binary(max_size=3), st.lists(st.integers(), max_size=2),
@@ -162,18 +162,28 @@ def _within_hard_limits(cfg):
     i = cfg["profile"]
     assert all(is_int(cfg[k]) for k in ("profile", "set_ua", "duration_ms", "pulse_hz",
                                          "polarity", "ramp_up_ua_s"))
-    assert 0 <= i <= 4 and 0 < cfg["set_ua"] <= CAP_UA[i] <= 25000
+    assert 0 <= i <= 5 and 0 < cfg["set_ua"] <= CAP_UA[i] <= 25000
     assert 10 * 60000 <= cfg["duration_ms"] <= 45 * 60000
     assert cfg["pulse_hz"] == 0 or 1000 <= cfg["pulse_hz"] <= 10000
     assert i != 3 or cfg["pulse_hz"] != 0  # child: pulsed only
-    assert cfg["polarity"] in (0, 1, 2)
+    assert cfg["polarity"] in (0, 1, 2, 3, 4)
+    # Issue 17: medication (5) is DC with a named tray (3 A, 4 B), never
+    # reversed; a named tray is for medication or underarm pads (2) alone, on DC.
+    assert i != 5 or cfg["polarity"] in (3, 4)
+    tray = cfg["polarity"] >= 3
+    assert not tray or (i in (2, 5) and cfg["pulse_hz"] == 0)
+    assert cfg["tray"] == ("A" if cfg["polarity"] == 3 else "B" if tray else None)
+    assert (cfg["reminder"] is not None) == tray
     assert 100 <= cfg["ramp_up_ua_s"] <= 1000
 
 
 def _surely_bad(kw):
     # Arguments wrong whatever the profile and the stored settings.
-    rules = {"index": (0, 4), "set_ua": (1, 25000), "duration_ms": (600000, 2700000),
-             "pulse_hz": (0, 10000), "polarity": (0, 2), "ramp_up_ua_s": (100, 1000)}
+    rules = {"index": (0, 5), "set_ua": (1, 25000), "duration_ms": (600000, 2700000),
+             "pulse_hz": (0, 10000), "polarity": (0, 4), "ramp_up_ua_s": (100, 1000)}
+    tray = kw.pop("tray", None)
+    if tray is not None and (tray not in ("A", "B") or kw.get("polarity") is not None):
+        return True  # the medicated tray in words, given without a polarity
     for k, v in kw.items():
         lo, hi = rules[k]
         if v is not None and (not is_int(v) or not lo <= v <= hi):  # None: not given
@@ -184,16 +194,18 @@ def _surely_bad(kw):
 @CASES
 @given(st.one_of(
     st.fixed_dictionaries({}, optional={  # within each argument's range (not always together)
-        "index": st.integers(0, 4), "set_ua": st.integers(1, 25000),
+        "index": st.integers(0, 5), "set_ua": st.integers(1, 25000),
         "duration_ms": st.integers(600000, 2700000),
         "pulse_hz": st.one_of(st.just(0), st.integers(1000, 10000)),
-        "polarity": st.integers(0, 2), "ramp_up_ua_s": st.integers(100, 1000)}),
+        "polarity": st.integers(0, 4), "ramp_up_ua_s": st.integers(100, 1000),
+        "tray": st.sampled_from(("A", "B"))}),
     st.fixed_dictionaries({}, optional={
-        "index": int_or_junk(0, 4), "set_ua": int_or_junk(1, 25000),
+        "index": int_or_junk(0, 5), "set_ua": int_or_junk(1, 25000),
         "duration_ms": st.one_of(int_or_junk(600000, 2700000),
                                  st.sampled_from((600000, 2700000))),
         "pulse_hz": st.one_of(st.just(0), int_or_junk(1000, 10000)),
-        "polarity": int_or_junk(0, 2), "ramp_up_ua_s": int_or_junk(100, 1000)})))
+        "polarity": int_or_junk(0, 4), "ramp_up_ua_s": int_or_junk(100, 1000),
+        "tray": st.one_of(st.sampled_from(("A", "B")), junk)})))
 def test_profile_saves_only_settings_within_the_hard_limits(con, kw):
     before = con.files()
     try:
@@ -204,7 +216,7 @@ def test_profile_saves_only_settings_within_the_hard_limits(con, kw):
         con.no_current()
         return
     event("saved")
-    assert not _surely_bad(kw), kw
+    assert not _surely_bad(dict(kw)), kw
     _within_hard_limits(shown)
     for k, v in kw.items():  # every given setting is the one stored
         assert v is None or shown["profile" if k == "index" else k] == v

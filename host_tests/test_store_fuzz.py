@@ -19,7 +19,7 @@ from firmware import store
 
 CASES = settings(max_examples=1000, deadline=None, database=None,
                  suppress_health_check=[HealthCheck.too_slow])
-CAP_UA = (25000, 25000, 5000, 10000, 25000)  # SR-7, SR-5 (safety.md), by profile
+CAP_UA = (25000, 25000, 5000, 10000, 25000, 25000)  # SR-7, SR-5 (safety.md), by profile
 MIN_MS, MAX_MS = 10 * 60000, 45 * 60000  # profiles.py (Hidrex 1994), SR-5
 
 scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=6))
@@ -34,8 +34,8 @@ def near(lo, hi):
 
 
 configs = st.fixed_dictionaries({}, optional={
-    "profile": near(0, 4), "set_ua": near(1, 25000), "duration_ms": near(MIN_MS, MAX_MS),
-    "pulse_hz": st.one_of(st.just(0), near(1000, 10000)), "polarity": near(0, 2),
+    "profile": near(0, 5), "set_ua": near(1, 25000), "duration_ms": near(MIN_MS, MAX_MS),
+    "pulse_hz": st.one_of(st.just(0), near(1000, 10000)), "polarity": near(0, 4),
     "ramp_up_ua_s": near(100, 1000), "custom": any_json, "extra": any_json})
 channel = st.fixed_dictionaries({}, optional={"offset": near(-200, 200),
                                               "gain_ppm": near(900000, 1100000)})
@@ -81,10 +81,14 @@ def expected(data, check, what):
 
 def within_limits(settings):
     index, set_ua, duration_ms, pulse_hz, polarity, ramp = settings
-    assert 0 <= index <= 4 and 0 < set_ua <= CAP_UA[index]
-    assert MIN_MS <= duration_ms <= MAX_MS and polarity in (0, 1, 2)
+    assert 0 <= index <= 5 and 0 < set_ua <= CAP_UA[index]
+    assert MIN_MS <= duration_ms <= MAX_MS and polarity in (0, 1, 2, 3, 4)
     assert pulse_hz == 0 or 1000 <= pulse_hz <= 10000
     assert index != 3 or pulse_hz  # SR-7: the child profile is pulsed only
+    # Issue 17: medication (5) is DC with a named tray (3, 4), never reversed; a
+    # named tray is for medication or underarm pads (2) alone, on DC.
+    assert index != 5 or polarity in (3, 4)
+    assert polarity < 3 or (index in (2, 5) and pulse_hz == 0)
     assert 100 <= ramp <= 1000  # SR-8
 
 

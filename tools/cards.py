@@ -160,13 +160,17 @@ def codes_text() -> str:
 
 
 _WARNING = "Not a medical device"
+# The medication profile's line (docs/using.md: on a prescription only).
+_MEDICATION = (": only on a doctor's prescription, with the doctor's settings; DC, the "
+               "medicated water in the + tray your settings name, never reversed")
 
 
 def quickstart_sections() -> list[tuple[str, list[str]]]:
     """(heading, paragraphs) of the quick start; numbers from the firmware."""
     lo, hi = profiles.MIN_DURATION_MS // 60000, limits.MAX_ON_MS // 60000
     prof = [f"{i + 1} blink{'s' * (i > 0)}: {d[0]}, {d[1] / MA:g} mA for {d[2] // 60000} min"
-            f"{' (pulsed)' if d[3] else ''}" for i, d in enumerate(profiles.DEFAULTS)]
+            f"{' (pulsed)' if d[3] else ''}{_MEDICATION if i == profiles.MEDICATION else ''}"
+            for i, d in enumerate(profiles.DEFAULTS)]
     return [
         (_WARNING, [
             "Ask a doctor first. Do not use it with a pacemaker or implanted defibrillator, in "
@@ -190,7 +194,7 @@ def quickstart_sections() -> list[tuple[str, list[str]]]:
             "current rises again from zero.",
             f"8. Short press: pause; press again to go on. Hold {_HOLD_S} s: stop.",
             "9. At half time the current goes down to zero, the polarity turns, and it rises "
-            "again."]),
+            "again (never with the medication profile)."]),
         ("End", [
             f"10. The current falls slowly ({limits.RAMP_DOWN_UA_S / MA:g} mA each second). A "
             "slow long blink: done. Take your hands out.",

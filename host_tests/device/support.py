@@ -83,6 +83,27 @@ def fresh_board(name, seed, calibrated=True, params=None):
     return b
 
 
+def console_call(b, name, *args, **kw):
+    # firmware/console.py's call `name` on a simulated board (its fake machine
+    # and flash), as a person at the REPL makes it.
+    def go():
+        from firmware import console
+
+        return getattr(console, name)(*args, **kw)
+    return b.call(go)
+
+
+def flash_files(b):
+    # {name: bytes} of every file on a simulated board's flash: what a call changed.
+    import os
+
+    out = {}
+    for n in os.listdir(b.flash):
+        with open(b.flash + "/" + n, "rb") as f:
+            out[n] = f.read()
+    return out
+
+
 def near(value, want, tol):
     assert want - tol <= value <= want + tol, (value, want, tol)
 

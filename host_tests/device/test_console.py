@@ -8,27 +8,13 @@ import json
 import os
 import sys
 
+from support import console_call as _call
+from support import flash_files as _files
 from support import fresh_board
 
 
 def _board(name, calibrated=True):
     return fresh_board("console_" + name, 61, calibrated)
-
-
-def _call(b, name, *args, **kw):
-    def go():
-        from firmware import console
-
-        return getattr(console, name)(*args, **kw)
-    return b.call(go)
-
-
-def _files(b):
-    out = {}
-    for n in os.listdir(b.flash):
-        with open(b.flash + "/" + n, "rb") as f:
-            out[n] = f.read()
-    return out
 
 
 def _no_current(b):
@@ -94,7 +80,7 @@ def test_profile_shows_sets_and_refuses_outside_the_hard_limits():
                      ((), {"duration_ms": 599999}), ((), {"duration_ms": 2700001}),  # SR-5
                      ((), {"ramp_up_ua_s": 1001}), ((), {"ramp_up_ua_s": 99}),  # SR-8
                      ((), {"polarity": 3}), ((), {"pulse_hz": 999}),
-                     ((5,), {}), ((-1,), {}), (("1",), {}), ((1.0,), {}), ((True,), {}),
+                     ((6,), {}), ((-1,), {}), (("1",), {}), ((1.0,), {}), ((True,), {}),
                      ((), {"set_ua": True}), ((), {"set_ua": 12000.0}), ((), {"set_ua": "9"}),
                      ((), {"duration_ms": [1]}), ((), {"polarity": {}})):
         _refused(b, "profile", *args, **kw)

@@ -53,10 +53,10 @@ def test_two_short_presses_pick_feet_and_the_next_session_runs_it():
 
 def test_a_pick_of_the_same_profile_writes_nothing_and_a_full_cycle_wraps():
     b = _board(82)
-    for k in range(6):  # hands, feet, underarms, child, custom, hands
+    for k in range(7):  # hands, feet, underarms, child, custom, medication, hands
         b.press_button(3.0 + k, 0.2)
-    after = b.snapshot_at(14.0)
-    b.run(14.5)
+    after = b.snapshot_at(15.0)
+    b.run(15.5)
     assert not b.crashes, b.crashes
     assert b.read_file("config.json") is None  # nothing was written
     assert after["set_ua"] == 15000 and after["state"] == 0
@@ -66,12 +66,13 @@ def test_custom_settings_survive_a_pick_of_another_profile_and_come_back():
     custom = {"profile": 4, "set_ua": 9000, "duration_ms": 900000}
     b = _board(83, custom)
     b.press_button(3.0, 0.2)  # custom (5)
-    b.press_button(4.0, 0.2)  # hands (1)
-    mid = b.snapshot_at(9.0)
+    b.press_button(4.0, 0.2)  # medication (6)
+    b.press_button(5.0, 0.2)  # hands (1)
+    mid = b.snapshot_at(10.0)
     for k in range(5):  # hands -> feet -> underarms -> child -> custom
-        b.press_button(10.0 + k, 0.2)
-    end = b.snapshot_at(20.0)
-    b.run(20.5)
+        b.press_button(11.0 + k, 0.2)
+    end = b.snapshot_at(21.0)
+    b.run(21.5)
     assert not b.crashes, b.crashes
     assert mid["set_ua"] == 15000 and end["set_ua"] == 9000, (mid, end)
     assert json.loads(b.read_file("config.json")) == custom
@@ -89,3 +90,20 @@ def test_the_profile_stays_when_the_flash_cannot_take_the_new_file():
     os.rmdir(b.flash + "/config.json.tmp")
     assert not b.crashes, b.crashes
     assert after["set_ua"] == 15000 and b.read_file("config.json") is None
+
+
+def test_six_presses_pick_the_medication_profile_with_its_defaults():
+    # The sixth profile (6 dark gaps): saved, and the next session runs its
+    # defaults (firmware/profiles.py: 10 mA, tray A, DC).
+    b = _board(85)
+    for k in range(6):  # hands (shown), feet, underarms, child, custom, medication
+        b.press_button(3.0 + k, 0.2)
+    shown = _dark_edges(b, 8.3, 10.7)
+    b.press_button(14.0, 2.5)
+    during = b.snapshot_at(40.0)
+    b.run(41)
+    assert not b.crashes, b.crashes
+    assert shown["dark"] == 6, shown
+    assert json.loads(b.read_file("config.json")) == {"profile": 5}
+    assert during["set_ua"] == 10000 and during["state"] == 3 and during["gate"] == 1.0, during
+    assert b.circuit.relay == 0 and b.circuit.relay_switches == 0  # tray A: the relay at rest
