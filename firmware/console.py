@@ -214,28 +214,23 @@ def trace(i=0, bench=False):
     _int("i", i, 0, j.TRACE_KEEP - 1)
     _bool("bench", bench)
     path = j.trace_name(i, j.BENCH_PREFIX if bench else "")
-    magic = j.TRACE_MAGIC
-    firmware.release("journal")
     try:
         with open(path, "rb") as f:
             data = f.read()
     except OSError:
-        return None
-    if len(data) < 10 or data[:4] != magic:
-        raise ValueError(path + " is not a trace file")
-    n = data[7] | data[8] << 8
-    k = data[9]
-    if len(data) != 10 + 2 * n + 3 * k:
-        raise ValueError(path + " is cut short")
+        data = None
+    try:
+        if data is None:
+            return None
+        sid, every, i_ua, v_mv, events = j.decode_trace(data)  # the one decoder
+    except ValueError as e:
+        raise ValueError(path + ": " + str(e)) from None
+    finally:
+        firmware.release("journal")
     from firmware import names
-    from firmware.trace import I_STEP_UA, V_STEP_MV
 
-    ev = 10 + 2 * n
-    out = {"id": data[4] | data[5] << 8, "every_s": data[6],
-           "i_ua": [data[10 + 2 * x] * I_STEP_UA for x in range(n)],
-           "v_mv": [data[11 + 2 * x] * V_STEP_MV for x in range(n)],
-           "events": [[data[ev + 3 * x] | data[ev + 3 * x + 1] << 8,
-                       names.STATES[data[ev + 3 * x + 2]]] for x in range(k)]}
+    out = {"id": sid, "every_s": every, "i_ua": i_ua, "v_mv": v_mv,
+           "events": [[t, names.STATES[st]] for t, st in events]}
     firmware.release("names")
     return out
 

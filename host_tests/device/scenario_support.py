@@ -51,16 +51,17 @@ def check_common(rec, profile, set_ua, planned_s):
 def check_trace(b, rec):
     # trace0.bin (firmware/journal.py save_trace): this session's samples, one
     # per second up to 22.5 minutes (then 2 s), and its state changes.
+    from firmware import journal  # the one decoder of the layout
+
     data = b.read_bytes("trace0.bin")
-    assert data is not None and data[:4] == b"IOT1", "no trace"
-    assert data[4] | data[5] << 8 == rec["id"]
-    every, n, n_ev = data[6], data[7] | data[8] << 8, data[9]
-    assert len(data) == 10 + 2 * n + 3 * n_ev
+    assert data is not None, "no trace"
+    sid, every, i_ua, _, events = journal.decode_trace(data)  # ValueError: not a whole trace
+    assert sid == rec["id"]
     assert every == (1 if rec["on_s"] <= 1350 else 2)
+    n = len(i_ua)
     assert rec["on_s"] - 2 <= n * every <= rec["on_s"] + 400  # + checks, probe, pauses
-    states = [data[10 + 2 * n + 3 * k + 2] for k in range(n_ev)]
+    states = [st for _, st in events]
     assert states[:3] == [1, 2, 3], states  # wait_contact, ramp_up, treat
     assert states[-1] == 6, states  # ramp_down
-    peak = max(data[10 + 2 * k] for k in range(n))  # 0.1 mA steps
-    near(peak * 100, rec["set_ua"], 300)
+    near(max(i_ua), rec["set_ua"], 300)
     return states

@@ -36,7 +36,8 @@ def test_a_4_kohm_hands_session_treats_at_the_compliance_limit_reverses_and_jour
     assert seen[0] == 400 and 18 <= seen[1] <= 22, seen
     # The trace's state changes (firmware/journal.py save_trace): the ramp,
     # treat at the limit, the reversal, the ramp, treat, the ramp down.
-    data = b.read_bytes("trace0.bin")
-    n, n_ev = data[7] | data[8] << 8, data[9]
-    states = [data[10 + 2 * n + 3 * k + 2] for k in range(n_ev)]
+    from firmware import journal  # the one decoder of the layout
+
+    events = journal.decode_trace(b.read_bytes("trace0.bin"))[4]
+    states = [st for _, st in events]
     assert states == [1, 2, 3, 5, 2, 3, 6], states

@@ -81,3 +81,28 @@ def test_the_last_four_traces_are_kept_newest_first():
     except OSError:
         return
     raise AssertionError("a fifth trace was kept")
+
+
+def test_the_decoder_reads_back_what_save_trace_wrote_and_refuses_the_rest():
+    # journal.decode_trace: the one reading of the layout (the console's
+    # trace(), the host's ionto logs); the test above checks the bytes.
+    folder = _build_dir("build/fake_flash/trace_decode") + "/"
+    _clean(folder)
+    t = Trace()
+    _feed(t, 3, 12000, 40000, states.RAMP_UP)
+    _feed(t, 2, 15000, 49500, states.TREAT)
+    journal.save_trace(t, 300, folder)
+    with open(journal.trace_name(0, folder), "rb") as f:
+        data = f.read()
+    sid, every, i_ua, v_mv, events = journal.decode_trace(data)
+    assert (sid, every) == (300, 1)
+    assert i_ua == [12000, 12000, 12000, 15000, 15000]
+    assert v_mv == [40000, 40000, 40000, 49500, 49500]
+    assert events == [(0, states.RAMP_UP), (3, states.TREAT)]
+    for bad in (data[:-1], data + b"\0", b"IOT2" + data[4:], data[:9],
+                data[:6] + b"\0" + data[7:]):  # torn, too long, magic, header, 0 s a sample
+        try:
+            journal.decode_trace(bad)
+        except ValueError:
+            continue
+        raise AssertionError("decoded a trace that is not one: %r" % bad[:12])

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import tools.sim.mpshim  # noqa: F401  (the firmware's `micropython` in CPython)
 from firmware import journal as fw_journal
-from firmware import names, profiles, trace
+from firmware import names, profiles
 
 JOURNAL_FILES = (fw_journal.OLD, fw_journal.FILE)  # oldest first
 TRACE_FILES = tuple(f"trace{k}.bin" for k in range(fw_journal.TRACE_KEEP))
@@ -40,21 +40,13 @@ def parse_journal(text: str) -> list[dict]:
 
 
 def parse_trace(data: bytes) -> dict:
-    if len(data) < 10 or data[:4] != fw_journal.TRACE_MAGIC:
-        raise TraceError("not a session trace (no IOT1 header)")
-    sid = data[4] | data[5] << 8
-    every, n, n_ev = data[6], data[7] | data[8] << 8, data[9]
-    if every == 0 or len(data) != 10 + 2 * n + 3 * n_ev:
-        raise TraceError(f"trace of session {sid}: {len(data)} bytes, header says otherwise")
-    samples = []
-    for k in range(n):
-        i_ua = data[10 + 2 * k] * trace.I_STEP_UA
-        v_mv = data[11 + 2 * k] * trace.V_STEP_MV
-        load = v_mv * 1000 // i_ua if i_ua >= 100 else 0
-        samples.append({"t_s": (k + 1) * every, "i_ua": i_ua, "v_mv": v_mv, "load_ohm": load})
-    base = 10 + 2 * n
-    events = [(data[base + 3 * k] | data[base + 3 * k + 1] << 8, data[base + 3 * k + 2])
-              for k in range(n_ev)]
+    try:  # the firmware's own decoder (firmware/journal.py): one reading of the layout
+        sid, every, i_list, v_list, events = fw_journal.decode_trace(data)
+    except ValueError as e:
+        raise TraceError(str(e)) from None
+    samples = [{"t_s": (k + 1) * every, "i_ua": i_ua, "v_mv": v_mv,
+                "load_ohm": v_mv * 1000 // i_ua if i_ua >= 100 else 0}
+               for k, (i_ua, v_mv) in enumerate(zip(i_list, v_list))]
     return {"id": sid, "every_s": every, "samples": samples, "events": events}
 
 
