@@ -8,6 +8,12 @@ CHROMIUM := /usr/bin/chromium
 STDLIB_STUBS := micropython-stdlib-stubs==1.29.0.post2
 RP2_STUBS := micropython-rp2-rpi-pico-stubs==1.29.0.post1
 ESP32_STUBS := micropython-esp32-stubs==1.29.0.post1
+# The official stubs of the newer boards' MicroPython builds (RPI_PICO2,
+# RPI_PICO_W, RPI_PICO2_W): one folder each, installed by typecheck when missing.
+BOARD_STUBS := pico2 picow pico2w
+STUBS_pico2 := micropython-rp2-rpi_pico2-stubs==1.29.0.post1
+STUBS_picow := micropython-rp2-rpi_pico_w-stubs==1.29.0.post1
+STUBS_pico2w := micropython-rp2-rpi_pico2_w-stubs==1.29.0.post1
 # The device tests run in the real MicroPython unix port with a board-sized heap.
 # (tools/run_device_tests.py: one `micropython -X heapsize=512K` per test file)
 
@@ -49,9 +55,15 @@ lint: $(STAMP)
 mpy: $(STAMP)
 	$(BIN)/python -m tools.check_device
 
-typecheck: $(STAMP)
+.stubs/%/.ok: $(STAMP)
+	rm -rf .stubs/$*
+	$(BIN)/pip install -q --no-deps --target .stubs/$* $(STUBS_$*) $(STDLIB_STUBS)
+	touch $@
+
+typecheck: $(STAMP) $(BOARD_STUBS:%=.stubs/%/.ok)
 	$(BIN)/pyright -p pyrightconfig.rp2.json
 	$(BIN)/pyright -p pyrightconfig.esp32.json
+	for b in $(BOARD_STUBS); do $(BIN)/pyright -p pyrightconfig.$$b.json || exit 1; done
 
 devtest: $(STAMP)
 	$(BIN)/python -m tools.run_device_tests host_tests/device

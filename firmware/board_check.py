@@ -10,7 +10,7 @@ REQUIRED = (
     "current_sense_ohm", "current_div_ppm", "voltage_div_ppm", "rail_div_ppm",
     "battery_div_ppm", "set_pwm_hz", "set_pwm_high_mv", "set_gain_ppm", "set_filter_ms",
     "pulse_pwm_hz", "rail_mv", "sink_headroom_mv", "hw_cap_ua",
-    "battery_min_mv", "tick_us", "wdt_timeout_ms", "usb_treatment",
+    "battery_min_mv", "tick_us", "wdt_timeout_ms", "usb_treatment", "radio_pins",
 )
 
 def check(board):
@@ -22,6 +22,19 @@ def check(board):
         raise ValueError("wdt_timeout_ms must be 1..1000")
     if board["adc_kind"] not in ("u16", "uv"):
         raise ValueError("adc_kind must be u16 or uv")
+    # A pin the board's radio chip owns (the Pico W's GP23-25 and GP29) is
+    # never the firmware's: a write there would cut the radio's bus, over
+    # which the W reads its USB sense (picow.py).
+    radio = board["radio_pins"]
+    for key in board:
+        if key.startswith("pin_") and board[key] is not None and board[key] in radio:
+            raise ValueError(key + " is on a pin the radio owns")
+    # SR-16: a board without a battery channel says so with battery_min_mv 0;
+    # one with a channel has a real cut-off (0 would switch the check off).
+    if (board["pin_adc_battery"] is None) != (board["battery_min_mv"] == 0):
+        raise ValueError("battery_min_mv must be 0 exactly when pin_adc_battery is None")
+    if not (isinstance(board["pin_set"], int) and isinstance(board["pin_enable"], int)):
+        raise ValueError("set and enable must be GPIO numbers (PWM)")
     if board["pin_set"] == board["pin_enable"]:
         raise ValueError("set and enable must be different pins")
     if board["port"] == "rp2" and board["pin_set"] >> 1 == board["pin_enable"] >> 1:

@@ -108,6 +108,10 @@ class Hal:
         return ((c - self._off_rail) * self._mul_rail) >> _SHIFT
 
     def read_battery_mv(self):
+        if self._read_bat is None:
+            # No battery channel (picow.py): 0, under a battery_min_mv of 0
+            # (board_check.py), so SR-16 never stops a session: a stated gap.
+            return 0
         c = self._code(self._read_bat())
         self.code_bat = c
         return ((c - self._off_bat) * self._mul_bat) >> _SHIFT

@@ -22,7 +22,14 @@ def pins(machine, board):
     trip = Pin(board["pin_trip"], Pin.IN, Pin.PULL_UP)
     button = Pin(board["pin_button"], Pin.IN, Pin.PULL_UP)
     u = board["pin_usb_sense"]
-    usb = Pin(u, Pin.IN) if u is not None else None
+    usb = None
+    if u is not None:
+        usb = Pin(u, Pin.IN)
+        if isinstance(u, str):
+            # A pin on the radio chip (the Pico W's "WL_GPIO2"): the first read
+            # starts that chip (cyw43_ensure_up), here, before the watchdog and
+            # the loop, not in the loop's first slow check (picow.py).
+            usb.value()
     return enable, relay, trip_reset, led, buzzer, set_pin, pwm, trip, button, usb
 
 
@@ -36,10 +43,12 @@ def _reader(machine, gpio, uv):
 
 
 def readers(machine, board, uv):
+    bat = board["pin_adc_battery"]
     return (_reader(machine, board["pin_adc_current"], uv),
             _reader(machine, board["pin_adc_voltage"], uv),
             _reader(machine, board["pin_adc_rail"], uv),
-            _reader(machine, board["pin_adc_battery"], uv))
+            # None: no battery channel on this board (picow.py)
+            None if bat is None else _reader(machine, bat, uv))
 
 
 def _mul(board, div_ppm, ohm, cal):

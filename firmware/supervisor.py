@@ -96,7 +96,8 @@ _DT_US = const(49)  # a call without arguments is cheaper (viper boxes each one)
 _ON = const(50)  # 1: the output is on (this tick, as check() found it)
 _CODE_HI = const(51)  # the hal's full-scale code (pinned, SR-12), and 1 when its
 _WIDE = const(52)  # ADC has the RP2040's widened codes: the hal's constants
-_SIZE = const(53)
+_SLOW_LAST = const(53)  # the last slow channel's frozen words: battery, or rail when none
+_SIZE = const(54)
 
 
 class Supervisor:
@@ -113,6 +114,9 @@ class Supervisor:
         st[_RAIL_MV] = board["rail_mv"]  # until check_slow's first reading
         st[_CODE_HI] = hal.code_hi
         st[_WIDE] = 1 if hal.wide_codes else 0
+        # A board without a battery channel (picow.py) has no battery code to
+        # watch: its constant 0 would read as frozen.
+        st[_SLOW_LAST] = _SLOW_FROZEN + (0 if board["pin_adc_battery"] is None else 3)
         # The limits check() compares against, copied from firmware/limits.py
         # (viper code sees another module's constants only as objects, and
         # looks each up by name).
@@ -348,7 +352,7 @@ class Supervisor:
         wide = st[_WIDE]
         f = _SLOW_FROZEN
         code = int(hal.code_rail)
-        while f <= _SLOW_FROZEN + 3:
+        while f <= st[_SLOW_LAST]:
             if on and code == st[f + _CODE] and not (wide and code & 1023 == 512):
                 same = st[f + _SAME_US] + dt_us
                 if same > st[_FROZEN_SLOW_US]:

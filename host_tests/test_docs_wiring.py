@@ -82,3 +82,26 @@ def test_difference_stage_gives_the_board_voltage_scale_and_bias():
         ratio = _ohm(r_f) / _ohm(r_in)
         assert abs(ratio / (board["voltage_div_ppm"] / 1e6) - 1) < 0.02, board_name
         assert abs(number(ref, "mV") - board["voltage_bias_mv"]) < 5, board_name
+
+
+def test_the_new_boards_table_gives_every_pin_that_differs_from_the_picos():
+    # Pico 2, Pico W, Pico 2 W: a row for every pin field that differs from pico.py,
+    # with its value; every other pin is the Pico's (the prose says so).
+    from firmware.boards import load
+
+    rows = table(DOC, "| signal | board field | Pico 2 | Pico W, Pico 2 W |")
+    got = {untick(r[1]): (r[2], r[3]) for r in rows}
+    for col, names in ((0, ("pico2",)), (1, ("picow", "pico2w"))):
+        for name in names:
+            board = load(name)
+            differ = {k for k in board if k.startswith("pin_") and board[k] != pico.BOARD[k]}
+            assert differ <= set(got), f"{name}: {differ - set(got)} not in the table"
+            for key, cells in got.items():
+                cell = cells[col]
+                want = board[key]
+                if isinstance(want, str):
+                    assert cell == want, f"{name} {key}"
+                else:
+                    assert _pin(cell, "GP") == want, f"{name} {key}"
+    for r in rows:
+        assert r[4], f"{r[1]}: no reason given"

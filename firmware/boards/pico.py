@@ -15,12 +15,15 @@ BOARD = {
     # --- inputs ---
     "pin_trip": 20,  # hardware trip latch output, active low (0 = tripped)
     "pin_button": 14,  # push button to GND, internal pull-up (0 = pressed)
-    "pin_usb_sense": 24,  # VBUS present (1 = USB power); None when not wired
+    "pin_usb_sense": 24,  # VBUS present (1 = USB power); None when not wired; a
+    # name for a pin on the radio chip ("WL_GPIO2" on the Pico W)
     # --- ADC channels (GPIO numbers) ---
     "pin_adc_current": 26,  # ADC0: voltage across the sense resistor
     "pin_adc_voltage": 27,  # ADC1: electrode voltage via divider
     "pin_adc_rail": 28,  # ADC2: boost rail via divider
-    "pin_adc_battery": 29,  # ADC3: VSYS/3 on the Pico (battery when VSYS is the pack)
+    "pin_adc_battery": 29,  # ADC3: VSYS/3 on the Pico (battery when VSYS is the pack);
+    # None: no battery reading (picow.py), then battery_min_mv must be 0
+    "radio_pins": (),  # GPIOs a radio chip owns (Pico W: 23-25, 29): no pin field may use one
     # --- ADC scaling ---
     "adc_kind": "u16",  # "u16": read_u16() (12 real bits, rp2); "uv": read_uv() (esp32)
     "adc_ref_mv": 3300,  # ADC full-scale voltage

@@ -25,6 +25,7 @@ import sys
 import time
 from pathlib import Path
 
+from firmware.boards import NAMES as BOARD_NAMES
 from tools.ionto import board_clock, history, progress_cmd
 
 
@@ -300,7 +301,8 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("--scenario", default="S1", type=_scenario,
                    help="a scenario's name, in any case (listed below); default S1")
     s.add_argument("--seed", type=_COUNT, default=1)
-    s.add_argument("--board", default="pico", choices=("pico", "esp32_devkitc"))
+    s.add_argument("--board", default="pico", choices=BOARD_NAMES,
+                   help="a board description of firmware/boards (docs/wiring.md); default pico")
     s.add_argument("--minutes", type=_POSITIVE, help="override the run length")
     s.add_argument("--sample", type=_POSITIVE, default=0.5, help="trace sample period, s")
     s.add_argument("--every", type=_POSITIVE, default=60.0, help="timeline line period, s")

@@ -127,6 +127,9 @@ def _pin_id(p):
     return p.id if isinstance(p, Pin) else p
 
 
+_RADIO_NAMES = ("WL_GPIO0", "WL_GPIO1", "WL_GPIO2", "LED")
+
+
 class Pin:
     IN = 0
     OUT = 1
@@ -137,7 +140,15 @@ class Pin:
     IRQ_RISING = 8
 
     def __init__(self, id, mode=-1, pull=-1, *, value=None):
-        if not isinstance(id, int) or not 0 <= id < (30 if hw.port == "rp2" else 40):
+        radio = hw.board["radio_pins"]
+        if isinstance(id, str):
+            # The radio chip's pins by name, as MicroPython's RPI_PICO_W
+            # pins.csv names them (WL_GPIO0 = "LED", WL_GPIO2 = VBUS sense).
+            if not (radio and id in _RADIO_NAMES):
+                raise ValueError("unknown named pin")
+        elif not 0 <= id < (30 if hw.port == "rp2" else 40) or id in radio:
+            # The simulator refuses the radio's own GPIOs outright (MicroPython
+            # reserves them on the Pico 2 W: mp_hal_is_pin_reserved).
             raise ValueError("invalid pin")
         self.id = id
         self.init(mode, pull, value=value)
@@ -279,7 +290,7 @@ class ADC:
 
     def __init__(self, src, *, atten=None):
         gpio = _pin_id(src)
-        if hw.port == "rp2" and not 26 <= gpio <= 29:
+        if hw.port == "rp2" and (not 26 <= gpio <= 29 or gpio in hw.board["radio_pins"]):
             raise ValueError("invalid pin")  # ADC(0..3) or Pin(26..29)
         self.ch = None
         for ch in _ADC_CH:

@@ -98,12 +98,30 @@ class BoardOs:
             yield (e[0], e[1], e[2], size)
 
 
+def _pin_key(p):
+    # A pin in the saved state: a GPIO number, or a radio pin's name (picow.py).
+    return p if p.startswith("WL_") or p == "LED" else int(p)
+
+
+class BoardImplementation:
+    # sys.implementation with another _mpy: the native architecture a board
+    # reports (ionto deploy reads it), for a served board standing in for
+    # another chip. Its .mpy of that architecture would not load here.
+    def __init__(self, mpy):
+        self._mpy = mpy
+
+    def __getattr__(self, name):
+        return getattr(sys.implementation, name)
+
+
 class BoardSys:
     # `sys` as on the board: sys.platform names the port (rp2, esp32), which
     # the firmware (no board.txt: firmware/boards) and ionto deploy (the .mpy
     # architecture) ask for; the unix port says "linux".
-    def __init__(self, port):
+    def __init__(self, port, mpy=None):
         self.platform = port
+        if mpy is not None:
+            self.implementation = BoardImplementation(mpy)
 
     def __getattr__(self, name):
         return getattr(sys, name)
@@ -125,6 +143,8 @@ class Agent:
         self.reply = reply
         board = load_board(board_name, ROOT)
         self.port = board["port"]
+        params = dict(params or {})
+        self.mpy = params.pop("reported_mpy", None)  # ReplBoard's reported_mpy
         self.poller = select.poll()
         self.poller.register(cmd, select.POLLIN)
         self.clock = PacedClock(paced, self.interrupted)
@@ -153,9 +173,9 @@ class Agent:
         for k, v in enumerate(st.get("backup", ())):
             hw.backup[k] = v
         for p, m in st.get("mode", {}).items():
-            hw.mode[int(p)] = m
+            hw.mode[_pin_key(p)] = m
         for p, v in st.get("level", {}).items():
-            hw.level[int(p)] = v
+            hw.level[_pin_key(p)] = v
         for p, v in st.get("pwm", {}).items():
             hw.pwm[int(p)] = v
         if st.get("wdt_left_us") is not None:
@@ -184,7 +204,7 @@ class Agent:
         sys.modules["machine"] = fakemachine
         sys.modules["time"] = FakeTime(self.clock)
         sys.modules["os"] = BoardOs()
-        sys.modules["sys"] = BoardSys(self.port)
+        sys.modules["sys"] = BoardSys(self.port, self.mpy)
         # The flash is the whole filesystem, "/" the current folder (as on rp2).
         os.umount("/")
         os.mount(os.VfsPosix(FLASH), "/")

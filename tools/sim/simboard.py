@@ -38,10 +38,15 @@ def _abspath(p):
 
 
 def load_board(name, root):
-    # Read a board description without leaving firmware modules imported.
+    # Read a board description without leaving firmware modules imported:
+    # those a description made from another imports (pico2.py: pico.py) go
+    # again (a served board's flash brings its own, tools/sim/repl_agent.py).
+    before = set(sys.modules)
     g = {}
     with open(root + "/firmware/boards/" + name + ".py") as f:
         exec(f.read(), g)
+    for mod in [m for m in sys.modules if m not in before and m.split(".")[0] == "firmware"]:
+        sys.modules.pop(mod)
     return g["BOARD"]
 
 
