@@ -1,8 +1,9 @@
 # Board description: Raspberry Pi Pico 2 (RP2350A) on the reference circuit:
 # the Pico's pins and scales (pico.py documents every field). The Pico 2 keeps
-# the Pico's pinout: GP24 VBUS sense, GP25 LED, GP29 ADC3 = VSYS/3, ADC on
-# GP26-29 with 12 bits (Pico 2 datasheet; MicroPython's ports/rp2/machine_adc.c
-# takes GP26-29 on both chips, boards/RPI_PICO2 is the MicroPython build).
+# the Pico's pinout: GP24 VBUS sense, GP25 LED, GP29 ADC3 = VSYS/3 (Pico SDK
+# boards/pico2.h: PICO_VBUS_PIN 24, PICO_DEFAULT_LED_PIN 25, PICO_VSYS_PIN 29,
+# PICO_RP2350A); ADC on GP26-29, 12 bits (MicroPython's ports/rp2/machine_adc.c
+# takes GP26-29 on both chips; boards/RPI_PICO2 is the MicroPython build).
 # Deployed .mpy: armv7emsp on its Cortex-M33 cores (MicroPython's
 # py/persistentcode.h: Thumb-2 with a single-precision FPU), rv32imc on its
 # RISC-V cores (the RPI_PICO2 RISCV variant, MICROPY_EMIT_RV32 in

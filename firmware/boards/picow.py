@@ -2,9 +2,10 @@
 # reference circuit: the Pico's pins and scales (pico.py documents every field)
 # except what the radio owns. On the W, GP23 (radio power), GP24 (its SPI data),
 # GP25 (its SPI select) and GP29 (its SPI clock, shared with ADC3 = VSYS/3) are
-# the radio's (Pico W datasheet; SDK boards/pico_w.h CYW43_DEFAULT_PIN_WL_*),
-# and MicroPython's RPI_PICO_W pins.csv names none of them. The LED and VBUS
-# sense sit on the radio chip: "LED"/"WL_GPIO0" and "WL_GPIO2".
+# the radio's (Pico SDK boards/pico_w.h and pico2_w.h: CYW43_DEFAULT_PIN_WL_*,
+# CYW43_USES_VSYS_PIN), and MicroPython's RPI_PICO_W pins.csv names none of
+# them. The LED and VBUS sense sit on the radio chip: "LED"/"WL_GPIO0" and
+# "WL_GPIO2" (pico_w.h: CYW43_WL_GPIO_LED_PIN 0, CYW43_WL_GPIO_VBUS_PIN 2).
 from firmware.boards.pico import BOARD as _PICO
 
 BOARD = dict(_PICO)
@@ -20,10 +21,11 @@ BOARD["pin_led"] = 22
 # first one starts the radio chip (cyw43_ctrl.c: cyw43_gpio_get calls
 # cyw43_ensure_up); hal_setup reads it once at startup, before the watchdog.
 BOARD["pin_usb_sense"] = "WL_GPIO2"
-# SR-16: no battery reading. VSYS/3 on GP29 needs the radio's SPI clock pin in
-# ADC mode and GP25 high; MicroPython's machine.ADC does neither safely
-# (micropython issue #10406, open), and taking GP29 would cut the bus that the
-# USB sense above is read over. GP26-28 carry current, voltage and rail.
+# SR-16: no battery reading. VSYS/3 on GP29 needs the radio kept off its SPI
+# clock pin meanwhile (pico_w.h: cyw43_thread_enter/exit around the read), which
+# MicroPython's machine.ADC does not do (micropython issue #10406, open: wrong
+# readings on a W), and taking GP29 would cut the bus that the USB sense above
+# is read over. GP26-28 carry current, voltage and rail.
 # None with battery_min_mv 0: no low-battery stop (docs/wiring.md, open points).
 BOARD["pin_adc_battery"] = None
 BOARD["battery_min_mv"] = 0
