@@ -63,3 +63,15 @@ def test_pico2w_refuses_a_start_on_usb_power():
     assert not b.crashes, b.crashes
     assert (seen["state"], seen["fault"], seen["refusal"]) == (0, 0, 3), seen
     assert b.circuit.max_i_ua == 0
+
+
+def test_picow_still_latches_a_frozen_rail_reading():
+    # SR-12 on a board without a battery channel: the slow frozen check keeps
+    # watching the rail (the supervisor stops its loop there, not before).
+    b = SimBoard("picow", seed=184, flash_dir="build/sim_flash/test_board_picow_frozen")
+    b.press_button(3.0, 2.5)
+    b.at(40.0, lambda b: b.circuit.frozen.update({"rail": None}))
+    seen = b.snapshot_at(52.0)
+    b.run(52.5)
+    assert not b.crashes, b.crashes
+    assert seen["fault"] == 8 and not seen["enabled"], seen  # FROZEN, output off
