@@ -33,10 +33,10 @@ def check(board):
     # one with a channel has a real cut-off (0 would switch the check off).
     if (board["pin_adc_battery"] is None) != (board["battery_min_mv"] == 0):
         raise ValueError("battery_min_mv must be 0 exactly when pin_adc_battery is None")
-    if not (isinstance(board["pin_set"], int) and isinstance(board["pin_enable"], int)):
-        raise ValueError("set and enable must be GPIO numbers (PWM)")
-    if board["pin_set"] == board["pin_enable"]:
-        raise ValueError("set and enable must be different pins")
+    s = board["pin_set"]
+    e = board["pin_enable"]
+    if not (isinstance(s, int) and isinstance(e, int)) or s == e:
+        raise ValueError("set and enable must be two different GPIO numbers (PWM)")
     if board["port"] == "rp2" and board["pin_set"] >> 1 == board["pin_enable"] >> 1:
         # GP2k and GP2k+1 share a PWM slice and its frequency (platform.md).
         raise ValueError("set and enable share an rp2 PWM slice")

@@ -189,16 +189,17 @@ def decode_trace(data):
     # voltages in mV, events as (second, state)): the one decoder of
     # save_trace's layout, for the console and the host tools (ionto logs).
     # ValueError when the bytes are not a whole trace.
-    if len(data) < 10 or data[:4] != TRACE_MAGIC:
-        raise ValueError("not a session trace (no IOT1 header)")
-    n = data[7] | data[8] << 8
-    k = data[9]
-    if data[6] == 0 or len(data) != 10 + 2 * n + 3 * k:
-        raise ValueError(str(len(data)) + " bytes: the header says otherwise")
+    n = k = every = 0
+    if len(data) >= 10 and data[:4] == TRACE_MAGIC:
+        every = data[6]
+        n = data[7] | data[8] << 8
+        k = data[9]
+    if not every or len(data) != 10 + 2 * n + 3 * k:
+        raise ValueError("not a whole trace (an IOT1 header, then the bytes it says)")
     from firmware.trace import I_STEP_UA, V_STEP_MV
 
     ev = 10 + 2 * n
-    return (data[4] | data[5] << 8, data[6],
+    return (data[4] | data[5] << 8, every,
             [data[10 + 2 * x] * I_STEP_UA for x in range(n)],
             [data[11 + 2 * x] * V_STEP_MV for x in range(n)],
             [(data[ev + 3 * x] | data[ev + 3 * x + 1] << 8, data[ev + 3 * x + 2])

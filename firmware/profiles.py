@@ -89,6 +89,7 @@ def reminder(polarity):
     # starting job) and in the console's settings (SR-19: a clear message).
     if polarity < POLARITY_TRAY_A:
         return None
-    a = "A" if polarity == POLARITY_TRAY_A else "B"
-    return ("medication: the medicated water goes in tray (or pad) " + a + ", the + one; "
-            + ("B" if a == "A" else "A") + " holds tap water; the polarity never reverses")
+    # One format string: each literal is a name in the board's qstr pool (M8).
+    return ("medication: the medicated water goes in tray (or pad) %s, the + one; %s holds "
+            "tap water; the polarity never reverses" % (("A", "B") if polarity == POLARITY_TRAY_A
+                                                        else ("B", "A")))

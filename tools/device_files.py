@@ -13,6 +13,12 @@ TOP = ("boot.py", "main.py")
 TREES = ("firmware", "lib")
 
 
+# The board descriptions (firmware/boards/*.py), by module name: the folder is the
+# list (a tuple in the firmware would put each name in the board's qstr pool, M8).
+BOARD_NAMES = tuple(sorted(p.stem for p in (ROOT / "firmware" / "boards").glob("*.py")
+                           if not p.stem.startswith("_")))
+
+
 def device_files(root: Path = ROOT) -> list[str]:
     files = [f for f in TOP if (root / f).is_file()]
     for tree in TREES:

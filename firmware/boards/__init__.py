@@ -5,8 +5,6 @@
 import sys
 
 BY_PORT = {"rp2": "pico", "esp32": "esp32_devkitc"}
-# Every board description here, for the host tools and the tests.
-NAMES = ("pico", "pico2", "picow", "pico2w", "esp32_devkitc")
 
 # Pins the firmware drives; boot.py drives each of them low first (SR-1).
 OUTPUT_PINS = ("pin_enable", "pin_set", "pin_relay", "pin_trip_reset", "pin_buzzer", "pin_led")

@@ -25,7 +25,7 @@ import sys
 import time
 from pathlib import Path
 
-from firmware.boards import NAMES as BOARD_NAMES
+from tools.device_files import BOARD_NAMES
 from tools.ionto import board_clock, history, progress_cmd
 
 
