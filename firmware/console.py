@@ -99,7 +99,9 @@ def profile(index=None, set_ua=None, duration_ms=None, pulse_hz=None, polarity=N
         if polarity is not None or type(tray) is not str or tray not in _TRAYS:
             raise ValueError('tray must be "A" or "B" (the medicated tray, +), '
                              'given without polarity')
-        polarity = 3 + _TRAYS.index(tray)  # profiles.POLARITY_TRAY_A or _B
+        from firmware.profiles import POLARITY_TRAY_A
+
+        polarity = POLARITY_TRAY_A + _TRAYS.index(tray)  # or POLARITY_TRAY_B
     settings, warning = store.load_config()
     given = (set_ua, duration_ms, pulse_hz, polarity, ramp_up_ua_s)
     if index is None and given == (None,) * len(_CONFIG):
