@@ -23,6 +23,7 @@ from pathlib import Path
 
 from tools.check_device import compile_file
 from tools.device_files import ROOT, TOP
+from tools.ionto import display_driver
 from tools.ionto.deploy import build
 from tools.ionto.link import LinkError
 
@@ -75,7 +76,15 @@ def build_sim_root(out: Path = SIM_ROOT) -> str | None:
     for path, data in files:
         if path in TOP:  # build() compiles the modules in place, returns these as they are
             (out / path).write_bytes(data)
-    return None
+    # The display's driver, where `ionto deploy` puts it on a board that names
+    # a display (lib/ssd1306.mpy): the simulated display boards and
+    # test_display.py import it (fetched once from its declared source).
+    try:
+        err = compile_file(display_driver.BOARD_PATH, None, out / "lib" / "ssd1306.mpy",
+                           display_driver.source().parent.parent)
+    except display_driver.DriverError as e:
+        return str(e)
+    return err
 
 
 def build_helpers(out: Path = HELPERS_MPY) -> str | None:

@@ -6,10 +6,11 @@ the firmware's hot functions are native code) with MPY_FLAGS, as `make mpy` chec
 and sent as .mpy; boot.py and main.py stay .py (the board runs only those
 names at boot). A file whose sha256 on the board matches is not sent; each
 sent file is written to a temporary name and renamed, then its hash is
-checked on the board. A .py twin of a deployed .mpy is removed (the board
-would import the .py first). A board that had no firmware to set its clock
-with at connect gets it set now (tools/ionto/board_clock.py). Then a soft
-reset starts the firmware.
+checked on the board. A board whose description names a display also gets
+the ssd1306 driver (tools/ionto/display_driver.py). A .py twin of a deployed
+.mpy is removed (the board would import the .py first). A board that had no
+firmware to set its clock with at connect gets it set now
+(tools/ionto/board_clock.py). Then a soft reset starts the firmware.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from typing import TextIO
 
 from tools.check_device import ARCH_BY_PORT, arch_of, compile_file, mpy_cross
 from tools.device_files import CLONE, ROOT, TOP, device_files
-from tools.ionto import board_clock
+from tools.ionto import board_clock, display_driver
 from tools.ionto.link import HOST_VERSION, DeviceError, Link, LinkError
 
 BUILD = (ROOT / "build" if CLONE else Path("build")) / "deploy"
@@ -118,7 +119,7 @@ def deploy(link: Link, out: TextIO | None = None) -> dict:
         before_version = link.firmware_version() or "none"
     except DeviceError as e:  # a broken install is what deploy is for
         before_version = f"that does not load ({e})"
-    files = build(arch)
+    files = build(arch) + display_driver.board_files(link, arch)  # docs/display.md
     twins = [p[:-len(".mpy")] + ".py" for p, _ in files if p.endswith(".mpy")]
     on_board = link.hashes([p for p, _ in files] + twins)
     changed = [(p, data) for p, data in files if on_board[p] != sha256(data)]

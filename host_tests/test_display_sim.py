@@ -1,0 +1,148 @@
+"""The display's host side (issue 17): the ssd1306 driver from its declared source
+(tools/ionto/display_driver.py: pinned by sha256, no copy committed), the CPython
+framebuf stand-in the simulator runs it on (tools/sim/framebuf.py: the unix port's
+own glyphs), and the simulated panel's PNG (tools/sim/oled.py)."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import subprocess
+import sys
+import tarfile
+from pathlib import Path
+
+import pytest
+
+from tools.check_device import ARCHS, compile_file
+from tools.ionto import display_driver as dd
+from tools.sim import framebuf as fake_fb
+from tools.sim import oled
+
+MICROPYTHON = str(Path(sys.executable).parent / "micropython")
+
+
+def test_the_declared_source_gives_the_pinned_driver_and_it_compiles_for_every_chip(tmp_path):
+    path = dd.source()
+    data = path.read_bytes()
+    assert hashlib.sha256(data).hexdigest() == dd.SHA256
+    text = data.decode()
+    assert text.startswith("# MicroPython SSD1306 OLED driver, I2C and SPI interfaces")
+    assert "class SSD1306_SPI(SSD1306):" in text and "def write_data(self, buf):" in text
+    for arch in ARCHS:
+        assert compile_file(dd.BOARD_PATH, arch, tmp_path / arch / "ssd1306.mpy",
+                            path.parent.parent) is None, arch
+    # No copy of it in the repository: the deploy step and the tests fetch it.
+    tracked = subprocess.run(["git", "ls-files"], capture_output=True, text=True,
+                             cwd=dd.ROOT).stdout.split()
+    assert not [f for f in tracked if f.endswith("ssd1306.py")]
+
+
+def _tar(member: str, data: bytes) -> bytes:
+    out = io.BytesIO()
+    with tarfile.open(fileobj=out, mode="w:gz") as t:
+        info = tarfile.TarInfo(member)
+        info.size = len(data)
+        t.addfile(info, io.BytesIO(data))
+    return out.getvalue()
+
+
+def _pypi(archive: bytes):
+    meta = json.dumps({"releases": {dd.VERSION: [
+        {"filename": dd.SDIST, "url": "https://files.example/" + dd.SDIST}]}}).encode()
+
+    def get(url: str) -> bytes:
+        return meta if url.endswith("/json") else archive
+    return get
+
+
+def test_an_archive_or_a_file_other_than_the_pinned_ones_is_refused(tmp_path):
+    forged = _tar(dd.MEMBER, b"# not the driver\n")
+    with pytest.raises(dd.DriverError, match="sha256"):
+        dd.extract(forged)
+    with pytest.raises(dd.DriverError, match="sha256"):
+        dd.source(tmp_path, get=_pypi(forged))
+    assert not (tmp_path / dd.BOARD_PATH).exists()
+    # A cached file that is not the pinned one is fetched again, and checked.
+    (tmp_path / "lib").mkdir()
+    (tmp_path / dd.BOARD_PATH).write_bytes(b"# edited by hand\n")
+    real = dd.source().read_bytes()
+    with pytest.raises(dd.DriverError, match="sha256"):
+        dd.source(tmp_path, get=_pypi(forged))
+    good = _pypi(b"")
+
+    def get(url: str) -> bytes:
+        return good(url) if url.endswith("/json") else dd._download(dd.sdist_url())
+    assert dd.source(tmp_path, get=get).read_bytes() == real
+
+
+class _Link:
+    """What board_files asks of a board: its board.txt, and MicroPython's name."""
+
+    def __init__(self, board_txt: bytes | None, machine: str = "Raspberry Pi Pico with RP2040"):
+        self.board_txt = board_txt
+        self.machine = machine
+
+    def get(self, path: str) -> bytes | None:
+        assert path == "board.txt"
+        return self.board_txt
+
+    def exec(self, code: str) -> str:
+        return "rp2|" + self.machine + "\n"
+
+
+def test_deploy_adds_the_driver_only_for_a_board_that_names_a_display(tmp_path):
+    assert dd.board_name(_Link(None)) == "pico"
+    assert dd.board_name(_Link(None, "Raspberry Pi Pico W with RP2040")) == "picow"
+    assert dd.board_name(_Link(b"esp32_devkitc\n")) == "esp32_devkitc"
+    for name in (b"pico", b"picow", b"esp32_devkitc"):
+        assert dd.board_files(_Link(name), "armv6m", tmp_path) == []
+    files = dd.board_files(_Link(b"pico_oled\n"), "armv6m", tmp_path)
+    assert [p for p, _ in files] == ["lib/ssd1306.mpy"]
+    assert files[0][1][:2] == b"M\x06"  # a .mpy, version 6
+
+
+def _port_glyphs() -> bytes:
+    code = ("import framebuf\nb = bytearray(8)\n"
+            "f = framebuf.FrameBuffer(b, 8, 8, framebuf.MONO_VLSB)\n"
+            "o = bytearray()\nfor c in range(32, 128):\n"
+            " f.fill(0)\n f.text(chr(c), 0, 0, 1)\n o += b\nprint(o.hex())\n")
+    r = subprocess.run([MICROPYTHON, "-c", code], capture_output=True, text=True, check=True)
+    return bytes.fromhex(r.stdout.strip())
+
+
+def test_the_cpython_framebuf_draws_the_unix_ports_glyphs():
+    assert fake_fb.FONT == _port_glyphs()
+    # And places them as the port does, off the page grid and clipped at the edge.
+    code = ("import framebuf\nb = bytearray(1024)\n"
+            "f = framebuf.FrameBuffer(b, 128, 64, framebuf.MONO_VLSB)\n"
+            "f.text('I 14.95 mA~', 3, 5)\nf.fill_rect(60, 30, 70, 9, 1)\n"
+            "f.text('kOhm', 100, 60, 1)\nf.pixel(2, 2, 1)\nprint(b.hex())\n")
+    r = subprocess.run([MICROPYTHON, "-c", code], capture_output=True, text=True, check=True)
+    buf = bytearray(1024)
+    f = fake_fb.FrameBuffer(buf, 128, 64, fake_fb.MONO_VLSB)
+    f.text("I 14.95 mA~", 3, 5)
+    f.fill_rect(60, 30, 70, 9, 1)
+    f.text("kOhm", 100, 60, 1)
+    f.pixel(2, 2, 1)
+    assert bytes(buf) == bytes.fromhex(r.stdout.strip())
+
+
+def test_the_panel_draws_what_the_driver_sent_as_a_png(tmp_path):
+    from PIL import Image
+
+    drv, panel = oled.make_oled()
+    drv.text("ionto", 0, 0)
+    drv.fill_rect(120, 56, 8, 8, 1)  # the bottom right corner
+    drv.show()
+    assert panel.ram == drv.buffer
+    panel.png(tmp_path / "screen.png", scale=4)
+    img = Image.open(tmp_path / "screen.png").convert("RGB")
+    assert img.size == (512, 256)
+    lit = sum(1 for x in range(128) for y in range(64) if panel.lit(x, y))
+    assert lit == sum(bin(b).count("1") for b in drv.buffer)
+    assert img.getpixel((127 * 4, 63 * 4)) != img.getpixel((0, 63 * 4))  # corner lit, not dark
+    assert panel.lit(127, 63) and not panel.lit(0, 63)
+    drv.poweroff()  # the glass goes dark, the RAM stays
+    assert not any(panel.lit(x, y) for x in range(128) for y in range(64))
