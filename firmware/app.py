@@ -2,10 +2,10 @@
 # runs the fixed-rate control loop. Every tick (1 kHz): read -> check ->
 # at most one slow job -> regulate -> drive -> feed the watchdog. The slow
 # jobs take turns over 32 ticks: the button, the session's step, the density
-# guard (each the tick after the one before) and observe (rail, battery, the
-# slow checks) every 16 ms; indicate (LED), record (trace, journal), the
-# buzzer and the status report every 32 ms. The other ticks (20 of 32) run
-# the fast path alone.
+# guard, the up and down buttons (each the tick after the one before) and
+# observe (rail, battery, the slow checks) every 16 ms; indicate (LED), record
+# (trace, journal), the buzzer and the status report every 32 ms. The other
+# ticks (18 of 32) run the fast path alone.
 # docs/testing.md has the budget of each part.
 # The tick allocates nothing, frames included (host_tests/device/test_alloc.py
 # measures it with micropython.mem_total in the unix port).
@@ -123,6 +123,10 @@ class App:
         self.reg = Regulator(board["sink_headroom_mv"])
         self.ses = Session(self.reg, hal.relay)
         self.btn = button.Button()
+        # The optional up and down buttons (issue 17), where the board has one.
+        fitted = board["pin_up"] is not None or board["pin_down"] is not None
+        self._up = button.Button() if fitted else None
+        self._down = button.Button() if fitted else None
         self.bind()
         self.status = status
         self.rail_mv = board["rail_mv"]  # until the first reading
@@ -245,6 +249,8 @@ class App:
             self._decide(span16)
         elif j == 2:
             self._guard_step(span16)  # SR-23, just after the session's step
+        elif j == 3:
+            self._adjust(span16)
         elif j == 8:
             self._observe(span16)
         elif k == 4:
@@ -296,6 +302,25 @@ class App:
                 self.reg.set_cap(limits.MAX_SET_UA)
         if (s == RAMP_UP or s == TREAT) and self.hal.output_is_on:
             self._guard_update(dt)
+
+    def _adjust(self, dt):
+        # Every 16 ticks: the up and down buttons, where fitted. A step acts at
+        # the release: a press (button.SHORT), or a hold of 2 s released
+        # (LONG), which lets the set point pass the session's start + 1 mA
+        # (session.adjust). A stuck button never releases (SR-20): it changes
+        # nothing. Each button has its own debounce and arming (button.py).
+        if self._up is None or self._down is None:  # (both or neither)
+            return
+        pressed = self.hal.adjust_pressed()
+        ev = self._up.update(pressed & 1 != 0, dt)
+        if (ev == button.SHORT or ev == button.LONG) and self.ses.adjust(True, ev == button.LONG):
+            # SR-23: the density guard's cap (the set point while it is not
+            # engaged) follows now, before the session's next step asks
+            # whether the ramp is at its top.
+            self._guard_step(0)
+        ev = self._down.update(pressed & 2 != 0, dt)
+        if (ev == button.SHORT or ev == button.LONG) and self.ses.adjust(False, False):
+            self._guard_step(0)
 
     def _guard_update(self, dt):
         t = self._t

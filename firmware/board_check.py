@@ -3,7 +3,7 @@
 # Every field the firmware and the simulator rely on (documented in pico.py).
 REQUIRED = (
     "name", "port", "pin_set", "pin_enable", "pin_relay", "pin_trip_reset",
-    "pin_led", "pin_buzzer", "pin_trip", "pin_button", "pin_usb_sense",
+    "pin_led", "pin_buzzer", "pin_trip", "pin_button", "pin_up", "pin_down", "pin_usb_sense",
     "pin_adc_current", "pin_adc_voltage", "pin_adc_rail", "pin_adc_battery",
     "adc_kind", "adc_ref_mv", "adc_linear_min_mv", "adc_linear_max_mv",
     "current_bias_mv", "voltage_bias_mv",

@@ -80,10 +80,12 @@ def status():
     cal, why = store.load_calibration()
     settings, warning = store.load_config()
     i_ua = hal.sense()
+    adjust = hal.adjust_pressed()  # the optional up and down buttons
     return {"version": VERSION, "board": board["name"], "output_on": hal.output_is_on,
             "i_ua": i_ua, "v_mv": hal.v_mv,
             "rail_mv": hal.read_rail_mv(), "battery_mv": hal.read_battery_mv(),
             "usb": hal.usb_present(), "trip": hal.trip_asserted(), "button": hal.button_pressed(),
+            "up": adjust & 1 != 0, "down": adjust & 2 != 0,
             "calibrated": cal is not None, "calibration": "ok" if why is None else why,
             "config": _config(settings, warning), "clock": list(time.gmtime()[:6])}
 

@@ -40,8 +40,8 @@ class Hal:
 
         self.board = board
         (self._enable, self._relay, self._trip_reset, self._led, self._buzzer,
-         self._set_pin, self._pwm, self._trip, self._button, self._usb) = hal_setup.pins(
-            machine, board)
+         self._set_pin, self._pwm, self._trip, self._button, self._usb, self._up,
+         self._down) = hal_setup.pins(machine, board)
         # Bound methods taken once: taking them per call would allocate.
         self._enable_value = self._enable.value
         self._duty = self._pwm.duty_u16
@@ -118,6 +118,13 @@ class Hal:
 
     def button_pressed(self):
         return self._button.value() == 0
+
+    def adjust_pressed(self):
+        # The optional up and down buttons (to GND): bit 0 up, bit 1 down.
+        up = self._up
+        down = self._down
+        return ((1 if up is not None and up.value() == 0 else 0)
+                | (2 if down is not None and down.value() == 0 else 0))
 
     def trip_asserted(self):
         return self._trip.value() == 0  # active low

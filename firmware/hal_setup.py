@@ -21,6 +21,11 @@ def pins(machine, board):
     pwm = machine.PWM(set_pin, freq=board["set_pwm_hz"], duty_u16=0)
     trip = Pin(board["pin_trip"], Pin.IN, Pin.PULL_UP)
     button = Pin(board["pin_button"], Pin.IN, Pin.PULL_UP)
+    # The optional up and down buttons, to GND like the button; None: not fitted.
+    up = board["pin_up"]
+    up = Pin(up, Pin.IN, Pin.PULL_UP) if up is not None else None
+    down = board["pin_down"]
+    down = Pin(down, Pin.IN, Pin.PULL_UP) if down is not None else None
     u = board["pin_usb_sense"]
     usb = None
     if u is not None:
@@ -30,7 +35,7 @@ def pins(machine, board):
             # starts that chip (cyw43_ensure_up), here, before the watchdog and
             # the loop, not in the loop's first slow check (picow.py).
             usb.value()
-    return enable, relay, trip_reset, led, buzzer, set_pin, pwm, trip, button, usb
+    return enable, relay, trip_reset, led, buzzer, set_pin, pwm, trip, button, usb, up, down
 
 
 def _reader(machine, gpio, uv):

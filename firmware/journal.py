@@ -73,12 +73,17 @@ def record(ses, profile, fault, session_id, start=None, warning=0, overruns=0, g
     # guard_events: the times SR-23's density guard engaged (firmware/guard.py).
     on_s = ses.on_ms // 1000
     # SR-14 (issue 14 D1): the highest current of the treatment as percent of
-    # the set point, rounded (14,999 uA of 15 mA, the trim's last uA, is the
-    # set point reached), at most 100 (a reading's noise above the set point
-    # is not more than the set point reached).
+    # the set point at the end (after any up and down steps), rounded (14,999
+    # uA of 15 mA, the trim's last uA, is the set point reached), at most 100
+    # (a reading's noise above the set point is not more than it reached).
     reached = (ses.max_ua * 100 + ses.set_ua // 2) // ses.set_ua if ses.set_ua > 0 else 0
+    # The up and down buttons' changes (on_s, set_ua), as many as the session kept.
+    pairs = ses.adjusts
+    n = min(ses.adjust_n, len(pairs) // 2) if ses.adjust_n else 0
     return {"v": 1, "id": session_id, "start": start, "schedule": names.WARNINGS[warning],
-            "profile": profile, "set_ua": ses.set_ua,
+            "profile": profile, "set_ua": ses.planned_ua,
+            "adjusts": [[pairs[2 * k], pairs[2 * k + 1]] for k in range(n)],
+            "adjust_n": ses.adjust_n,
             "planned_s": ses.duration_ms // 1000, "on_s": on_s,
             "charge_ma_min": ses.charge_mas // 60,
             "mean_ua": ses.charge_mas * 1000 // on_s if on_s else 0,

@@ -5,6 +5,8 @@
 # switches the output itself: the supervisor does (SR-2). Every timer adds
 # the real time that passed, so a loop that runs late never stretches a
 # session, a pause or the 45-minute cap (SR-5).
+from array import array
+
 from micropython import const
 
 from firmware import limits
@@ -39,6 +41,12 @@ _REVERSE_OFF_MS = const(500)  # SR-11: output off at least 500 ms around the rel
 _RELAY_SETTLE_MS = const(50)  # SR-11: wait 50 ms after switching the relay
 _CHECKS_MS = const(200)  # pre-session checks: relay settled, then the zero reading
 CHECK_SETTLE_MS = const(100)  # the checks' verdicts count from here (sense RC settled)
+# The up and down buttons (issue 17): one press, one step of the set point.
+# 1 mA: the step of the commercial units' current keys (docs/using.md); down
+# stops at 1 mA (below it, pause or stop).
+_STEP_UA = const(1000)
+_MIN_UA = const(1000)
+_ADJUSTS = const(24)  # the changes a journal record lists (on_s, set_ua)
 
 REFUSE_NONE = const(0)
 REFUSE_UNCALIBRATED = const(1)  # SR-19
@@ -97,13 +105,24 @@ class Session:
         self.load_start_ohm = 0
         self.load_end_ohm = 0
         self.limited_ms = 0  # SR-14: current-on time while compliance-limited (issue 14 D1)
+        # The up and down buttons' changes of the set point, in order: (on_s,
+        # set_ua) pairs, preallocated (SR-18: journaled after the session);
+        # past _ADJUSTS the last pair takes the latest. adjust_n: all of them.
+        self.adjusts = array("H", [0] * (2 * _ADJUSTS))
+        self.adjust_n = 0
         self.configure(15000, 1200000, POLARITY_MIDWAY)  # hands (profiles.DEFAULTS)
 
-    def configure(self, set_ua, duration_ms, polarity):
+    def configure(self, set_ua, duration_ms, polarity, cap_ua=limits.MAX_SET_UA):
+        # cap_ua: the profile's cap (SR-7, profiles.CAP_UA), which the up button
+        # never passes.
         if not 0 < set_ua <= limits.MAX_SET_UA:
             raise ValueError("set point outside 1-25000 uA (SR-5)")
+        if not set_ua <= cap_ua <= limits.MAX_SET_UA:
+            raise ValueError("profile cap outside set point-25000 uA (SR-5, SR-7)")
         if not 60000 <= duration_ms <= limits.MAX_ON_MS:
             raise ValueError("duration outside 1-45 min (SR-5)")
+        self.planned_ua = set_ua  # each session starts here (begin)
+        self.cap_ua = cap_ua
         self.set_ua = set_ua
         self.duration_ms = duration_ms
         self.polarity = polarity
@@ -151,6 +170,8 @@ class Session:
         self.load_start_ohm = 0
         self.load_end_ohm = 0
         self.limited_ms = 0
+        self.set_ua = self.planned_ua  # the last session's up and down steps were its own
+        self.adjust_n = 0
         self._reg.cut()
         self._enter(CHECKS)
 
@@ -170,6 +191,39 @@ class Session:
         self.end_reason = reason
         self._reg.set_goal(0)
         self._enter(RAMP_DOWN)
+
+    def adjust(self, up, held):
+        # The up or down button (app.py): the set point one step (1 mA) up or
+        # down, during a session that is not ending; the current follows
+        # along SR-8's ramps (the regulator's goal). Up stays within the
+        # profile's cap (SR-7, SR-5) and, unless the press was held 2 s, at
+        # most one step above the set point the session started with. True
+        # when it changed (journaled: adjusts).
+        s = self.state
+        if s == RAMP_DOWN or s not in _SESSION_STATES:
+            return False
+        if up:
+            top = self.cap_ua
+            if not held and self.planned_ua + _STEP_UA < top:
+                top = self.planned_ua + _STEP_UA
+            up = min(self.set_ua + _STEP_UA, top)  # (reused: no new local, app.py)
+            if up <= self.set_ua:
+                return False
+        else:
+            up = max(self.set_ua - _STEP_UA, _MIN_UA)
+            if up >= self.set_ua:
+                return False
+        if up > self.set_ua and s == TREAT:
+            self._enter(RAMP_UP)  # the ramp to the new set point, then treat again
+        self.set_ua = up
+        if s == RAMP_UP or s == TREAT:
+            self._reg.set_goal(up)
+        # (elsewhere the next ramp heads for it: after a pause or a reversal)
+        s = self.adjust_n if self.adjust_n < _ADJUSTS else _ADJUSTS - 1
+        self.adjusts[2 * s] = self.on_ms // 1000
+        self.adjusts[2 * s + 1] = up
+        self.adjust_n += 1
+        return True
 
     def note_treating(self, i_ua, load_ohm):
         # Called each tick in TREAT: the journal's extremes (no allocation),

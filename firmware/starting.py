@@ -24,6 +24,6 @@ def run(app, refused):
     if said:
         print(said)  # the person checks the trays before the hands go in
     journal.mark({"id": app.session_id, "start": app.start, "profile": app.profile,
-                  "set_ua": ses.set_ua, "planned_s": ses.duration_ms // 1000,
+                  "set_ua": ses.planned_ua, "planned_s": ses.duration_ms // 1000,
                   "polarity": ses.polarity, "reversed_start": 1 if app.start_reversed() else 0},
                  app.journal_dir)

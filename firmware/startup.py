@@ -9,11 +9,12 @@ from firmware import faults
 
 def apply(app, settings):
     # A validated settings tuple (store.check_config); only with the output off.
-    from firmware import limits
+    from firmware import limits, profiles
 
     index, set_ua, duration_ms, pulse_hz, polarity, ramp_up = settings
     app.profile = index
-    app.ses.configure(set_ua, duration_ms, polarity)
+    # The profile's cap (SR-7): the most the up button may reach.
+    app.ses.configure(set_ua, duration_ms, polarity, profiles.CAP_UA[index])
     app.reg.set_rates(ramp_up, limits.RAMP_DOWN_UA_S)
     app.hal.set_pulsed(pulse_hz, 50)  # 50 %: the default duty (hardware.md)
 

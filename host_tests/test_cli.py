@@ -134,6 +134,8 @@ def test_the_load_of_an_open_circuit_is_shown_one_way():
           "i_ua": 0, "v_mv": 0, "rail_mv": 58000, "battery_mv": 7400, "usb": False,
           "trip": False, "button": False}
     assert " load open " in monitor.line(monitor.row(st, 1.0))
+    st["down"] = True  # the optional down button, pressed
+    assert monitor.line(monitor.row(st, 1.0)).endswith(" down")
 
 
 def test_the_simulate_plot_has_a_state_legend_signed_current_and_labelled_moments(

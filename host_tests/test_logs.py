@@ -49,6 +49,22 @@ def test_traces_and_records_round_trip(tmp_path):
     assert logs.state_at(tr["events"], treat["t_s"]) == states.TREAT
 
 
+def test_the_set_point_steps_at_each_change_of_the_up_and_down_buttons():
+    # The record times the changes in current-on seconds (firmware/session.py
+    # adjust); the plot's set point steps at the trace second the on time
+    # reaches them: the probe's wait and a contact-loss pause are not on time.
+    events = [(0, states.WAIT_CONTACT), (3, states.RAMP_UP), (33, states.TREAT),
+              (60, states.PAUSED), (90, states.RAMP_UP), (100, states.TREAT),
+              (400, states.RAMP_DOWN)]
+    rec = {"set_ua": 15000, "adjusts": [[10, 16000], [70, 14000], [300, 13000]]}
+    assert logs.set_points(rec, events) == [(0.0, 15000), (13, 16000), (103, 14000),
+                                            (333, 13000)]
+    assert logs.set_points({"set_ua": 15000}, events) == [(0.0, 15000)]
+    steps = logs.set_points(rec, events)
+    assert [logs._set_at(steps, t) for t in (12, 13, 102, 200, 500)] == [
+        15000, 16000, 16000, 14000, 13000]
+
+
 def test_a_damaged_trace_is_refused_with_its_reason():
     with pytest.raises(logs.TraceError, match="IOT1"):
         logs.parse_trace(b"junk" * 4)

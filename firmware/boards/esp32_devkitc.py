@@ -11,6 +11,8 @@ BOARD = {
     "pin_buzzer": 15,
     "pin_trip": 14,
     "pin_button": 13,
+    "pin_up": 32,  # optional up and down buttons to GND (internal pull-ups), pico.py
+    "pin_down": 33,
     "pin_usb_sense": None,  # optional on the DevKitC; not wired here
     # ADC block 1 only (block 2 is unusable with the radio, platform.md)
     "pin_adc_current": 34,

@@ -15,6 +15,12 @@ BOARD = {
     # --- inputs ---
     "pin_trip": 20,  # hardware trip latch output, active low (0 = tripped)
     "pin_button": 14,  # push button to GND, internal pull-up (0 = pressed)
+    # Optional up and down buttons (issue 17): push buttons to GND, internal
+    # pull-ups; each press moves the set point 1 mA during a session (docs/
+    # using.md). None when not fitted (an unfitted pin with its pull-up reads
+    # released: harmless, but None saves the reading).
+    "pin_up": 12,
+    "pin_down": 13,
     "pin_usb_sense": 24,  # VBUS present (1 = USB power); None when not wired; a
     # name for a pin on the radio chip ("WL_GPIO2" on the Pico W)
     # --- ADC channels (GPIO numbers) ---

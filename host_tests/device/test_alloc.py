@@ -108,6 +108,33 @@ def test_tick_allocates_nothing_in_a_compliance_limited_treatment():
     assert app.ses.state == states.TREAT and not app.reg.limited
 
 
+def test_the_up_and_down_buttons_allocate_nothing():
+    # Issue 17: a press of up, then of down, in treatment (the set point
+    # steps, the journal's pairs fill, the density guard's cap follows).
+    _need_mem_total()
+    idle, _ = make_app()
+    run_ticks(idle, 1000)
+    base = _harness_bytes(idle, 0)
+    app = _app_in_ramp()
+    run_ticks(app, 40000, HAND)
+    ses = app.ses
+    assert ses.state == states.TREAT and ses.adjust_n == 0
+    hal = app.hal
+    gc.collect()
+    gc.disable()
+    try:
+        before = micropython.mem_total()
+        for bit, ticks in ((1, 150), (0, 4850), (2, 150), (0, 4850)):  # 10,000 ticks
+            hal.adjust = bit
+            run_ticks(app, ticks, HAND)
+        spent = micropython.mem_total() - before
+    finally:
+        gc.enable()
+    assert ses.adjust_n == 2 and ses.set_ua == 15000, (ses.adjust_n, ses.set_ua)
+    assert ses.adjusts[1] == 16000 and ses.state == states.TREAT
+    assert spent - base == 0, spent - base
+
+
 def _heap_frame(a, b, c, d, e, f, g, h, i, j, k, m):
     # Twelve arguments: more than 11 words of state, a frame on the heap.
     return a + b + c + d + e + f + g + h + i + j + k + m

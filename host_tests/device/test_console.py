@@ -55,7 +55,12 @@ def test_status_reports_output_readings_calibration_config_and_version():
     bat = b.circuit.battery_mv
     assert abs(s["battery_mv"] - bat) < bat // 50, (s["battery_mv"], bat)
     assert s["usb"] is False and s["trip"] is False and s["button"] is False
+    assert s["up"] is False and s["down"] is False
     assert _files(b) == before  # reading changes nothing
+    b.hw.down_down = True  # the optional down button, through the real hal's pin
+    s = _call(b, "status")
+    assert (s["up"], s["down"], s["button"]) == (False, True, False)
+    b.hw.down_down = False
     b.write_file("calibration.json", "{broken")
     b.write_file("config.json", '{"profile": 2, "set_ua": 9000}')
     s = _call(b, "status")

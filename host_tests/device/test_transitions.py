@@ -11,7 +11,7 @@ from firmware.app import App
 
 HAND = 3300
 TICK_US = 1250
-PERSON_EVENTS = ("hold", "hold_release", "short", "hand_in", "hand_out")
+PERSON_EVENTS = ("hold", "hold_release", "short", "hand_in", "hand_out", "up", "down")
 DOC = "docs/session.md"
 
 
@@ -73,6 +73,19 @@ class Rig:
         self.ms(80)
         self.hal.button = False
         self.ms(50)  # the release, debounced (20 ms) at the session's 20 ms here
+
+    def up(self):
+        # A press of the optional up button (issue 17), as short() for the button.
+        self.hal.adjust = 1
+        self.ms(80)
+        self.hal.adjust = 0
+        self.ms(50)
+
+    def down(self):
+        self.hal.adjust = 2
+        self.ms(80)
+        self.hal.adjust = 0
+        self.ms(50)
 
     def hand_in(self):
         self.load = HAND

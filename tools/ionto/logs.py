@@ -58,6 +58,34 @@ def state_at(events: list[tuple[int, int]], t_s: float) -> int:
     return state
 
 
+# The states in which the session's current-on time runs (firmware/session.py
+# on_ms; a user pause's ramp down and a reversal's ramp to zero are about a
+# second each more, which this leaves out).
+_ON_STATES = frozenset(names.STATES.index(s) for s in ("ramp_up", "treat", "reversing",
+                                                       "ramp_down"))
+
+
+def set_points(rec: dict, events: list[tuple[int, int]]) -> list[tuple[float, int]]:
+    """The set point over the session, as (trace second, uA) steps: the record's
+    set_ua from 0, then each change of the up and down buttons (``adjusts``, timed
+    in current-on seconds) placed at the trace second where the on time, summed
+    from the trace's state changes, reaches it (to within about a second a pause)."""
+    steps = [(0.0, rec["set_ua"])]
+    changes = [a for a in rec.get("adjusts") or [] if isinstance(a, list) and len(a) == 2]
+    if not changes:
+        return steps
+    on = 0.0
+    k = 0
+    bounds = list(events) + [(float("inf"), -1)]
+    for (t0, state), (t1, _) in zip(bounds, bounds[1:]):
+        span = t1 - t0 if state in _ON_STATES else 0.0
+        while k < len(changes) and on + span >= changes[k][0]:
+            steps.append((t0 + changes[k][0] - on, changes[k][1]))
+            k += 1
+        on += span
+    return steps
+
+
 def read_folder(folder: Path) -> tuple[list[dict], list[dict]]:
     """Records (oldest first) and traces found in a folder (a copy of the flash)."""
     records: list[dict] = []
@@ -83,6 +111,14 @@ def write_csv(records: list[dict], path: Path) -> None:
         w.writerows(records)
 
 
+def _set_at(steps: list[tuple[float, int]], t_s: float) -> int:
+    ua = steps[0][1]
+    for t, v in steps:
+        if t <= t_s:
+            ua = v
+    return ua
+
+
 def plot_session(tr: dict, rec: dict | None, path: Path) -> None:
     """Current (signed by polarity), electrode voltage and load per second; the states
     shaded with a legend, the moments labelled (tools/ionto/report.py finish)."""
@@ -100,8 +136,9 @@ def plot_session(tr: dict, rec: dict | None, path: Path) -> None:
     ax_i.plot(t, [r["i_ua"] * s / 1000 for r, s in zip(rows, sign)], lw=1,
               label="current (1 s mean)")
     if rec is not None and "set_ua" in rec:
-        ax_i.plot(t, [rec["set_ua"] * s / 1000 for s in sign], ls=":", lw=0.8,
-                  label="set point")
+        steps = set_points(rec, tr["events"])
+        ax_i.plot(t, [_set_at(steps, r["t_s"]) * s / 1000 for r, s in zip(rows, sign)],
+                  ls=":", lw=0.8, label="set point")
     ax_i.axhline(0, color="black", lw=0.5)
     ax_i.set_ylabel("mA (- after a reversal)")
     ax_i.legend(loc="upper right", fontsize=8)

@@ -16,7 +16,7 @@ from tools.ionto import report
 from tools.ionto.link import Link
 
 FIELDS = ("t_s", "state", "set_ua", "i_ua", "v_mv", "load_ohm", "reached_pct", "limited",
-          "left_s", "rail_mv", "battery_mv", "usb", "trip", "button")
+          "left_s", "rail_mv", "battery_mv", "usb", "trip", "button", "up", "down")
 HEADER = (f"{'time':>10}  {'state':<12} {'set point':<13}  {'current':<11}  {'voltage':<9}  "
           f"{'load':<16}  reached  time left  inputs")
 
@@ -36,7 +36,9 @@ def row(st: dict, t_s: float) -> dict:
             "limited": bool(st.get("limited", False)),
             "left_s": cfg["duration_ms"] // 1000, "rail_mv": st["rail_mv"],
             "battery_mv": st["battery_mv"], "usb": st["usb"], "trip": st["trip"],
-            "button": st["button"]}
+            "button": st["button"],
+            # the optional up and down buttons (a firmware before them has none)
+            "up": st.get("up", False), "down": st.get("down", False)}
 
 
 def reached(r: dict) -> str:
@@ -50,7 +52,7 @@ def reached(r: dict) -> str:
 def line(r: dict) -> str:
     load = report.load_text(r["load_ohm"])  # "open" without current, as every plot shows it
     left = int(r["left_s"])
-    inputs = " ".join(k for k in ("usb", "trip", "button") if r[k])
+    inputs = " ".join(k for k in ("usb", "trip", "button", "up", "down") if r[k])
     return (f"{r['t_s']:8.1f} s  {r['state']:<12} set {r['set_ua'] / 1000:6.2f} mA  "
             f"I {r['i_ua'] / 1000:6.2f} mA  V {r['v_mv'] / 1000:5.1f} V  load {load:<11}  "
             f"{reached(r)}  {left // 60:6d}:{left % 60:02d}  {inputs}").rstrip()

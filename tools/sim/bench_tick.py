@@ -200,6 +200,7 @@ PARTS = (
     ("press (every 16)", "app", "_press", (0,)),
     ("decide (every 16)", "app", "_decide", (0,)),
     ("guard (every 16)", "app", "_guard_step", (0,)),
+    ("adjust (every 16)", "app", "_adjust", (0,)),
     ("observe (every 16)", "app", "_observe", (0,)),
     ("indicate (every 32)", "app", "_indicate", (0,)),
     ("record (every 32)", "app", "_record", (0,)),

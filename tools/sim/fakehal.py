@@ -14,6 +14,7 @@ class FakeHal:
         self.rail_mv = 58000
         self.battery_mv = 8000
         self.button = False
+        self.adjust = 0  # the up and down buttons: bit 0 up, bit 1 down (Hal.adjust_pressed)
         self.trip = False
         self.usb = False
         self.output_is_on = False
@@ -74,6 +75,9 @@ class FakeHal:
 
     def button_pressed(self):
         return self.button
+
+    def adjust_pressed(self):
+        return self.adjust
 
     def trip_asserted(self):
         return self.trip

@@ -30,6 +30,8 @@ class Hardware:
         self.reset_cause = PWRON_RESET
         self.backup = array("I", [0] * 7)  # rp2 watchdog scratch registers
         self.button_down = False
+        self.up_down = False  # the optional up and down buttons, held down
+        self.down_down = False
         self.usb_present = False
         # One per firmware tick: the tick counter of M5, and where the tick's
         # own CPU time is charged (tick_cost below). App.tick reads the current
@@ -113,6 +115,10 @@ class Hardware:
         b = self.board
         if pin == b["pin_button"]:
             return 0 if self.button_down else 1
+        if pin == b["pin_up"]:
+            return 0 if self.up_down else 1
+        if pin == b["pin_down"]:
+            return 0 if self.down_down else 1
         if pin == b["pin_trip"]:
             self.circuit.update(self.now_s())
             return 0 if self.circuit.tripped else 1

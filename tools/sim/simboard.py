@@ -139,9 +139,11 @@ class SimBoard:
         self.at(t_s, lambda b: out.update(b.sample()))
         return out
 
-    def press_button(self, t_s, hold_s):
-        self.at(t_s, lambda b: setattr(b.hw, "button_down", True))
-        self.at(t_s + hold_s, lambda b: setattr(b.hw, "button_down", False))
+    def press_button(self, t_s, hold_s, which="button"):
+        # which: "button", or the optional "up" and "down" buttons.
+        flag = which + "_down"
+        self.at(t_s, lambda b: setattr(b.hw, flag, True))
+        self.at(t_s + hold_s, lambda b: setattr(b.hw, flag, False))
 
     # ---- observation ----
     def status(self):
