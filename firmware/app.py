@@ -312,6 +312,8 @@ class App:
         if self._up is None or self._down is None:  # (both or neither)
             return
         pressed = self.hal.adjust_pressed()
+        if pressed == 0 and self._up.settled and self._down.settled:
+            return  # both released and at rest: their updates would change nothing
         ev = self._up.update(pressed & 1 != 0, dt)
         if (ev == button.SHORT or ev == button.LONG) and self.ses.adjust(True, ev == button.LONG):
             # SR-23: the density guard's cap (the set point while it is not

@@ -25,11 +25,16 @@ class Button:
         self._held_us = 0  # how long the debounced level has been down
         self._armed = False
         self._fired = False  # HOLD or STUCK already sent for this press
+        # Released, debounced and armed: update(False, dt) would change
+        # nothing and return NONE, so a caller may skip it (app.py's up and
+        # down buttons, read every 16 ms and almost never pressed).
+        self.settled = False
 
     def update(self, raw_down, dt_us):
         if raw_down != self._raw:
             self._raw = raw_down
             self._raw_us = 0
+            self.settled = False
         elif self._raw_us < _DEBOUNCE_US:
             self._raw_us += dt_us
         if self._raw_us >= _DEBOUNCE_US and raw_down != self.down:
@@ -51,12 +56,14 @@ class Button:
                 if self._held_us >= limits.START_HOLD_MS * 1000:
                     self._fired = True
                     return HOLD
-        else:
-            if not self._armed and self._raw_us >= _DEBOUNCE_US:
+        elif not self.settled and self._raw_us >= _DEBOUNCE_US:  # released, debounced
+            if not self._armed:
                 self._held_us += dt_us  # released time, while not armed
                 if self._held_us >= _ARM_US:
                     self._armed = True
                     self._held_us = 0
+            else:
+                self.settled = True
         if self.down and self._held_us >= _STUCK_US and self._armed:
             self._armed = False  # must be seen released again before it counts
             return STUCK

@@ -147,3 +147,23 @@ def test_a_stuck_button_never_starts(before, arm, extra, blips, released):
     assert len(stuck) == 1, events
     # 20 s of stable press (blips at its start can delay the debounce a little).
     assert held_from + DEBOUNCE + STUCK <= stuck[0] <= held_from + STUCK + 200, stuck
+
+
+@CASES
+@given(st.lists(st.tuples(st.booleans(), durations), min_size=1, max_size=12))
+def test_a_settled_button_is_one_whose_release_update_changes_nothing(runs):
+    # Button.settled (the up and down buttons skip their update while it holds,
+    # app.py): whenever it is set, update(False, dt) returns NONE and leaves
+    # every field as it was; and a button released long enough (debounce and
+    # arming) is settled, so a skipped button never misses a press.
+    b = button.Button()
+    for down, n in runs:
+        for _ in range(n):
+            if b.settled:
+                before = dict(b.__dict__)
+                assert b.update(False, TICK_US) == button.NONE
+                assert b.__dict__ == before
+            b.update(down, TICK_US)
+    for _ in range(ARM + DEBOUNCE + TOL):
+        b.update(False, TICK_US)
+    assert b.settled, b.__dict__
