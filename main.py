@@ -9,6 +9,17 @@ import machine
 from firmware.boards import drive_outputs_low, load
 
 board = load()
+if board["rtc"] is not None:
+    # The optional DS3231 module keeps UTC through power cuts and resets,
+    # which the board's own clock does not (issue 17): the clock from it, for
+    # the journal's start and SR-22's schedule, in the app and at the REPL.
+    import firmware
+    from firmware import hal_setup
+
+    hal_setup.clock_from_module(machine, board)
+    del hal_setup
+    firmware.release("hal_setup")
+    firmware.release("ds3231")
 
 
 def button_held_at_power_up():

@@ -10,7 +10,7 @@ REQUIRED = (
     "current_sense_ohm", "current_div_ppm", "voltage_div_ppm", "rail_div_ppm",
     "battery_div_ppm", "set_pwm_hz", "set_pwm_high_mv", "set_gain_ppm", "set_filter_ms",
     "pulse_pwm_hz", "rail_mv", "sink_headroom_mv", "hw_cap_ua",
-    "battery_min_mv", "tick_us", "wdt_timeout_ms", "usb_treatment", "radio_pins",
+    "battery_min_mv", "tick_us", "wdt_timeout_ms", "usb_treatment", "radio_pins", "rtc",
 )
 
 def check(board):
@@ -29,6 +29,15 @@ def check(board):
     for key in board:
         if key.startswith("pin_") and board[key] is not None and board[key] in radio:
             raise ValueError(key + " is on a pin the radio owns")
+    rtc = board["rtc"]
+    if rtc is not None:
+        # The optional DS3231 (pico_rtc.py): its I2C bus and two pins of its own.
+        if not (isinstance(rtc, tuple) and len(rtc) == 3
+                and all(type(v) is int for v in rtc)):
+            raise ValueError("rtc must be None or (I2C bus, SDA GPIO, SCL GPIO)")
+        used = [board[p] for p in board if p.startswith("pin_")]
+        if rtc[1] == rtc[2] or rtc[1] in radio + tuple(used) or rtc[2] in radio + tuple(used):
+            raise ValueError("rtc: SDA and SCL must be two pins of their own")
     # SR-16: a board without a battery channel says so with battery_min_mv 0;
     # one with a channel has a real cut-off (0 would switch the check off).
     if (board["pin_adc_battery"] is None) != (board["battery_min_mv"] == 0):

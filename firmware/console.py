@@ -254,14 +254,13 @@ def clock_set(year, month, day, hour, minute, second):
     _int("hour", hour, 0, 23)
     _int("minute", minute, 0, 59)
     _int("second", second, 0, 59)
-    y = year - 1 if month < 3 else year  # Sakamoto's weekday, 0 = Sunday
-    wd = (y + y // 4 - y // 100 + y // 400 + (0, 3, 2, 5, 0, 3, 5, 1, 4, 6, 2, 4)[month - 1]
-          + day) % 7
-    _hardware()
+    board = _hardware()[1]
     from firmware import hal, hal_setup
 
-    hal_setup.set_clock(hal.machine, (year, month, day, (wd + 6) % 7, hour, minute, second, 0))
+    # The board's clock, and the DS3231 module where the board has one.
+    hal_setup.set_clock(hal.machine, board, (year, month, day, hour, minute, second))
     firmware.release("hal_setup")
+    firmware.release("ds3231")
     return list(time.gmtime()[:6])
 
 

@@ -52,6 +52,18 @@ def test_the_board_check_refuses_a_w_board_on_the_radios_pins_or_without_sr16_st
         board_check.check(board)
 
 
+@pytest.mark.parametrize("rtc", ["0, 0, 1", (0, 0), (0, 14, 1), (0, 0, 0), (0, 1, 24), (0, 0, 1.0)])
+def test_the_board_check_refuses_a_ds3231_on_a_pin_in_use_or_badly_named(rtc):
+    # The optional DS3231 module (pico_rtc.py): (I2C bus, SDA, SCL), two pins of
+    # its own: not the button's (GP14), not one pin twice, not a W's radio's.
+    board = dict(load("picow"))
+    board["rtc"] = rtc
+    with pytest.raises(ValueError, match="rtc"):
+        board_check.check(board)
+    board["rtc"] = (0, 0, 1)
+    assert board_check.check(board) is board
+
+
 def test_a_board_without_board_txt_gets_the_description_of_the_board_micropython_names():
     # sys.implementation._machine: "<MICROPY_HW_BOARD_NAME> with <MICROPY_HW_MCU_NAME>"
     assert default_name("rp2", "Raspberry Pi Pico with RP2040") == "pico"

@@ -20,6 +20,7 @@ BOARD = {
     "pin_adc_rail": 36,
     "pin_adc_battery": 39,
     "radio_pins": (),  # the radio is inside the chip and stays off
+    "rtc": None,  # an optional DS3231 module (pico.py): e.g. (0, 21, 22), I2C0 on GPIO21/22
     "adc_kind": "uv",  # read_uv(): factory calibrated, 11 dB attenuation
     "adc_ref_mv": 3300,
     "adc_linear_min_mv": 150,  # read_uv is linear only in about 150-2450 mV

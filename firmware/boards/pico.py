@@ -30,6 +30,10 @@ BOARD = {
     "pin_adc_battery": 29,  # ADC3: VSYS/3 on the Pico (battery when VSYS is the pack);
     # None: no battery reading (picow.py), then battery_min_mv must be 0
     "radio_pins": (),  # GPIOs a radio chip owns (Pico W: 23-25, 29): no pin field may use one
+    # An optional DS3231 real-time clock module, which keeps UTC through power
+    # cuts (docs/using.md, the clock): (I2C bus, SDA GPIO, SCL GPIO)
+    # (pico_rtc.py), or None.
+    "rtc": None,
     # --- ADC scaling ---
     "adc_kind": "u16",  # "u16": read_u16() (12 real bits, rp2); "uv": read_uv() (esp32)
     "adc_ref_mv": 3300,  # ADC full-scale voltage

@@ -57,6 +57,24 @@ class Clock:
             raise SimStop()
 
 
+_MDAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def leap(y):
+    return y % 4 == 0 and (y % 100 != 0 or y % 400 == 0)
+
+
+def seconds(y, mo, d, hh, mm, ss):
+    # Seconds since 2000-01-01 (MicroPython's epoch) of a UTC date and time:
+    # the inverse of FakeTime.gmtime.
+    days = d - 1
+    for yy in range(2000, y):
+        days += 366 if leap(yy) else 365
+    for m in range(1, mo):
+        days += _MDAYS[m - 1] + (1 if m == 2 and leap(y) else 0)
+    return days * 86400 + hh * 3600 + mm * 60 + ss
+
+
 class FakeTime:
     # Installed as sys.modules["time"] for the device code.
     def __init__(self, clock):

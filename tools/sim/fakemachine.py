@@ -4,7 +4,7 @@
 # Installed as sys.modules["machine"]; the state lives in `hw` (tools/sim/simboard.py).
 from array import array
 
-from tools.sim.clock import BoardReset, FakeTime
+from tools.sim.clock import BoardReset, FakeTime, seconds
 
 PWRON_RESET = 1
 HARD_RESET = 2
@@ -44,6 +44,7 @@ class Hardware:
         # (tools/sim/tickcost.py, from SimBoard's tick_cost; issue 13).
         self.tick_cost = None
         self.rtc_set = None  # the last tuple given to RTC.datetime()
+        self.rtc_module = None  # the optional DS3231 (tools/sim/ds3231.py), on its own cell
         self.off_log = []  # (t_us, current_reads) when the output went off
         # M5 in time: the current read numbered watch_read (set by the bench at
         # an injection: the next read) records its time in watch_t.
@@ -422,24 +423,32 @@ class RTC:
                 and 0 <= mm <= 59 and 0 <= ss <= 59):
             raise ValueError("invalid datetime")
         hw.rtc_set = tuple(t)
-        days = d - 1
-        for yy in range(2000, y):
-            days += 366 if _leap(yy) else 365
-        for m in range(1, mo):
-            days += _MDAYS[m - 1] + (1 if m == 2 and _leap(y) else 0)
-        clock.epoch_s = days * 86400 + hh * 3600 + mm * 60 + ss - clock.us // 1000000
+        clock.epoch_s = seconds(y, mo, d, hh, mm, ss) - clock.us // 1000000
         return None
-
-
-_MDAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
-
-
-def _leap(y):
-    return y % 4 == 0 and (y % 100 != 0 or y % 400 == 0)
 
 
 def _gmtime(secs):
     return FakeTime(hw.clock).gmtime(secs)
+
+
+class I2C:
+    # The optional DS3231 module's bus (tools/sim/ds3231.py, hw.rtc_module),
+    # with the port's calls the firmware makes: readfrom_mem and writeto_mem.
+    # Nothing that answers at an address: OSError 5 (EIO, no acknowledge).
+    def __init__(self, id, *, scl=None, sda=None, freq=400000, timeout=50000):
+        self.id = id
+
+    def _device(self, addr):
+        dev = hw.rtc_module
+        if dev is None or not dev.present or addr != dev.ADDR:
+            raise OSError(5)
+        return dev
+
+    def readfrom_mem(self, addr, memaddr, nbytes, *, addrsize=8):
+        return self._device(addr).read(memaddr, nbytes)
+
+    def writeto_mem(self, addr, memaddr, buf, *, addrsize=8):
+        self._device(addr).write(memaddr, buf)
 
 
 def reset():

@@ -149,6 +149,10 @@ class Agent:
         self.poller.register(cmd, select.POLLIN)
         self.clock = PacedClock(paced, self.interrupted)
         self.hw = fakemachine.Hardware(board, self.clock, Circuit(board, seed, params))
+        if board.get("rtc") is not None:  # the optional DS3231 module (pico_rtc.py)
+            from tools.sim.ds3231 import DS3231
+
+            self.hw.rtc_module = DS3231(self.clock)
         self.g = {"__name__": "__main__"}
         self.seq = "0"
 
@@ -169,6 +173,8 @@ class Agent:
         clock = self.clock
         clock.us = st.get("us", 0)
         clock.epoch_s = st.get("epoch_s", 0)  # the RTC (machine.RTC, time.gmtime)
+        if hw.rtc_module is not None and st.get("ds3231"):  # on its own cell: kept
+            hw.rtc_module.base_s, hw.rtc_module.osf = st["ds3231"]
         hw.reset_cause = st.get("cause", fakemachine.PWRON_RESET)
         for k, v in enumerate(st.get("backup", ())):
             hw.backup[k] = v
@@ -192,7 +198,9 @@ class Agent:
         left = None
         if clock.wdt_deadline is not None:
             left = clock.wdt_deadline - clock.us
+        m = hw.rtc_module
         return {"us": clock.us, "epoch_s": clock.epoch_s, "cause": hw.reset_cause,
+                "ds3231": [m.base_s, m.osf] if m is not None else None,
                 "backup": list(hw.backup),
                 "mode": {str(p): hw.mode[p] for p in hw.mode},
                 "level": {str(p): hw.level[p] for p in hw.level},

@@ -363,6 +363,8 @@ class ReplBoard:
         old = self.state
         backup = old.get("backup") if keep_backup else None
         self.state = {"us": old.get("us", 0), "cause": cause}
+        if old.get("ds3231"):  # the optional DS3231 module runs on its own coin cell
+            self.state["ds3231"] = old["ds3231"]
         if backup:
             self.state["backup"] = backup
         if self.port == "esp32" and cause != fakemachine.PWRON_RESET and "epoch_s" in old:

@@ -69,6 +69,10 @@ class SimBoard:
         self.clock = Clock()
         self.circuit = Circuit(self.board, seed, params)
         self.hw = fakemachine.Hardware(self.board, self.clock, self.circuit)
+        if self.board.get("rtc") is not None:  # the optional DS3231 module (pico_rtc.py)
+            from tools.sim.ds3231 import DS3231
+
+            self.hw.rtc_module = DS3231(self.clock)  # new: its time not set (OSF)
         if log_hw:
             self.hw.log = []
         self.tick_cost = tickcost.check(tick_cost)
