@@ -4,8 +4,9 @@
 # jobs take turns over 32 ticks: the button, the session's step, the density
 # guard, the up and down buttons (each the tick after the one before) and
 # observe (rail, battery, the slow checks) every 16 ms; indicate (LED), record
-# (trace, journal), the buzzer and the status report every 32 ms. The other
-# ticks (18 of 32) run the fast path alone.
+# (trace, journal), the buzzer, the status report and, on a board with one,
+# a slice of the display's frame every 32 ms. The other ticks (17 of 32) run
+# the fast path alone.
 # docs/testing.md has the budget of each part.
 # The tick allocates nothing, frames included (host_tests/device/test_alloc.py
 # measures it with micropython.mem_total in the unix port).
@@ -119,8 +120,9 @@ class App:
         t[_T_TICK_US] = board["tick_us"]
         t[_T_SENSE_OHM] = board["current_sense_ohm"]
         t[_T_RAIL_MV] = board["rail_mv"]  # until the first reading
-        self.sup = Supervisor(hal, board)
         self.reg = Regulator(board["sink_headroom_mv"])
+        # SR-12: the supervisor has the regulator probe at an RP2040 widened code.
+        self.sup = Supervisor(hal, board, self.reg.probe)
         self.ses = Session(self.reg, hal.relay)
         self.btn = button.Button()
         # The optional up and down buttons (issue 17), where the board has one.
@@ -155,6 +157,7 @@ class App:
         self._sound_key = -1  # state, fault and refusal the buzzer last sounded for
         self._sound_ms = 0
         self._buzz_on = False
+        self.display = None  # the optional display (firmware/display.py sets it)
 
     def bind(self):
         # The every-tick calls, bound once: a method looked up by name costs two
@@ -261,6 +264,10 @@ class App:
             self._buzzer_at(self.ms)
         elif k == 28:
             self._report()
+        elif k == 6:
+            d = self.display  # a slice of its frame (docs/display.md)
+            if d:
+                d.step()
         cmd = fast[_F_STEP](i_ua, t[_T_RAIL_MV] - v_mv - i_ua * t[_T_SENSE_OHM] // 1000, dt)
         t[_T_N] = (n + 1) & _TICKS_MAX
         # The output, then the watchdog's feed: only after a tick whose checks ran.

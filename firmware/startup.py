@@ -117,4 +117,9 @@ def board_app(board, after_watchdog):
     # The app on the real hal (the only firmware module that imports machine).
     from firmware.hal import Hal
 
-    return build(board, Hal, after_watchdog)
+    app = build(board, Hal, after_watchdog)
+    if board.get("display"):  # the optional display (docs/display.md)
+        from firmware import display
+
+        display.start(app, board)
+    return app

@@ -146,3 +146,37 @@ def test_the_panel_draws_what_the_driver_sent_as_a_png(tmp_path):
     assert panel.lit(127, 63) and not panel.lit(0, 63)
     drv.poweroff()  # the glass goes dark, the RAM stays
     assert not any(panel.lit(x, y) for x in range(128) for y in range(64))
+
+
+def test_ionto_simulate_writes_the_display_frames_beside_the_plot(tmp_path, capsys):
+    from PIL import Image
+
+    from tools.ionto import cli
+
+    plot = tmp_path / "tour.png"
+    assert cli.main(["simulate", "--scenario", "tour", "--board", "pico_oled",
+                     "--minutes", "1", "--every", "60", "--plot", str(plot)]) == 0
+    out = capsys.readouterr().out
+    frames = sorted(tmp_path.glob("tour_display_*.png"))
+    assert [f.name for f in frames] == ["tour_display_0001s.png", "tour_display_0006s.png",
+                                        "tour_display_0030s.png", "tour_display_0059s.png"]
+    assert "display frames: " + ", ".join(str(f) for f in frames) in out
+    lit = [Image.open(f).convert("L").point(lambda p: 255 if p > 100 else 0).histogram()[255]
+           for f in frames]
+    assert all(n > 0 for n in lit) and len(set(lit)) > 1  # a screen, and it changes
+    # a board without a display: no frames, no line about them
+    assert cli.main(["simulate", "--scenario", "tour", "--minutes", "0.1",
+                     "--plot", str(tmp_path / "plain.png")]) == 0
+    assert "display frames" not in capsys.readouterr().out
+    assert not list(tmp_path.glob("plain_display_*"))
+
+
+def test_the_display_bench_times_every_slice_against_the_reference_tick():
+    # tools/sim/bench_display.py (docs/display.md's table): 16 slices, each a
+    # positive cost in M7's reference ticks, the sends alike.
+    r = subprocess.run([MICROPYTHON, "-X", "heapsize=192K", "tools/sim/bench_display.py",
+                        str(dd.source().parent)], cwd=dd.ROOT, capture_output=True, text=True,
+                       timeout=300, check=True)
+    out = json.loads(r.stdout.strip().splitlines()[-1])
+    slices = out["slices_ref_ticks"]
+    assert len(slices) == 16 and all(x > 0 for x in slices) and out["ref_us"] > 0, out

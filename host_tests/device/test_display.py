@@ -194,6 +194,31 @@ def test_a_slice_allocates_nothing_frames_included():
         assert _bytes_of(d.step, 1600) - base == 0
 
 
+def test_the_apps_tick_with_a_display_allocates_nothing():
+    # The app's tick with the display in its slot (every 32 ticks), in ramp
+    # and treatment: test_alloc.py's count, frames included.
+    _need_mem_total()
+    from test_alloc import TICKS, _app_in_ramp, _bytes_of_ticks, _harness_bytes
+
+    from firmware.display import Display
+
+    idle, _ = make_app()  # the harness's own cost, on an app of its own (as test_alloc.py)
+    run_ticks(idle, 1000)
+    base = _harness_bytes(idle, 0)
+    app = _app_in_ramp()
+    spi = oled.NullSPI()
+    drv, _ = oled.make_oled(spi)
+    app.display = Display(drv, app.status, app.ses)
+    w0 = spi.writes
+    assert _bytes_of_ticks(app, HAND) - base == 0, "ramp"
+    # a page sent every 64 ticks (one bus write each)
+    pages = spi.writes - w0
+    assert TICKS // 64 - 2 <= pages <= TICKS // 64 + 2, pages
+    run_ticks(app, 40000, HAND)
+    assert app.ses.state == states.TREAT
+    assert _bytes_of_ticks(app, HAND) - base == 0, "treatment"
+
+
 def _heap_frame(a, b, c, d, e, f, g, h, i, j, k, m):
     return a + b + c + d + e + f + g + h + i + j + k + m
 

@@ -89,6 +89,15 @@ def _simulate(args: argparse.Namespace) -> int:
     if args.minutes:
         seconds = args.minutes * 60
     board.record_every(args.sample)
+    frames = []
+    if args.plot and board.board.get("display"):
+        # The display as a person sees it (docs/display.md), beside the plot:
+        # early in the run, at a tenth, halfway, near its end.
+        from tools.sim import oled
+
+        Path(args.plot).parent.mkdir(parents=True, exist_ok=True)
+        frames = oled.frames_at(board, [round(seconds * f) for f in (0.02, 0.1, 0.5, 0.98)],
+                                str(Path(args.plot).resolve().with_suffix("")))
     cost = "" if args.tick_cost is None else f", ticks cost {args.tick_cost}" + (
         " us" if isinstance(args.tick_cost, int) else "")
     print(f"ionto simulate: {args.scenario} ({desc}) on {args.board}, seed {args.seed}, "
@@ -115,6 +124,9 @@ def _simulate(args: argparse.Namespace) -> int:
         Path(args.plot).parent.mkdir(parents=True, exist_ok=True)
         report.plot(rows, args.plot, f"{args.scenario}: {desc} ({args.board}, seed {args.seed})")
         print(f"plot: {args.plot}")
+    written = [f for f in frames if Path(f).exists()]
+    if frames:
+        print(f"display frames: {', '.join(written) or 'none (the display did not start)'}")
     if args.csv:
         Path(args.csv).parent.mkdir(parents=True, exist_ok=True)
         with open(args.csv, "w", newline="") as f:

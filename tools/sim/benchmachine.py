@@ -212,6 +212,33 @@ class Bath:
 bath = Bath()
 
 
+class RefTick:
+    # measures.md M7's reference tick, on the benchmachine objects the hal
+    # drives: two ADC reads, one integer PI step, one PWM write, one WDT feed.
+    # Called like the app's tick (a bound method, one argument), identical for
+    # every tree, so the ratio cancels the speed of the machine it runs on.
+    def __init__(self, adc_i, adc_v, pwm, wdt):
+        self.adc_i = adc_i
+        self.adc_v = adc_v
+        self.pwm = pwm
+        self.wdt = wdt
+        self.integ = 0
+
+    def tick(self, now):
+        i = self.adc_i.read_u16() >> 4
+        v = self.adc_v.read_u16() >> 4
+        err = 1861 - i  # 15 mA through 100 Ohm, in codes
+        integ = self.integ + err
+        self.integ = integ
+        duty = 29789 + (err << 3) + (integ >> 8) + (v >> 12)
+        if duty < 0:
+            duty = 0
+        elif duty > 65535:
+            duty = 65535
+        self.pwm.duty_u16(duty)
+        self.wdt.feed()
+
+
 def pin(gpio):
     return Pin(gpio)
 

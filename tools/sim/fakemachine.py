@@ -1,6 +1,7 @@
 # A fake `machine` module for the simulated board: Pin, PWM, ADC, WDT, Timer,
 # RTC, reset, reset_cause, unique_id, freq, idle, mem_backup, with the semantics of
-# the rp2 and esp32 ports (flavour from the board description's "port").
+# the rp2 and esp32 ports (flavour from the board description's "port"), and
+# SPI for the display's panel (tools/sim/oled.py).
 # Installed as sys.modules["machine"]; the state lives in `hw` (tools/sim/simboard.py).
 from array import array
 
@@ -449,6 +450,14 @@ class I2C:
 
     def writeto_mem(self, addr, memaddr, buf, *, addrsize=8):
         self._device(addr).write(memaddr, buf)
+
+
+def SPI(*args, **kw):
+    # The display's bus (tools/sim/oled.py), loaded only for a board with one:
+    # a served board's unix port has no heap to spare for it (192K).
+    from tools.sim.oled import machine_spi
+
+    return machine_spi(*args, **kw)
 
 
 def reset():

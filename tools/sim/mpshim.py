@@ -23,3 +23,5 @@ if sys.implementation.name != "micropython" and "micropython" not in sys.modules
     import builtins
 
     builtins.ptr32 = lambda a: a
+    # ptr8 over a str (viper reads its bytes): the bytes here
+    builtins.ptr8 = lambda a: a.encode() if isinstance(a, str) else a

@@ -8,6 +8,8 @@
 # what a person would see. Plain code: runs in CPython and in the unix port
 # (the PNG needs Pillow: CPython only).
 
+from tools.sim.framebuf import FONT  # the glyphs' data (text_lines), not the stand-in
+
 # Arguments that follow each multi-byte command (SSD1306 datasheet, section 9;
 # 0xAD: the IREF select some clones take, sent by micropython-lib's driver).
 _ARGS = {0x20: 1, 0x21: 2, 0x22: 2, 0x81: 1, 0x8D: 1, 0xA8: 1, 0xD3: 1, 0xD5: 1,
@@ -99,6 +101,22 @@ class Panel:
         bit = self.ram[(row >> 3) * WIDTH + col] >> (row & 7) & 1
         return bool(bit) != self.inverted
 
+    def text_lines(self):
+        # The screen read back as 8 lines of 16 characters, each 8x8 cell
+        # matched against the font (tools/sim/framebuf.py FONT, the port's
+        # glyphs); "?" where a cell is no character. For the tests: what the
+        # person reads, taken from the panel's RAM as the driver left it.
+        glyphs = {}
+        for c in range(32, 127):
+            glyphs[bytes(FONT[(c - 32) * 8:(c - 31) * 8])] = chr(c)
+        lines = []
+        for p in range(PAGES):
+            row = ""
+            for x in range(0, WIDTH, 8):
+                row += glyphs.get(bytes(self.ram[p * WIDTH + x:p * WIDTH + x + 8]), "?")
+            lines.append(row.rstrip())
+        return lines
+
     def png(self, path, scale=4):
         # The glass as a PNG (Pillow, CPython only): light blue on black, one
         # pixel as scale x scale with a dark gap, as the panel's dots look.
@@ -173,13 +191,16 @@ def pin_level(pin):
 
 
 class NullSPI:
-    # A bus that takes the bytes and does nothing: what the display itself
-    # costs and allocates, without a fake panel's Python in the count.
+    # A bus that takes the bytes and counts the writes: what the display
+    # itself costs and allocates, without a fake panel's Python in the count.
+    def __init__(self):
+        self.writes = 0
+
     def init(self, baudrate=None, polarity=0, phase=0):
         pass
 
     def write(self, buf):
-        pass
+        self.writes += 1
 
 
 def load_driver():
@@ -232,3 +253,45 @@ def make_oled(spi=None, panel=None):
 class _NoSleep:
     def sleep_ms(self, ms):
         pass
+
+
+def machine_spi(id, baudrate=1000000, polarity=0, phase=0, bits=8, firstbit=0, sck=None,
+                mosi=None, miso=None):
+    # machine.SPI on the simulated board (tools/sim/fakemachine.py): the bus
+    # of the board's display, its D/C and CS pins read from the levels the
+    # firmware drives; the transfer's time is charged to the virtual clock.
+    # One panel a board, kept through resets as a module's own power keeps it.
+    from tools.sim import fakemachine
+
+    hw = fakemachine.hw
+    d = hw.board.get("display")
+    if not d or id != d["spi"] or _pin_no(sck) != d["sck"] or _pin_no(mosi) != d["mosi"]:
+        raise ValueError("no display on this SPI bus and these pins (the board description)")
+    panel = getattr(hw, "panel", None)
+    if panel is None:
+        panel = hw.panel = Panel()
+    spi = SPI(panel, d["dc"], d["cs"], lambda pin: hw.level.get(pin, 0), hw.clock, baudrate)
+    spi.init(baudrate, polarity, phase)
+    return spi
+
+
+def _pin_no(p):
+    return getattr(p, "id", p)
+
+
+def frames_at(board, times, stem):
+    # The display's PNGs at virtual times (s), stem + "_display_<t>s.png":
+    # `ionto simulate --plot` writes them beside the plot. Returns the paths
+    # (each written once the run gets there, if the display started).
+    paths = []
+    for t in times:
+        path = "%s_display_%04ds.png" % (stem, t)
+        paths.append(path)
+        board.at(t, lambda b, path=path: _frame(b, path))
+    return paths
+
+
+def _frame(board, path):
+    panel = getattr(board.hw, "panel", None)
+    if panel is not None:
+        panel.png(path)

@@ -15,7 +15,7 @@ from tools.sim.files import mkdirs, wipe
 from tools.sim.heap import dismantle
 from tools.sim.prng import Prng
 
-_PURGE = ("boot", "main", "firmware", "lib")
+_PURGE = ("boot", "main", "firmware", "lib", "ssd1306")
 
 
 def _purged(name):
@@ -197,6 +197,10 @@ class SimBoard:
         sys.modules["time"] = FakeTime(self.clock)
         if self.root not in sys.path:
             sys.path.insert(0, self.root)
+        if self.board.get("display"):  # its driver, where a board has it
+            from tools.sim import oled
+
+            oled.load_driver()
 
     def _uninstall(self, ended=False):
         # Keep the status array readable, then let the firmware's modules go:
