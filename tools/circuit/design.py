@@ -1,0 +1,459 @@
+"""The reference circuit as data: every part with its value, rating, footprint and
+nets. One source for the KiCad netlist and its ERC (kicad.py), the SPICE deck
+(spice.py), the parts list (hardware/bom.csv) and the checks of the board files'
+analog constants (host_tests/test_circuit_constants.py).
+
+Two builds share the analog stage and differ at the microcontroller: `pico`
+(Raspberry Pi Pico) and `esp32_devkitc` (ESP32 DevKitC V4). Their pins are the board
+files' (firmware/boards/pico.py, esp32_devkitc.py); the test checks them against the
+nets here.
+
+Symbols are KiCad 6's (Debian `kicad-symbols`, /usr/share/kicad/symbols); footprints
+KiCad 6's (Debian `kicad-footprints`); the test checks that each footprint exists.
+The microcontroller boards plug into pin sockets: each socket is a part defined here
+(lib "") with the board's pin names and directions, so that the ERC sees which pins
+drive and which read.
+
+Ratings: a resistor's "V" is its maximum working voltage, a capacitor's its rated
+voltage. Resistors are metal film 0.25 W 1 % 250 V (Yageo MFR-25 series) unless a part
+says otherwise.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+BOARDS = ("pico", "esp32_devkitc")
+
+# Footprints (KiCad 6 library names; checked to exist by the test).
+FP_R = "Resistor_THT:R_Axial_DIN0207_L6.3mm_D2.5mm_P10.16mm_Horizontal"
+FP_R1W = "Resistor_THT:R_Axial_DIN0414_L11.9mm_D4.5mm_P15.24mm_Horizontal"
+FP_CC = "Capacitor_THT:C_Disc_D5.0mm_W2.5mm_P5.00mm"  # ceramic
+FP_CF = "Capacitor_THT:C_Rect_L7.2mm_W3.5mm_P5.00mm_FKS2_FKP2_MKS2_MKP2"  # film
+FP_CE = "Capacitor_THT:CP_Radial_D5.0mm_P2.00mm"  # electrolytic
+FP_DIP8 = "Package_DIP:DIP-8_W7.62mm"
+FP_DIP14 = "Package_DIP:DIP-14_W7.62mm"
+FP_TO220 = "Package_TO_SOT_THT:TO-220-3_Vertical"
+FP_SOT23 = "Package_TO_SOT_SMD:SOT-23"
+FP_DO35 = "Diode_THT:D_DO-35_SOD27_P7.62mm_Horizontal"
+FP_DO41 = "Diode_THT:D_DO-41_SOD81_P10.16mm_Horizontal"
+FP_TERM2 = "TerminalBlock_Phoenix:TerminalBlock_Phoenix_MKDS-1,5-2-5.08_1x02_P5.08mm_Horizontal"
+FP_HDR3 = "Connector_PinHeader_2.54mm:PinHeader_1x03_P2.54mm_Vertical"
+FP_SOCK20 = "Connector_PinSocket_2.54mm:PinSocket_1x20_P2.54mm_Vertical"
+FP_SOCK19 = "Connector_PinSocket_2.54mm:PinSocket_1x19_P2.54mm_Vertical"
+
+RES = "metal film, 0.25 W, 1 %, 250 V"
+
+
+@dataclass
+class Part:
+    ref: str
+    lib: str  # KiCad symbol library; "" for a socket part defined here
+    symbol: str
+    value: str
+    footprint: str
+    rating: str
+    mpn: str  # manufacturer part number (or series, where the value picks the part)
+    alt: str  # one alternative
+    pins: dict[str, str]  # pin number -> net ("NC": not connected)
+    ohm: float | None = None
+    farad: float | None = None
+    tol: float | None = None  # relative tolerance of ohm / farad
+    model: str | None = None  # spice.py's model of a semiconductor or IC
+    role: str = ""
+    pin_names: dict[str, tuple[str, str]] = field(default_factory=dict)  # sockets: name, func
+
+
+def _fmt(x: float, unit: str) -> str:
+    for scale, prefix in ((1e6, "M"), (1e3, "k"), (1.0, ""), (1e-6, "u"), (1e-9, "n"),
+                          (1e-12, "p")):
+        if abs(x) >= scale * 0.999:
+            v = x / scale
+            s = f"{v:.3g}"
+            return s + prefix + unit if unit else (s + prefix if prefix else s)
+    return f"{x:g}{unit}"
+
+
+def R(ref, ohm, a, b, role="", rating=RES, fp=FP_R, tol=0.01, mpn=None, alt=None):  # noqa: N802
+    code = _fmt(ohm, "").replace(".", "").upper() if ohm >= 1000 else f"{ohm:g}R"
+    if ohm >= 1000:  # Yageo's value code: 49K9, 1M, 10K
+        s = _fmt(ohm, "")
+        code = s[:-1].replace(".", s[-1].upper()) if "." in s else s.upper()
+    return Part(ref, "Device", "R", _fmt(ohm, ""), fp, rating,
+                mpn or f"Yageo MFR-25FBF52-{code}", alt or "Vishay MBB0207 series, same value, 1 %",
+                {"1": a, "2": b}, ohm=ohm, tol=tol, role=role)
+
+
+def C(ref, farad, a, b, volt, role="", kind="ceramic", tol=0.1):  # noqa: N802
+    fp = {"ceramic": FP_CC, "film": FP_CF, "electrolytic": FP_CE}[kind]
+    sym = "C_Polarized" if kind == "electrolytic" else "C"
+    mpn = {"ceramic": f"ceramic X7R {_fmt(farad, 'F')} {volt} V, 5 mm (e.g. TDK FG28X7R series)",
+           "film": f"polyester film {_fmt(farad, 'F')} {volt} V, 5 mm (WIMA MKS2 series)",
+           "electrolytic": f"aluminium {_fmt(farad, 'F')} {volt} V (Panasonic FR series)"}[kind]
+    alt = {"ceramic": "KEMET C320C series", "film": "KEMET R82 series",
+           "electrolytic": "Nichicon UHE series"}[kind]
+    return Part(ref, "Device", sym, _fmt(farad, "F"), fp,
+                f"{kind}, {volt} V, {int(tol * 100)} %", mpn, alt, {"1": a, "2": b},
+                farad=farad, tol=tol, role=role)
+
+
+# --- the microcontroller boards' pin sockets ---------------------------------------
+
+# Raspberry Pi Pico header pins 1-40 (Pico datasheet, pinout figure). GPn are GPIOs.
+PICO_PINS = ["GP0", "GP1", "GND", "GP2", "GP3", "GP4", "GP5", "GND", "GP6", "GP7", "GP8",
+             "GP9", "GND", "GP10", "GP11", "GP12", "GP13", "GND", "GP14", "GP15", "GP16",
+             "GP17", "GND", "GP18", "GP19", "GP20", "GP21", "GND", "GP22", "RUN", "GP26",
+             "GP27", "AGND", "GP28", "ADC_VREF", "3V3_OUT", "3V3_EN", "GND", "VSYS", "VBUS"]
+# ESP32 DevKitC V4 headers J2 and J3, pins 1-19 each (Espressif's DevKitC V4 user
+# guide, header blocks). IOn are GPIOs; VP/VN are GPIO36/39.
+ESP32_J2 = ["3V3", "EN", "IO36", "IO39", "IO34", "IO35", "IO32", "IO33", "IO25", "IO26",
+            "IO27", "IO14", "IO12", "GND", "IO13", "IO9", "IO10", "IO11", "5V"]
+ESP32_J3 = ["GND", "IO23", "IO22", "IO1", "IO3", "IO21", "GND", "IO19", "IO18", "IO5",
+            "IO17", "IO16", "IO4", "IO0", "IO2", "IO15", "IO8", "IO7", "IO6"]
+
+# The microcontroller's side of each board-file pin field: net, direction.
+MCU_SIGNALS = {
+    "pin_set": ("SET_PWM", "out"),
+    "pin_enable": ("EN", "out"),
+    "pin_relay": ("RELAY", "out"),
+    "pin_trip_reset": ("TRIP_RST", "out"),
+    "pin_led": ("LED", "out"),
+    "pin_buzzer": ("BUZZ", "out"),
+    "pin_trip": ("OK_G", "in"),
+    "pin_button": ("BUTTON", "in"),
+    "pin_up": ("BTN_UP", "in"),
+    "pin_down": ("BTN_DOWN", "in"),
+    "pin_adc_current": ("ADC_I", "in"),
+    "pin_adc_voltage": ("ADC_V", "in"),
+    "pin_adc_rail": ("ADC_R", "in"),
+    "pin_adc_battery": ("ADC_B", "in"),
+}
+
+
+def _gpio_name(board: str, gpio: int) -> str:
+    return f"GP{gpio}" if board == "pico" else f"IO{gpio}"
+
+
+def mcu_parts(board: str, wiring: dict[str, int | None]) -> list[Part]:
+    """The sockets the board plugs into. `wiring`: board field -> GPIO (the design's)."""
+    by_name: dict[str, str] = {}
+    funcs: dict[str, str] = {}
+    for key, gpio in wiring.items():
+        if gpio is None:
+            continue
+        net, d = MCU_SIGNALS[key]
+        name = _gpio_name(board, gpio)
+        by_name[name] = net
+        funcs[name] = "OUTPUT" if d == "out" else "INPUT"
+    power = {"GND": ("GND", "PWRIN"), "AGND": ("GND", "PWRIN"),
+             "3V3_OUT": ("V3V3", "PWROUT"), "3V3": ("V3V3", "PWROUT"),
+             "VSYS": ("VSYS", "PWRIN"), "5V": ("VSYS", "PWRIN")}
+    sockets = ([("A1", PICO_PINS[:20], FP_SOCK20), ("A2", PICO_PINS[20:], FP_SOCK20)]
+               if board == "pico" else
+               [("A1", ESP32_J2, FP_SOCK19), ("A2", ESP32_J3, FP_SOCK19)])
+    label = "Raspberry Pi Pico" if board == "pico" else "ESP32-DevKitC V4"
+    parts = []
+    for i, (ref, names, fp) in enumerate(sockets):
+        pins, pin_names = {}, {}
+        for n, name in enumerate(names, 1):
+            if name in by_name:
+                net, func = by_name[name], funcs[name]
+            elif name in power:
+                net, func = power[name]
+            else:
+                net, func = "NC", "NOCONNECT"
+            pins[str(n)] = net
+            pin_names[str(n)] = (name, func)
+        side = ("pins 1-20", "pins 21-40") if board == "pico" else ("header J2", "header J3")
+        parts.append(Part(ref, "", f"{label} socket {i + 1}", f"{label} {side[i]}", fp,
+                          "2.54 mm female header", f"{len(names)}-pin 2.54 mm socket strip",
+                          "cut from a 40-pin strip", pins, role=f"{label} ({side[i]})",
+                          pin_names=pin_names))
+    return parts
+
+
+# --- the circuit ------------------------------------------------------------------
+
+# The design's pins: the board files must agree (the test). Field -> GPIO.
+WIRING = {
+    "pico": {"pin_set": 16, "pin_enable": 18, "pin_relay": 19, "pin_trip_reset": 21,
+             "pin_led": None, "pin_buzzer": 15, "pin_trip": 20, "pin_button": 14,
+             "pin_up": 12, "pin_down": 13,
+             "pin_adc_current": 26, "pin_adc_voltage": 27, "pin_adc_rail": 28,
+             "pin_adc_battery": None},
+    "esp32_devkitc": {"pin_set": 25, "pin_enable": 26, "pin_relay": 27, "pin_trip_reset": 12,
+                      "pin_led": 2, "pin_buzzer": 15, "pin_trip": 14, "pin_button": 13,
+                      "pin_up": 32, "pin_down": 33,
+                      "pin_adc_current": 34, "pin_adc_voltage": 35, "pin_adc_rail": 36,
+                      "pin_adc_battery": 39},
+}
+# On the Pico the LED (GP25) and the VSYS/3 battery reading (GP29) are on the board
+# itself, not on the header: no part here.
+ON_MODULE = {"pico": {"pin_led": 25, "pin_adc_battery": 29, "pin_usb_sense": 24},
+             "esp32_devkitc": {}}
+
+# Values shared by both builds (the analog stage).
+R_SENSE = 82.0  # was 100 Ohm: 35 mA x 100 Ohm = 3.5 V reached the ADC pin (issue 18)
+SET_R, SET_C = 20e3, 100e-9  # each of the two set-filter stages: 2 ms
+RAIL_V = 58.0  # the boost module's set output
+TRIP_TOP, TRIP_BOT = 1.5e3, 10e3  # 3V3 -> trip reference: 2.870 V = 35.0 mA x 82 Ohm
+
+
+def parts(board: str) -> list[Part]:  # noqa: PLR0915 - one list, read top to bottom
+    if board not in BOARDS:
+        raise ValueError(board)
+    pico = board == "pico"
+    p: list[Part] = []
+    add = p.append
+    # Power: pack -> fuse -> buck (5 V, MCU and relay) and boost (58 V rail).
+    add(Part("J1", "Connector_Generic", "Conn_01x02", "PACK", FP_TERM2,
+             "screw terminal, 5.08 mm, 13.5 A, 250 V", "Phoenix Contact 1729128",
+             "CUI TB001-500-02BE", {"1": "VPACK_IN", "2": "GND"}, role="battery pack"))
+    add(Part("F1", "Device", "Fuse", "1 A T", "Fuse:Fuseholder_Clip-5x20mm_Bel_FC-203-22_"
+             "Lateral_P17.80x5.00mm_D1.17mm_Horizontal", "5x20 mm glass, 1 A slow, 250 V",
+             "Littelfuse 0218001.MXP", "Bel Fuse 5ST 1-R", {"1": "VPACK_IN", "2": "VPACK"},
+             role="pack fuse"))
+    add(Part("U1", "Connector_Generic", "Conn_01x03", "buck module 5 V", FP_HDR3,
+             "in 6-13 V, out 5 V 0.5 A", "Pololu D24V5F5", "Pololu D36V6F5",
+             {"1": "VPACK", "2": "GND", "3": "V5"}, role="MCU and relay supply"))
+    add(Part("U2", "Connector_Generic", "Conn_01x03", "boost module 58 V", FP_HDR3,
+             "in 6-13 V, out 58 V (under 60 V) 50 mA, output capacitors >= 100 V",
+             "not chosen yet (see docs/circuit.md)", "-",
+             {"1": "VPACK", "2": "GND", "3": "RAIL"}, role="treatment rail"))
+    add(Part("D1", "Diode", "1N5819", "1N5819", FP_DO41, "Schottky, 40 V, 1 A",
+             "onsemi 1N5819RLG", "Vishay 1N5819-E3/54", {"1": "VSYS", "2": "V5"},
+             model="D1N5819", role="MCU supply, blocks USB back-feed"))
+    # The current path: rail -> R_limit -> PTC -> Q1 -> relay -> trays -> relay -> Q2 -> R_sense.
+    add(R("R1", 220, "RAIL", "RAIL_L", "R_limit",
+          rating="flameproof metal oxide, 1 W, 5 %, 350 V", fp=FP_R1W, tol=0.05,
+          mpn="Yageo FKN1W series, 220 Ohm 5 % (flameproof)",
+          alt="Vishay NFR25H series (fusible), 220 Ohm"))
+    add(Part("F2", "Device", "Polyfuse", "PTC 50 mA", FP_CC,
+             "hold 0.05 A, trip 0.10 A, 60 V max (the rail stays under 60 V)",
+             "Bourns MF-R005", "Littelfuse 60R005XU", {"1": "RAIL_L", "2": "RAIL_P"},
+             ohm=7.3, role="hardware current cap (resettable)"))
+    add(Part("Q1", "Transistor_FET", "IRF9540N", "IRF9540N", FP_TO220,
+             "P-MOSFET, -100 V, -23 A, VGS +-20 V", "Infineon IRF9540NPBF",
+             "Vishay IRF9540PBF", {"1": "Q1_G", "2": "OUT_HI", "3": "RAIL_P"},
+             model="IRF9540N", role="output switch (high side)"))
+    add(R("R2", 10e3, "RAIL_P", "Q1_G", "Q1 gate-source: off by default"))
+    add(Part("D2", "Device", "D_Zener", "15 V", FP_DO35, "Zener 15 V, 0.5 W, 5 %",
+             "Nexperia BZX79-C15", "onsemi 1N5245B", {"1": "RAIL_P", "2": "Q1_G"},
+             model="DZ15", role="Q1 gate clamp"))
+    add(R("R3", 39e3, "Q1_G", "LS_D", "Q1 gate pull (level shifter): V_GS = -11.8 V"))
+    add(Part("Q3", "Transistor_FET", "BSS123", "BSS123", FP_SOT23,
+             "N-MOSFET, 100 V, 0.17 A, VGS +-20 V", "onsemi BSS123LT1G", "Diodes BSS123-7-F",
+             {"1": "EN", "2": "LS_M", "3": "LS_D"}, model="BSS123",
+             role="level shifter, on with enable"))
+    add(Part("Q4", "Transistor_FET", "BSS123", "BSS123", FP_SOT23,
+             "N-MOSFET, 100 V, 0.17 A, VGS +-20 V", "onsemi BSS123LT1G", "Diodes BSS123-7-F",
+             {"1": "OK_G", "2": "GND", "3": "LS_M"}, model="BSS123",
+             role="level shifter, on while not tripped"))
+    add(R("R34", 1e6, "LS_M", "GND", "defines the node between Q3 and Q4 while both are off"))
+    add(R("R4", 100e3, "OUT_HI", "GND", "bleeder: Q1's off-state leakage bypasses the trays"))
+    add(Part("K1", "Relay", "G5V-2", "G5V-2-H1 DC5", "Relay_THT:Relay_DPDT_Omron_G5V-2",
+             "DPDT, 5 V coil 166.7 Ohm, contacts 125 V DC max, 1 A", "Omron G5V-2-H1-DC5",
+             "Omron G5V-2-DC5 (100 mA coil)",
+             {"1": "V5", "16": "RLY_D", "4": "TRAY_A", "6": "OUT_HI", "8": "OUT_LO",
+              "13": "TRAY_B", "11": "OUT_LO", "9": "OUT_HI"},
+             model="G5V2H1", role="polarity relay (coil off: tray A +)"))
+    add(Part("D3", "Diode", "1N4148", "1N4148", FP_DO35, "100 V, 0.2 A",
+             "onsemi 1N4148", "Vishay 1N4148-TAP", {"1": "V5", "2": "RLY_D"},
+             model="D1N4148", role="relay coil flyback"))
+    add(Part("Q5", "Transistor_FET", "BSS123", "BSS123", FP_SOT23,
+             "N-MOSFET, 100 V, 0.17 A, VGS +-20 V", "onsemi BSS123LT1G", "Diodes BSS123-7-F",
+             {"1": "RELAY", "2": "GND", "3": "RLY_D"}, model="BSS123", role="relay driver"))
+    add(Part("J2", "Connector_Generic", "Conn_01x02", "TRAYS", FP_TERM2,
+             "screw terminal, 5.08 mm, 250 V", "Phoenix Contact 1729128",
+             "CUI TB001-500-02BE", {"1": "TRAY_A", "2": "TRAY_B"}, role="tray leads A, B"))
+    add(Part("Q2", "Device", "Q_NMOS_GDS", "IRL540N", FP_TO220,
+             "logic-level N-MOSFET, 100 V, 36 A, VGS +-16 V; heatsink for 1.4 W",
+             "Infineon IRL540NPBF", "Vishay IRL540PBF",
+             {"1": "Q2_G", "2": "OUT_LO", "3": "SENSE"}, model="IRL540N", role="current sink"))
+    add(R("R5", R_SENSE, "SENSE", "GND", "R_sense: I = V / R_sense"))
+    # The set path: PWM -> RC -> buffer -> RC -> sink op-amp (two independent 2 ms poles).
+    add(R("R6", 100e3, "SET_PWM", "GND", "pull-down: set 0 at reset"))
+    add(R("R7", SET_R, "SET_PWM", "SET1", "set filter, stage 1"))
+    add(C("C1", SET_C, "SET1", "GND", 63, "set filter, stage 1", kind="film", tol=0.05))
+    add(R("R8", SET_R, "SET_B", "SET_F", "set filter, stage 2"))
+    add(C("C2", SET_C, "SET_F", "GND", 63, "set filter, stage 2", kind="film", tol=0.05))
+    add(Part("U3", "Amplifier_Operational", "LM358", "LM358", FP_DIP8,
+             "dual op-amp, 3-32 V supply, inputs to 0 V", "TI LM358P", "onsemi LM358NG",
+             {"3": "SET1", "2": "SET_B", "1": "SET_B", "5": "SET_F", "6": "SINK_FB",
+              "7": "SINK_OUT", "4": "GND", "8": "VPACK"}, model="LM358",
+             role="A: set buffer; B: sink"))
+    add(R("R9", 1e3, "SENSE", "SINK_FB", "sink feedback"))
+    add(C("C3", 1e-9, "SINK_OUT", "SINK_FB", 50, "sink loop compensation"))
+    add(R("R35", 470e3, "V5", "SINK_FB",
+          "10 mV below the set: at set 0 the sink is off, not wound up (no spike at enable)"))
+    add(R("R10", 220, "SINK_OUT", "Q2_G", "Q2 gate resistor"))
+    add(C("C4", 100e-9, "VPACK", "GND", 50, "U3 decoupling"))
+    # The hardware trip: comparator -> NAND latch -> Q4 (output off by itself).
+    add(R("R11", TRIP_TOP, "V3V3", "TRIP_REF", "trip reference"))
+    add(R("R12", TRIP_BOT, "TRIP_REF", "GND", "trip reference"))
+    add(C("C5", 100e-9, "TRIP_REF", "GND", 50, "trip reference filter"))
+    add(R("R13", 1e3, "SENSE", "CMP_IN", "comparator input filter"))
+    add(C("C6", 1e-9, "CMP_IN", "GND", 50, "comparator input filter (1 us)", tol=0.1))
+    add(Part("U5", "Comparator", "LM393", "LM393", FP_DIP8,
+             "dual comparator, open collector, 2-36 V", "TI LM393P", "onsemi LM393NG",
+             {"2": "CMP_IN", "3": "TRIP_REF", "1": "CMP_N", "5": "GND", "6": "GND",
+              "7": "NC", "4": "GND", "8": "VPACK"}, model="LM393",
+             role="A: trip comparator; B: unused"))
+    add(R("R14", 10e3, "V3V3", "CMP_N", "comparator pull-up"))
+    add(Part("U6", "74xx", "74HC00", "74HC00", FP_DIP14, "quad NAND, 2-6 V",
+             "TI SN74HC00N", "Nexperia 74HC00N",
+             {"1": "TRIP_RST", "2": "TRIP_RST", "3": "RST_N",
+              "4": "CMP_N", "5": "LATCH_OK", "6": "TRIPPED",
+              "9": "RST_N", "10": "TRIPPED", "8": "LATCH_OK",
+              "12": "TRIPPED", "13": "TRIPPED", "11": "OK_G",
+              "14": "V3V3", "7": "GND"}, model="HC00",
+             role="A: reset inverter; B, C: trip latch; D: output (OK_G low = tripped)"))
+    add(C("C7", 100e-9, "V3V3", "GND", 50, "U6 decoupling"))
+    add(R("R15", 100e3, "EN", "GND", "pull-down: output off at reset"))
+    add(R("R16", 100e3, "RELAY", "GND", "pull-down: normal polarity at reset"))
+    add(R("R17", 100e3, "TRIP_RST", "GND", "pull-down: no reset at reset"))
+    # Readings.
+    rf = 49.9e3 if pico else 34.8e3
+    ref = "GND" if pico else "DREF"
+    add(R("R18", 1e6, "OUT_HI", "DIFF_P", "difference stage in (+)"))
+    add(R("R19", rf, "DIFF_P", ref, "difference stage R_f (+)"))
+    add(R("R20", 1e6, "OUT_LO", "DIFF_N", "difference stage in (-)"))
+    add(R("R21", rf, "DIFF_N", "DIFF_OUT", "difference stage R_f (feedback)"))
+    add(Part("U4", "Amplifier_Operational", "LM358", "LM358", FP_DIP8,
+             "dual op-amp, 3-32 V supply, inputs to 0 V", "TI LM358P", "onsemi LM358NG",
+             {"3": "DIFF_P", "2": "DIFF_N", "1": "DIFF_OUT", "5": "GND", "6": "U4B_OUT",
+              "7": "U4B_OUT", "4": "GND", "8": "VPACK"}, model="LM358",
+             role="A: electrode voltage; B: unused (follower at 0 V)"))
+    add(C("C8", 100e-9, "VPACK", "GND", 50, "U4, U5 decoupling"))
+    add(R("R22", 1e3, "DIFF_OUT", "ADC_V", "ADC pin series resistor"))
+    add(C("C9", 10e-9, "ADC_V", "GND", 50, "ADC pin capacitor"))
+    add(R("R23", 1e6, "RAIL", "ADC_R", "rail divider (top)"))
+    add(R("R24", 52.3e3 if pico else 41.2e3, "ADC_R", "GND", "rail divider (bottom)"))
+    add(C("C10", 10e-9, "ADC_R", "GND", 50, "ADC pin capacitor"))
+    if pico:
+        add(R("R25", 1e3, "SENSE", "ADC_I", "current reading filter"))
+        add(C("C11", 1e-6, "ADC_I", "GND", 16, "current reading filter (1 ms)", tol=0.1))
+    else:
+        add(R("R25", 10e3, "SENSE", "ADC_I", "current reading (node)"))
+        add(R("R26", 93.1e3, "V3V3", "ADC_I", "current reading bias (3V3)"))
+        add(R("R27", 31.6e3, "ADC_I", "GND", "current reading (GND)"))
+        add(C("C11", 150e-9, "ADC_I", "GND", 16, "current reading filter (1 ms)"))
+        add(R("R28", 1.2e3, "V3V3", "DREF", "difference stage reference (254 mV)"))
+        add(R("R29", 100, "DREF", "GND", "difference stage reference"))
+        add(R("R30", 100e3, "VPACK", "ADC_B", "battery divider (top)"))
+        add(R("R31", 20e3, "ADC_B", "GND", "battery divider (bottom)"))
+        add(C("C12", 10e-9, "ADC_B", "GND", 50, "ADC pin capacitor"))
+        add(R("R32", 330, "LED", "LED_A", "status LED"))
+        add(Part("D4", "Device", "LED", "LED", "LED_THT:LED_D5.0mm", "5 mm, 20 mA",
+                 "Kingbright WP7113ID", "Lite-On LTL-4221N", {"1": "GND", "2": "LED_A"},
+                 role="status LED"))
+    # Button, buzzer.
+    add(Part("SW1", "Switch", "SW_Push", "button", "Button_Switch_THT:SW_PUSH_6mm",
+             "momentary, 12 V 50 mA", "Omron B3F-1000", "TE FSM4JH",
+             {"1": "BUTTON", "2": "GND"}, role="start/stop button (internal pull-up)"))
+    for ref, net, what in (("SW2", "BTN_UP", "up"), ("SW3", "BTN_DOWN", "down")):
+        add(Part(ref, "Switch", "SW_Push", what, "Button_Switch_THT:SW_PUSH_6mm",
+                 "momentary, 12 V 50 mA", "Omron B3F-1000", "TE FSM4JH",
+                 {"1": net, "2": "GND"}, role=f"current {what} button (optional)"))
+    add(Part("BZ1", "Device", "Buzzer", "active buzzer 5 V",
+             "Buzzer_Beeper:Buzzer_12x9.5RM7.6", "active (own oscillator), 5 V, 30 mA",
+             "CUI CEM-1205C", "Kingstate KPEG242", {"2": "V5", "1": "BZ_D"},
+             role="buzzer (optional)"))
+    add(Part("Q6", "Transistor_FET", "BSS123", "BSS123", FP_SOT23,
+             "N-MOSFET, 100 V, 0.17 A, VGS +-20 V", "onsemi BSS123LT1G", "Diodes BSS123-7-F",
+             {"1": "BUZZ", "2": "GND", "3": "BZ_D"}, model="BSS123", role="buzzer driver"))
+    add(R("R33", 100e3, "BUZZ", "GND", "pull-down: buzzer off at reset"))
+    p.extend(mcu_parts(board, WIRING[board]))
+    return p
+
+
+# Nets with a source the netlist does not show as a driver (a module's output, the pack).
+POWER_NETS = ("GND", "VPACK", "V5", "VSYS", "RAIL")
+
+
+def part(board: str, ref: str) -> Part:
+    for x in parts(board):
+        if x.ref == ref:
+            return x
+    raise KeyError(ref)
+
+
+def nets(board: str) -> dict[str, list[tuple[str, str]]]:
+    """net -> [(ref, pin)]"""
+    out: dict[str, list[tuple[str, str]]] = {}
+    for x in parts(board):
+        for pin, net in x.pins.items():
+            if net != "NC":
+                out.setdefault(net, []).append((x.ref, pin))
+    return out
+
+
+def _between(board: str, a: str, b: str) -> float:
+    """The one resistor between nets a and b."""
+    found = [x.ohm for x in parts(board) if x.symbol == "R" and set(x.pins.values()) == {a, b}]
+    if len(found) != 1:
+        raise ValueError(f"{board}: {len(found)} resistors between {a} and {b}")
+    return float(found[0])  # type: ignore[arg-type]
+
+
+def _divider(board: str, node: str, pin: str, v3v3_mv: float) -> tuple[float, float]:
+    """ratio (pin / node) and bias (mV at the pin at node = 0) of a resistor network
+    at the ADC pin: from the node, from 3V3, to GND (each optional)."""
+    g = {"node": 0.0, "v3": 0.0, "gnd": 0.0}
+    for x in parts(board):
+        if x.symbol != "R" or pin not in x.pins.values():
+            continue
+        other = [n for n in x.pins.values() if n != pin][0]
+        key = {node: "node", "V3V3": "v3", "GND": "gnd"}[other]
+        g[key] += 1 / float(x.ohm)  # type: ignore[arg-type]
+    total = sum(g.values())
+    if g["gnd"] == 0 and g["v3"] == 0:  # a series resistor only: the pin follows the node
+        return 1.0, 0.0
+    return g["node"] / total, g["v3"] / total * v3v3_mv
+
+
+def analog(board: str, adc_ref_mv: float = 3300) -> dict[str, float]:
+    """The board-file fields that follow from the parts (same names and units)."""
+    out: dict[str, float] = {}
+    out["current_sense_ohm"] = _between(board, "SENSE", "GND")
+    ratio, bias = _divider(board, "SENSE", "ADC_I", adc_ref_mv)
+    out["current_div_ppm"], out["current_bias_mv"] = ratio * 1e6, bias
+    r_in = _between(board, "OUT_HI", "DIFF_P")
+    assert r_in == _between(board, "OUT_LO", "DIFF_N"), "difference stage: unequal inputs"
+    r_f = _between(board, "DIFF_N", "DIFF_OUT")
+    if board == "pico":
+        assert r_f == _between(board, "DIFF_P", "GND")
+        out["voltage_bias_mv"] = 0.0
+    else:
+        assert r_f == _between(board, "DIFF_P", "DREF")
+        top, bot = _between(board, "V3V3", "DREF"), _between(board, "DREF", "GND")
+        out["voltage_bias_mv"] = adc_ref_mv * bot / (top + bot)
+        r_f += top * bot / (top + bot)  # the reference's source resistance adds to R_f
+    out["voltage_div_ppm"] = r_f / r_in * 1e6
+    out["rail_div_ppm"] = _divider(board, "RAIL", "ADC_R", adc_ref_mv)[0] * 1e6
+    if board != "pico":
+        out["battery_div_ppm"] = _divider(board, "VPACK", "ADC_B", adc_ref_mv)[0] * 1e6
+    taus = []
+    for r_net, c_net in (("SET1", "SET1"), ("SET_F", "SET_F")):
+        rr = [x.ohm for x in parts(board) if x.symbol == "R" and r_net in x.pins.values()
+              and "GND" not in x.pins.values()]
+        cc = [x.farad for x in parts(board) if x.symbol == "C" and c_net in x.pins.values()]
+        assert len(rr) == 1 and len(cc) == 1, (r_net, rr, cc)
+        taus.append(float(rr[0]) * float(cc[0]) * 1e3)  # type: ignore[arg-type]
+    assert abs(taus[0] - taus[1]) < 1e-9, "the two set-filter stages differ"
+    out["set_filter_ms"] = taus[0]
+    top, bot = _between(board, "V3V3", "TRIP_REF"), _between(board, "TRIP_REF", "GND")
+    out["hw_cap_ua"] = adc_ref_mv * bot / (top + bot) / out["current_sense_ohm"] * 1000
+    out["rail_mv"] = RAIL_V * 1000
+    return out
+
+
+def trip_tolerance(board: str) -> float:
+    """Worst-case relative error of the trip level from the parts' tolerances, the 3V3
+    supply (+-3 %, an estimate: the Pico's and the DevKitC's regulators are not
+    specified here) and the LM393's offset (5 mV max at 25 C, ST LM393 datasheet
+    table 3)."""
+    rs = part(board, "R5").tol or 0
+    top, bot = part(board, "R11").tol or 0, part(board, "R12").tol or 0
+    v_ref = analog(board)["hw_cap_ua"] * R_SENSE / 1e6
+    return rs + top + bot + 0.03 + 0.005 / v_ref

@@ -1,0 +1,370 @@
+"""The analog stage of the reference circuit (design.py) in ngspice (Debian's `ngspice`,
+run as `ngspice -b`). The deck is written from design.parts(): the same parts, values
+and nets as the KiCad netlist. The microcontroller is replaced by what it does to its
+pins (sources on its outputs, nothing on its inputs), the pack and the two modules by
+sources.
+
+Device models are written here from datasheet figures, each cited where it is used;
+no vendor model file is copied in. They are simple on purpose (MOSFETs with
+fixed capacitances (ngspice's VDMOS model, which has a body diode and
+a smooth subthreshold region), a one-pole op-amp with slew and output limits, a comparator and
+gates as behavioural sources): what they model is listed with each, and what they leave
+out is in docs/circuit.md.
+
+    run(board, scenario) -> Result   (the time series of every node and the load current)
+"""
+
+from __future__ import annotations
+
+import math
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from tools.circuit import design
+
+# ---------------------------------------------------------------------------------
+# Device models. Figures at 25 C; "typ" where the datasheet gives one, else the
+# limit that is worse for the check at hand (said at each).
+# ---------------------------------------------------------------------------------
+MODELS = r"""
+* --- IRF9540N, P-MOSFET (Infineon/IR IRF9540N datasheet, Electrical Characteristics
+* p.2): VGS(th) -2.0 to -4.0 V (mid -3.0 V used); gfs >= 5.3 S at ID = -11 A
+* (KP = gfs^2 / (2 ID) = 1.28); Ciss 1300 pF, Coss 400 pF, Crss 240 pF at VDS = -25 V;
+* IDSS -25 uA max at VDS = -100 V (used as the off-state leakage: a current that
+* saturates at 25 uA, the datasheet's limit, not its typical value).
+.subckt IRF9540N g d s
+M1 d g s PM
+.model PM vdmos pchan vto=-3.0 kp=1.28 ksubthres=0.1 cgs=1060p cgdmin=240p cgdmax=240p
++ cjo=160p is=1e-12 n=1.5 rs=0.02 rd=0.05
+Bleak s d I=25u*tanh(v(s,d)/5)
+.ends
+* --- IRL540N, logic-level N-MOSFET (Infineon/IR IRL540N datasheet, PD-91300,
+* Electrical Characteristics p.2): VGS(th) 1.0 to 2.0 V (2.0 V used: the most gate
+* drive needed, the worst case for the op-amp's swing); Ciss 1800 pF, Crss 140 pF,
+* Coss 350 pF at VDS = 25 V; IDSS 25 uA max at VDS = 100 V. These figures were not
+* retrieved into this repository: check them against the datasheet. gfs is not used
+* (KP = 12: at 35 mA the gate overdrive is 0.08 V, small beside VGS(th)).
+.subckt IRL540N g d s
+M1 d g s NM
+.model NM vdmos vto=2.0 kp=12 ksubthres=0.1 cgs=1660p cgdmin=140p cgdmax=140p
++ cjo=210p is=1e-12 n=1.5 rs=0.01 rd=0.02
+Bleak d s I=25u*tanh(v(d,s)/5)
+.ends
+* --- BSS123, N-MOSFET (onsemi/Fairchild BSS123 datasheet Rev F1, Electrical
+* Characteristics): VGS(th) 0.8-1.4-2.0 V (typ 1.4 V used; 2.0 V is checked by a run
+* of its own); RDS(on) 10 Ohm max at VGS = 4.5 V, ID = 0.17 A (KP = 1/(10 x 3.1) =
+* 0.032); Ciss 29 pF typ, Crss 2 pF typ; IDSS 1 uA max at VDS = 100 V.
+.subckt BSS123 g d s params: vto=1.4
+M1 d g s NS
+.model NS vdmos vto={vto} kp=0.032 ksubthres=0.1 cgs=27p cgdmin=2p cgdmax=2p cjo=10p
++ is=1e-14 n=1.5
+Bleak d s I=1u*tanh(v(d,s)/5)
+.ends
+* --- LM358, one amplifier (TI SLOS068R, Electrical Characteristics LM358, VCC = 5 V):
+* VIO 3 mV typ (7 mV max), in the direction that raises the current; IIB -20 nA typ
+* (out of the pins); AVD 100 V/mV typ; VOH = VCC - 1.5 V (RL >= 2 kOhm); output source
+* 30 mA typ (VCC = 15 V, VID = 1 V); output sink 12 uA min at VO = 200 mV, 10 mA min at
+* VID = -1 V, VO = 15 V (a class-B output that sinks little near 0 V). ST LM358
+* datasheet, table 3: GBP 0.7 MHz min at VCC = 30 V, SR 0.3 V/us min (the minimums
+* used). Input common-mode range 0 to VCC - 1.5 V is not modelled: the circuit keeps
+* the inputs inside it (docs/circuit.md).
+.subckt LM358 inp inn out vcc vee
+Ibp inp vee -20n
+Ibn inn vee -20n
+* gm = 0.1 S into 1 MOhm (AVD 1e5), Cc = gm / (2 pi GBP) = 22.7 nF, slew = Imax / Cc
+Bg vee n1 I=6.8m*tanh(0.1*(v(inp)-v(inn)+3m)/6.8m)
+Ro n1 vee 1meg
+Cc n1 vee 22.7n
+* output swing: n1 clamped to VCC - 1.5 V and to -0.1 V (a stiff diode: 1.05 V at the
+* 6.8 mA the input stage can give; at 0 V it draws under 0.1 mA, 1 mV of input)
+Dhi n1 nhi DC
+Vhi vcc nhi 2.55
+Dlo nlo n1 DC
+Vlo nlo vee 0.95
+.model DC d is=1e-20 n=1
+Eo no vee n1 vee 1
+* The output: 10 Ohm. Its limits (30 mA source; the weak sink near 0 V: 12 uA min at
+* VO = 200 mV) are not modelled: a smooth model of them stopped ngspice's step control.
+Rout no out 10
+Rload out vee 100meg
+Icc vcc vee 0.5m
+.ends
+* --- LM393, one comparator (ST LM393 datasheet, table 3, VCC = 5 V): VIO 5 mV max
+* (used so that the trip comes later); response time 1.3 us for 5 mV overdrive,
+* 300 ns large signal (a 0.5 us first-order lag used); open-collector output, VOL 400 mV
+* max at 4 mA (about 100 Ohm on); output leakage 0.1 nA typ.
+.subckt LM393 inp inn out vcc vee
+Bx nx vee V=0.5*(1+tanh((v(inn)-v(inp)-5m)/1m))
+Rx nx nd 1k
+Cx nd vee 0.5n
+Bo out vee I=v(nd,vee)*v(out,vee)/100
+Rleak out vee 1e10
+Icc vcc vee 0.4m
+.ends
+* --- 74HC00, one NAND (Nexperia 74HC00 datasheet, dynamic characteristics: tpd
+* 25 ns typ at VCC = 2.0 V, 9 ns at 4.5 V; a 15 ns lag used at 3.3 V). The output is
+* VCC or 0 through 50 Ohm; the inputs switch at VCC/2. Unpowered (VCC = 0): output 0.
+.subckt HC00 a b y vcc vee
+Bn nn vee V=v(vcc,vee)*(1-0.5*(1+tanh((v(a,vee)-v(vcc,vee)/2)/0.05))
++ *0.5*(1+tanh((v(b,vee)-v(vcc,vee)/2)/0.05)))
+Rn nn nd 1k
+Cn nd vee 15p
+Eo ny vee nd vee 1
+Ro ny y 50
+.ends
+.model D1N4148 d is=2.5n n=1.75 rs=0.6 bv=100
+.model D1N5819 d is=30u n=1.05 rs=0.05 bv=40
+* BZX79-C15: 15 V zener (Nexperia BZX79 datasheet: VZ 14.1-15.9 V at 5 mA)
+.model DZ15 d is=1e-12 n=1.5 bv=15 ibv=5m
+"""
+
+# The microcontroller: absolute maximum voltage on an I/O pin. RP2040 datasheet,
+# 5.5.1 Absolute Maximum Ratings: -0.5 V to IOVDD + 0.5 V. ESP32 datasheet,
+# absolute maximum ratings: -0.3 V to 3.6 V.
+PIN_MIN = {"pico": -0.5, "esp32_devkitc": -0.3}
+PIN_MAX_OVER_IOVDD = {"pico": 0.5, "esp32_devkitc": 0.3}
+MCU_OUT_OHM = 50.0  # an output pad's source resistance (an estimate: not specified)
+V3V3 = 3.3
+V5 = 5.0
+
+
+@dataclass
+class Scenario:
+    """What drives the circuit. Every source is a SPICE source text ("DC 0",
+    "PULSE(...)", "PWL(...)") or None (the pin floats)."""
+
+    name: str
+    t_stop: float
+    t_step: float = 2e-6
+    set_src: str | None = "DC 0"
+    enable_src: str | None = "DC 0"
+    relay_src: str | None = "DC 0"
+    reset_src: str | None = "DC 0"
+    mcu_powered: bool = True
+    pack_v: float = 7.4
+    rail_v: float = design.RAIL_V
+    rail_out_ohm: float = 100.0  # the simulator's boost output resistance (an assumption)
+    load: str = "R 3k"  # between the trays: "R <ohm>", or "HAND" (tools/sim model)
+    short_at: float | None = None  # a 0.1 Ohm short across the trays from this time
+    bss123_vto: float = 1.4
+    ic: dict[str, float] = field(default_factory=dict)
+
+
+def _mos(p: design.Part) -> tuple[str, str, str]:
+    """(gate, drain, source) nets of a MOSFET part (pin numbers differ by symbol)."""
+    if p.symbol == "BSS123":
+        return p.pins["1"], p.pins["3"], p.pins["2"]
+    return p.pins["1"], p.pins["2"], p.pins["3"]
+
+
+def deck(board: str, sc: Scenario) -> str:
+    parts = design.parts(board)
+    lines = [f"* ionto {board} {sc.name}", MODELS]
+    n = lambda net: "0" if net == "GND" else net  # noqa: E731
+    for p in parts:
+        ref = p.ref
+        if p.symbol == "R":
+            lines.append(f"R{ref} {n(p.pins['1'])} {n(p.pins['2'])} {p.ohm:g}")
+        elif p.symbol in ("C", "C_Polarized"):
+            lines.append(f"C{ref} {n(p.pins['1'])} {n(p.pins['2'])} {p.farad:g}")
+        elif p.symbol == "Polyfuse":  # Bourns MF-R005: R min 7.3 Ohm (its trip, seconds
+            # at 0.1 A, is slower than these runs and not modelled)
+            lines.append(f"R{ref} {n(p.pins['1'])} {n(p.pins['2'])} {p.ohm:g}")
+        elif p.symbol == "Fuse":
+            lines.append(f"R{ref} {n(p.pins['1'])} {n(p.pins['2'])} 0.1")
+        elif p.model in ("IRF9540N", "IRL540N", "BSS123"):
+            g, d, s = _mos(p)
+            extra = f" vto={sc.bss123_vto}" if p.model == "BSS123" else ""
+            lines.append(f"X{ref} {n(g)} {n(d)} {n(s)} {p.model}{extra}")
+        elif p.model in ("D1N4148", "D1N5819", "DZ15"):
+            lines.append(f"D{ref} {n(p.pins['2'])} {n(p.pins['1'])} {p.model}")  # A, K
+        elif p.model == "LM358":
+            q = p.pins
+            lines.append(f"X{ref}A {n(q['3'])} {n(q['2'])} {n(q['1'])} {n(q['8'])} 0 LM358")
+            lines.append(f"X{ref}B {n(q['5'])} {n(q['6'])} {n(q['7'])} {n(q['8'])} 0 LM358")
+        elif p.model == "LM393":
+            q = p.pins
+            lines.append(f"X{ref}A {n(q['3'])} {n(q['2'])} {n(q['1'])} {n(q['8'])} 0 LM393")
+        elif p.model == "HC00":
+            q = p.pins
+            for unit, (a, b, y) in zip("ABCD", (("1", "2", "3"), ("4", "5", "6"),
+                                                ("9", "10", "8"), ("12", "13", "11"))):
+                lines.append(f"X{ref}{unit} {n(q[a])} {n(q[b])} {n(q[y])} {n(q['14'])} 0 HC00")
+        elif p.model == "G5V2H1":
+            # Omron G5V-2-H1 DC5 (Omron G5V-2 datasheet, coil data, high-sensitivity
+            # type): 166.7 Ohm, 30 mA rated, 0.46 H armature ON; must operate 75 % of the
+            # rated voltage, must release 5 %; operate time 7 ms max, release 3 ms max;
+            # contact resistance 100 mOhm max; insulation 1000 MOhm min. The contacts
+            # follow the coil current (break before make: the NC side opens below
+            # 10 mA... the NO side closes above 20 mA).
+            q = p.pins
+            lines.append(f"L{ref} {n(q['1'])} {ref}_c 0.46")
+            lines.append(f"R{ref}c {ref}_c {ref}_m 166.7")
+            lines.append(f"V{ref}i {ref}_m {n(q['16'])} 0")
+            nc = f"(1e-9+10*0.5*(1-tanh((i(V{ref}i)-0.010)/0.001)))"
+            no = f"(1e-9+10*0.5*(1+tanh((i(V{ref}i)-0.020)/0.001)))"
+            for com, a, b in ((q["4"], q["6"], q["8"]), (q["13"], q["11"], q["9"])):
+                lines.append(f"B{ref}{com}nc {n(com)} {n(a)} I=v({n(com)},{n(a)})*{nc}")
+                lines.append(f"B{ref}{com}no {n(com)} {n(b)} I=v({n(com)},{n(b)})*{no}")
+        elif p.symbol == "LED":
+            lines.append(f"D{ref} {n(p.pins['2'])} {n(p.pins['1'])} D1N4148")
+        elif p.symbol == "Buzzer":
+            lines.append(f"R{ref} {n(p.pins['2'])} {n(p.pins['1'])} 167")  # 5 V, 30 mA
+        elif p.symbol == "SW_Push":
+            lines.append(f"R{ref} {n(p.pins['1'])} {n(p.pins['2'])} 1e9")  # not pressed
+        elif p.ref == "J1":  # the pack
+            lines.append(f"VPACK {n(p.pins['1'])} 0 DC {sc.pack_v}")
+        elif p.ref == "J2":  # the trays: the load, through an ammeter
+            lines.append(f"VLOAD {n(p.pins['1'])} load_a 0")
+            if sc.load == "HAND":  # tools/sim/circuit.py DEFAULTS: 300 Ohm series,
+                # skin 1.8 kOhm || 0.5 uF (its end value)
+                lines += ["RLs load_a load_m 300", f"RLk load_m {n(p.pins['2'])} 1800",
+                          f"CLk load_m {n(p.pins['2'])} 0.5u"]
+            else:
+                lines.append(f"RL load_a {n(p.pins['2'])} {sc.load.split()[1]}")
+            if sc.short_at is not None:
+                lines.append(f"VSH short_c 0 PWL(0 0 {sc.short_at} 0 {sc.short_at + 1e-7} 1)")
+                # after the ammeter: its current is part of the load current
+                lines.append(f"BSH load_a {n(p.pins['2'])} "
+                             f"I=v(load_a,{n(p.pins['2'])})*(1e-9+10*v(short_c))")
+        elif p.ref == "U1":  # buck module: 5 V
+            lines.append(f"VBUCK {n(p.pins['3'])} 0 DC {V5}")
+        elif p.ref == "U2":  # boost module: the rail behind its output resistance
+            lines.append(f"VBOOST rail_i 0 DC {sc.rail_v}")
+            lines.append(f"RBOOST rail_i {n(p.pins['3'])} {sc.rail_out_ohm}")
+        elif p.lib == "":  # the microcontroller's sockets
+            continue
+        else:
+            raise ValueError(f"no SPICE model for {p.ref} ({p.symbol})")
+    # The microcontroller: its 3V3 regulator, its VSYS load, and its outputs.
+    if sc.mcu_powered:
+        lines.append(f"V3V3 V3V3 0 DC {V3V3}")
+    else:
+        lines.append("R3V3 V3V3 0 10")  # an unpowered regulator and chip: about 10 Ohm
+    lines.append("RVSYS VSYS 0 250")  # the board's own draw (about 20 mA, an estimate)
+    drives = {"SET_PWM": sc.set_src, "EN": sc.enable_src, "RELAY": sc.relay_src,
+              "TRIP_RST": sc.reset_src}
+    nets = design.nets(board)
+    for net, src in drives.items():
+        if src is not None and sc.mcu_powered:
+            lines.append(f"V{net} {net}_src 0 {src}")
+            lines.append(f"R{net}o {net}_src {net} {MCU_OUT_OHM}")
+    for net in mcu_nets(board):  # every MCU pin: a high resistance keeps it defined
+        if net in nets:
+            lines.append(f"R{net}_hiz {net} 0 100meg")
+    # The latch powers up in either state; these runs start it tripped (the safe one)
+    # and reset it as the firmware does.
+    ic = {"TRIPPED": V3V3 if sc.mcu_powered else 0.0, "LATCH_OK": 0.0, **sc.ic}
+    ics = " ".join(f"v({k})={v}" for k, v in ic.items())
+    if ics:
+        lines.append(f".ic {ics}")
+    lines.append(".options method=gear reltol=1e-4 abstol=1e-10 vntol=1e-6 itl4=100")
+    lines.append(f".tran {sc.t_step:g} {sc.t_stop:g} 0 {sc.t_step:g}")
+    vecs = ["i(VLOAD)"] + [f"v({x})" for x in sorted(set(nets) - {"GND"})]
+    lines.append(".control")
+    lines.append("set wr_singlescale")
+    lines.append("set wr_vecnames")
+    lines.append("option numdgt=7")
+    lines.append("run")
+    lines.append("wrdata out.txt " + " ".join(vecs))
+    lines.append("quit")
+    lines.append(".endc")
+    lines.append(".end")
+    return "\n".join(lines) + "\n"
+
+
+def mcu_nets(board: str) -> list[str]:
+    """Every net on a microcontroller pin but its supply pins."""
+    out = []
+    for p in design.parts(board):
+        if p.lib == "":
+            for net in p.pins.values():
+                if net not in ("NC", "GND", "V3V3", "VSYS"):
+                    out.append(net)
+    return sorted(set(out))
+
+
+@dataclass
+class Result:
+    t: list[float]
+    v: dict[str, list[float]]  # net -> volts
+    i_load: list[float]  # amps, tray A -> tray B (positive: normal polarity)
+    text: str
+
+    def at(self, t: float, name: str) -> float:
+        xs = self.i_load if name == "i_load" else self.v[name]
+        for k, tk in enumerate(self.t):
+            if tk >= t:
+                if k == 0:
+                    return xs[0]
+                t0 = self.t[k - 1]
+                f = (t - t0) / (tk - t0) if tk > t0 else 1.0
+                return xs[k - 1] + (xs[k] - xs[k - 1]) * f
+        return xs[-1]
+
+    def window(self, name: str, t0: float, t1: float) -> list[float]:
+        xs = self.i_load if name == "i_load" else self.v[name]
+        return [x for tk, x in zip(self.t, xs) if t0 <= tk <= t1]
+
+
+def ngspice() -> str:
+    exe = shutil.which("ngspice")
+    if exe is None:
+        raise RuntimeError("ngspice is not installed: apt-get install ngspice (make does it)")
+    return exe
+
+
+def run(board: str, sc: Scenario) -> Result:
+    """Run a scenario. When ngspice's step control gives up ("timestep too small", a
+    run that stops early), the run is repeated with a 4 and then 16 times smaller
+    largest step."""
+    err: RuntimeError | None = None
+    for div in (1, 4, 16):
+        try:
+            r = _run(board, replace(sc, t_step=sc.t_step / div))
+        except RuntimeError as e:
+            err = e
+            continue
+        if r.t and r.t[-1] >= sc.t_stop * 0.999:
+            return r
+    raise err or RuntimeError(f"{sc.name}: ngspice stopped early at every step size")
+
+
+def _run(board: str, sc: Scenario) -> Result:
+    text = deck(board, sc)
+    with tempfile.TemporaryDirectory(prefix="ionto-spice-") as tmp:
+        (Path(tmp) / "deck.cir").write_text(text)
+        r = subprocess.run([ngspice(), "-b", "deck.cir"], cwd=tmp, capture_output=True,
+                           text=True, timeout=300)
+        out = Path(tmp) / "out.txt"
+        if not out.exists():
+            raise RuntimeError(f"ngspice failed ({sc.name}):\n{r.stdout[-3000:]}\n"
+                               f"{r.stderr[-3000:]}")
+        rows = out.read_text().split("\n")
+    head = rows[0].split()
+    cols: list[list[float]] = [[] for _ in head]
+    for row in rows[1:]:
+        xs = row.split()
+        if len(xs) != len(head):
+            continue
+        for k, x in enumerate(xs):
+            cols[k].append(float(x))
+    t = cols[0]
+    v = {}
+    i_load: list[float] = []
+    for name, col in zip(head[1:], cols[1:]):
+        if name.lower().startswith("i("):
+            i_load = col  # through VLOAD from tray A: positive = normal polarity
+        else:
+            v[name[2:-1].upper()] = col
+    return Result(t, v, i_load, text)
+
+
+def two_pole(t: float, tau: float) -> float:
+    """The simulator's set filter: two equal first-order stages, a unit step at 0."""
+    if t <= 0:
+        return 0.0
+    return 1.0 - math.exp(-t / tau) * (1.0 + t / tau)
