@@ -214,7 +214,7 @@ def start(app, board):
 
         oled = hal_display.oled(board)
     except Exception as e:  # noqa: BLE001 - whatever it is, the device runs without it
-        print("display not started:", repr(e))
+        print("ionto: display not started:", repr(e))
         return
     finally:
         firmware.release("hal_display")

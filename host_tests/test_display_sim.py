@@ -11,6 +11,7 @@ import json
 import subprocess
 import sys
 import tarfile
+import time
 from pathlib import Path
 
 import pytest
@@ -180,3 +181,56 @@ def test_the_display_bench_times_every_slice_against_the_reference_tick():
     out = json.loads(r.stdout.strip().splitlines()[-1])
     slices = out["slices_ref_ticks"]
     assert len(slices) == 16 and all(x > 0 for x in slices) and out["ref_us"] > 0, out
+
+
+def _boot_text(port: str, seconds: float = 3.0) -> str:
+    # A soft reset, as Link.soft_reset starts it, and all the boot prints up
+    # to the app's line (Link.soft_reset returns one line).
+    from tools.ionto import link
+
+    with link.Link(port, log=lambda m: None) as lk:
+        s = lk.start_soft_reset()
+        text = ""
+        end = time.monotonic() + seconds
+        while time.monotonic() < end and "ionto: ready on pico_oled\r\n" not in text:
+            text += s.read(max(1, s.in_waiting)).decode("utf-8", "replace")
+        return text
+
+
+def _deploy_and_boot(tmp_path, capsys) -> tuple[str, str]:
+    from tools.ionto import cli
+    from tools.sim.replboard import ReplBoard, write_firmware
+
+    flash = tmp_path / "flash"
+    write_firmware(flash, "pico_oled")
+    assert not (flash / "lib" / "ssd1306.mpy").exists()
+    (flash / "console.once").write_text("test\n")
+    b = ReplBoard(flash, "pico_oled", paced=False, link=tmp_path / "port")
+    b.start()
+    try:
+        assert cli.main(["deploy", "--port", str(tmp_path / "port")]) == 0
+        out = capsys.readouterr().out
+        return out, _boot_text(str(tmp_path / "port"))
+    finally:
+        b.stop()
+
+
+def test_deploy_installs_the_driver_and_the_served_display_board_starts_it(tmp_path, capsys):
+    # End to end: a served pico_oled whose flash has the firmware but no driver;
+    # `ionto deploy` copies lib/ssd1306.mpy (where mip would put it), and every
+    # boot after it starts the display (firmware/display.py start would print
+    # "ionto: display not started: ..." before the app's line otherwise).
+    out, boot = _deploy_and_boot(tmp_path, capsys)
+    assert "1 to copy" in out and "lib/ssd1306.mpy" in out, out
+    assert (tmp_path / "flash" / "lib" / "ssd1306.mpy").read_bytes()[:2] == b"M\x06"
+    assert "ionto: ready on pico_oled" in boot and "display not started" not in boot, boot
+
+
+def test_without_its_driver_the_display_board_says_so_and_runs(tmp_path, capsys, monkeypatch):
+    # The control: the same deploy with no driver sent; the board says why
+    # there is no display, and the app starts all the same.
+    monkeypatch.setattr(dd, "board_files", lambda link, arch: [])
+    out, boot = _deploy_and_boot(tmp_path, capsys)
+    assert "0 to copy" in out, out
+    assert "ionto: display not started: ImportError" in boot, boot
+    assert "ionto: ready on pico_oled" in boot, boot

@@ -321,11 +321,9 @@ class Link:
             self.exec(f"import os\nfor p in {list(paths)!r}:\n os.remove(p)\n")
 
     # ---- the end ----
-    def soft_reset(self, wait_s: float = 10.0) -> str:
-        """Ctrl-D at the friendly REPL: boot.py and main.py run (the raw REPL's
-        soft reset skips main.py). Returns the boot's line that says how it went.
-        The reset is marked planned first (reset.planned, SR-4): on rp2 the boot
-        would read the cause of the last hard reset, often the watchdog's."""
+    def start_soft_reset(self):
+        """The reset marked planned (SR-4), then Ctrl-D at the friendly REPL;
+        returns the serial port, whose reads give the boot's output."""
         self.exec("".join(x + "\n" for x in _PLANNED))
         s = self.t.serial
         s.write(b"\r\x02")
@@ -333,6 +331,14 @@ class Link:
         self.t.read_until(1, b">>> ", timeout=2, timeout_overall=2)
         s.write(b"\x04")
         s.timeout = 0.1
+        return s
+
+    def soft_reset(self, wait_s: float = 10.0) -> str:
+        """Ctrl-D at the friendly REPL: boot.py and main.py run (the raw REPL's
+        soft reset skips main.py). Returns the boot's line that says how it went.
+        The reset is marked planned first (reset.planned, SR-4): on rp2 the boot
+        would read the cause of the last hard reset, often the watchdog's."""
+        s = self.start_soft_reset()
         text = ""
         end = time.monotonic() + wait_s
         said = "the board said nothing after its soft reset"

@@ -153,6 +153,9 @@ class Agent:
             from tools.sim.ds3231 import DS3231
 
             self.hw.rtc_module = DS3231(self.clock)
+        if board.get("display"):  # the display's panel and bus (pico_oled.py), loaded
+            # now: the board's sys.path is its flash (the driver: lib/, as deployed)
+            import tools.sim.oled  # noqa: F401
         self.g = {"__name__": "__main__"}
         self.seq = "0"
 
