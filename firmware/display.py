@@ -25,7 +25,8 @@ from micropython import const
 _PAGES = const(8)
 _W = const(128)  # columns: 16 characters of the 8x8 font
 _CH = const(8)
-# firmware/app.py status indexes (names.py STATUS): a test keeps them equal
+# firmware/app.py status indexes (names.py STATUS): test_display.py sets the
+# status by those names, so a wrong index here shows on its screens
 _S_STATE = const(0)
 _S_SET_UA = const(2)
 _S_I_UA = const(3)
