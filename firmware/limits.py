@@ -32,10 +32,15 @@ RAIL_OVER_PCT = const(105)  # SR-12: electrode voltage above the rail by more th
 # 2 LSB), so the chance of 400 identical readings in a row is below 0.7**400.
 FROZEN_MS = const(400)  # the current or voltage code identical this long: frozen
 # (SR-12: detected within 500 ms in every output state; the cut is in the same tick)
-FROZEN_WIDE_MS = const(1000)  # at one of the RP2040's widened codes (512 + k x 1024,
-# platform.md) a live reading may rest for long: there only this long ...
-FROZEN_MOVE_UA = const(500)  # ... while the command moved this much (project default:
-# 62 LSB of the RP2040 current channel, far wider than its widened DNL codes)
+# At one of the RP2040's widened codes (512 + k x 1024, platform.md; each about
+# 10 LSB wide: RP2040-E11, measured on five chips in kitanokitsune's
+# rp2040adc_correction) a live reading with little noise may rest for long.
+# There, after FROZEN_PROBE_MS, the supervisor has the regulator probe: its
+# target goes down along SR-8's down ramp, by up to PROBE_MAX_UA, until the code
+# moves (a live current reading leaves within 10 LSB = 81 uA), then back up.
+# A frozen reading does not move and is latched at FROZEN_MS, as anywhere else.
+FROZEN_PROBE_MS = const(100)  # (project default: 300 uA by FROZEN_MS at 1 mA/s)
+PROBE_MAX_UA = const(300)  # 37 LSB of current; of electrode voltage 10 LSB at 0.54 kOhm
 FROZEN_SLOW_MS = const(10000)  # the rail or battery code identical this long, output on
 FROZEN_MIN_CODE = const(16)  # codes at the floor are the honest zero of a lifted hand
 DEAD_I_MIN_TARGET_UA = const(1000)  # SR-12: with at least 1 mA commanded, a current

@@ -48,7 +48,8 @@ _I_F = const(6)  # measured current averaged over ~16 readings, uA << 4, + _BIAS
 _UP_UA_S = const(7)  # the ramp rates (SR-8)
 _DOWN_UA_S = const(8)
 _SINK_NEED_MV = const(9)  # below this voltage across the sink it cannot regulate
-_SIZE = const(10)
+_PROBE_UA = const(10)  # SR-12: the supervisor's probe at an RP2040 widened code (probe)
+_SIZE = const(11)
 
 
 class Regulator:
@@ -105,6 +106,12 @@ class Regulator:
             ua = limits.PROBE_UA
         self._r[_CAP_UA] = ua if ua <= limits.MAX_SET_UA else limits.MAX_SET_UA
 
+    def probe(self, on):
+        # SR-12 (the supervisor, at an RP2040 widened code): on, the goal is
+        # PROBE_MAX_UA lower, so the target moves down along the down ramp
+        # (SR-8) until the supervisor sees the reading move, then back up.
+        self._r[_PROBE_UA] = limits.PROBE_MAX_UA if on else 0
+
     def cap_pct(self, set_ua):
         # The cap as percent of the set point (100: no reduction).
         cap = self._r[_CAP_UA]
@@ -156,6 +163,9 @@ class Regulator:
         goal = r[_GOAL_UA]
         if goal > r[_CAP_UA]:
             goal = r[_CAP_UA]
+        goal -= r[_PROBE_UA]  # (0 unless the supervisor probes)
+        if goal < 0:
+            goal = 0
         goal *= 1000
         t = r[_TARGET_NUA]
         if t < goal:

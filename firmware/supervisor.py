@@ -54,13 +54,12 @@ _SHORT_N = const(5)
 _PINNED_N = const(6)
 _DEAD_N = const(7)
 _SURGE_HELD_US = const(8)  # time the surge condition has held
-_CMD = const(9)  # the command driven last tick
+# (word 9 spare)
 _RAIL_MV = const(10)  # the last rail reading (check_slow)
 _FROZEN = const(11)  # SR-12 frozen, per channel (current, then voltage) three
-_CODE = const(0)  # words from _FROZEN + 3 x channel: the last code,
-_SAME_US = const(1)  # how long it has held,
-_CMD_THEN = const(2)  # and the command when it began to hold
-_SLOW_FROZEN = const(17)  # the same three words per slow channel (rail, then battery)
+_CODE = const(0)  # words from _FROZEN + 3 x channel: the last code
+_SAME_US = const(1)  # and how long it has held (the third word spare)
+_SLOW_FROZEN = const(17)  # the same words per slow channel (rail, then battery)
 _NO_CODE = const(0x7FFF)  # above every ADC code: no code seen yet
 _FROZEN_GAP_US = const(20000)  # a reading adds at most this to its frozen window:
 # a stall between two readings (F34: 600 ms) is not a channel that stopped
@@ -85,8 +84,8 @@ _DEAD_I_RAIL_PCT = const(38)
 _DEAD_I_TICKS = const(39)
 _FROZEN_MIN_CODE = const(40)
 _FROZEN_US = const(41)
-_FROZEN_WIDE_US = const(42)
-_FROZEN_MOVE_UA = const(43)
+_FROZEN_PROBE_US = const(42)
+_PROBING = const(43)  # SR-12: the channels (bit 0 current, 1 voltage) probed now
 _FROZEN_SLOW_US = const(44)
 _TREATMENT_BITS = const(45)  # bit s set: state s is one of _TREATMENT
 _I_UA = const(46)  # this tick's readings for _sensors (below 0: 0, which its
@@ -101,8 +100,10 @@ _SIZE = const(54)
 
 
 class Supervisor:
-    def __init__(self, hal, board):
+    def __init__(self, hal, board, probe):
+        # probe: the regulator's probe(on) (SR-12, at an RP2040 widened code).
         self._hal = hal
+        self._probe = probe
         self._wdt_ms = board["wdt_timeout_ms"]
         self._battery_min_mv = board["battery_min_mv"]
         self._usb_ok = board["usb_treatment"]
@@ -139,8 +140,7 @@ class Supervisor:
         st[_DEAD_I_TICKS] = limits.DEAD_I_TICKS
         st[_FROZEN_MIN_CODE] = limits.FROZEN_MIN_CODE
         st[_FROZEN_US] = limits.FROZEN_MS * 1000
-        st[_FROZEN_WIDE_US] = limits.FROZEN_WIDE_MS * 1000
-        st[_FROZEN_MOVE_UA] = limits.FROZEN_MOVE_UA
+        st[_FROZEN_PROBE_US] = limits.FROZEN_PROBE_MS * 1000
         st[_FROZEN_SLOW_US] = limits.FROZEN_SLOW_MS * 1000
         st[_SLOW_FROZEN + _CODE] = _NO_CODE
         st[_SLOW_FROZEN + 3 + _CODE] = _NO_CODE
@@ -285,34 +285,38 @@ class Supervisor:
         else:
             st[_DEAD_N] = 0
         # Frozen (SR-12, within 500 ms in every output state): an identical
-        # code with the output on, per channel. Not at the floor (the honest
-        # zero of a lifted hand: contact loss, SR-10) nor at full scale
-        # (pinned, above). At an RP2040 widened code, where a live reading may
-        # rest, only after FROZEN_WIDE_MS and while the command moved by
-        # FROZEN_MOVE_UA (a steady set point there is not caught).
-        wide = st[_WIDE]
+        # code with the output on for FROZEN_MS, per channel. Not at the floor
+        # (the honest zero of a lifted hand: contact loss, SR-10) nor at full
+        # scale (pinned, above). At an RP2040 widened code, where a live
+        # reading may rest, the regulator probes from FROZEN_PROBE_MS: its
+        # target goes down until the code moves (limits.py), so a live reading
+        # leaves it long before FROZEN_MS and a frozen one is latched alike.
         f = _FROZEN
         code = code_i
+        bit = 1
         while f <= _FROZEN + 3:
             if on and code == st[f + _CODE] and st[_FROZEN_MIN_CODE] < code and code < hi:
-                if st[f + _SAME_US] == 0:
-                    st[f + _CMD_THEN] = st[_CMD]  # the command while this code held
                 same = st[f + _SAME_US] + (dt_us if dt_us < _FROZEN_GAP_US else _FROZEN_GAP_US)
-                if same > st[_FROZEN_WIDE_US]:
-                    same = st[_FROZEN_WIDE_US]  # the longer window: enough to know
+                if same > st[_FROZEN_US]:
+                    same = st[_FROZEN_US]  # enough to know (a word stays a word)
                 st[f + _SAME_US] = same
-                if not (wide and code & 1023 == 512):
-                    if same >= st[_FROZEN_US]:
-                        self.latch(faults.FROZEN)
-                elif same >= st[_FROZEN_WIDE_US]:
-                    moved = st[_CMD] - st[f + _CMD_THEN]
-                    if moved >= st[_FROZEN_MOVE_UA] or moved <= -st[_FROZEN_MOVE_UA]:
-                        self.latch(faults.FROZEN)
+                if same >= st[_FROZEN_US]:
+                    self.latch(faults.FROZEN)
+                elif (same >= st[_FROZEN_PROBE_US] and st[_WIDE] and code & 1023 == 512
+                      and not st[_PROBING] & bit):
+                    if not st[_PROBING]:
+                        self._probe(1)
+                    st[_PROBING] |= bit
             else:
                 st[f + _CODE] = code
                 st[f + _SAME_US] = 0
+                if st[_PROBING] & bit:
+                    st[_PROBING] ^= bit  # this one moved (or the output is off)
+                    if not st[_PROBING]:
+                        self._probe(0)
             f += 3
             code = code_v
+            bit = 2
 
     def check_slow(self, rail_mv, battery_mv, dt_us):
         # Every few ticks (app.py): the battery (SR-16) and USB power (SR-17).
@@ -375,11 +379,9 @@ class Supervisor:
         hal = self._hal
         if (not want_on or int(self.fault) != 0 or not st[_CHECKED]
                 or not (st[_TREATMENT_BITS] >> state) & 1):
-            st[_CMD] = 0
             if hal.output_is_on or int(hal.duty):  # already off: nothing to write
                 hal.output_off()
         else:
-            st[_CMD] = cmd_ua
             hal.set_current_ua(cmd_ua)
             if not hal.output_is_on:
                 hal.output_on()

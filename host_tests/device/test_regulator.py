@@ -83,6 +83,34 @@ def test_ramp_down_at_one_ma_per_second():
     assert 8990 <= r.target_ua() <= 9010
 
 
+def test_the_probe_lowers_the_target_along_the_down_ramp_and_restores_it():
+    # SR-12's probe at an RP2040 widened code (the supervisor asks it): the
+    # target goes down at SR-8's 1 mA/s, by at most limits.PROBE_MAX_UA, and
+    # back up at the up ramp when it ends; never more than 0.2 mA in 10 ms.
+    from firmware import limits
+
+    r = _reg()
+    r.set_goal(12000)
+    for _ in range(30000):
+        r.step(r.target_ua(), 40000, 1000)
+    assert r.target_ua() == 12000
+    w = _Window()
+    r.probe(1)
+    seen = []
+    for _ in range(500):
+        r.step(r.target_ua(), 40000, 1000)
+        seen.append(r.target_ua())
+        w.add(r.target_ua())
+    assert 12000 - 101 <= seen[99] <= 12000 - 99  # 1 mA/s
+    assert min(seen) == 12000 - limits.PROBE_MAX_UA and seen[-1] == min(seen)
+    r.probe(0)
+    for _ in range(700):
+        r.step(r.target_ua(), 40000, 1000)
+        w.add(r.target_ua())
+    assert r.target_ua() == 12000 and r.goal_ua == 12000
+    assert w.worst < 200, w.worst
+
+
 def test_cut_goes_to_zero_and_ramps_again_from_zero():
     # SR-6, SR-10: after a cut, from zero again.
     r = _reg()

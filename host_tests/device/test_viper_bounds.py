@@ -72,7 +72,7 @@ def test_the_supervisor_check_stays_in_machine_words():
         for board in ("pico", "esp32_devkitc"):
             (i_lo, i_hi), (v_lo, v_hi) = _extremes(board)
             hal = FakeHal(load(board))
-            sup = Supervisor(hal, hal.board)
+            sup = Supervisor(hal, hal.board, lambda on: None)
             sup.start_watchdog()
             hal.hold_codes = True  # frozen codes: the frozen windows run to their end
             for on in (True, False):
@@ -87,9 +87,9 @@ def test_the_supervisor_check_stays_in_machine_words():
                                 sup.check_slow(Word(v_hi), Word(v_hi), Word(dt))
                                 sup.drive(3, True, Word(limits.MAX_SET_UA))
                     sup.fault = 0  # latched: cleared, so the next paths run too
-            # A code frozen at an RP2040 widened code with a steady command:
-            # never latched (SR-12's documented gap), its window must not grow
-            # past a word, however long it lasts.
+            # A code held at an RP2040 widened code with a steady command (the
+            # probe's path): its window must not grow past a word, however
+            # long it lasts.
             hal.output_is_on = True
             hal.code_i = hal.code_v = 512
             for _ in range(300):
