@@ -32,3 +32,30 @@ def test_a_status_without_the_flag_shows_the_reading_over_the_set_point():
     assert "limited" not in text and "   83 %" in text
     r = monitor.row(_status(limited=0, reached_pct=100, i_ua=15000), 1.0)
     assert "limited" not in monitor.line(r) and "  100 %" in monitor.line(r)
+
+
+class _Link:
+    # Statuses in turn, as console.status() gives them.
+    def __init__(self, statuses: list[dict]):
+        self.statuses = statuses
+
+    def call(self, expr: str) -> dict:
+        assert expr == "c.status()"
+        return self.statuses.pop(0)
+
+
+def test_the_medicated_tray_is_said_once_and_again_when_it_changes():
+    # Issue 17 item 4: the board's reminder of the medicated tray (the + one),
+    # as the start says it on the device, printed above the lines that follow.
+    import io
+
+    def st(reminder):
+        return _status(config={"set_ua": 10000, "duration_ms": 720000, "reminder": reminder})
+
+    a = "medication: the medicated water goes in tray (or pad) A, the + one; ..."
+    b = "medication: the medicated water goes in tray (or pad) B, the + one; ..."
+    out = io.StringIO()
+    assert monitor.monitor(_Link([st(a), st(a), st(None), st(b)]), 0.0, 4, None, out) == 4
+    lines = out.getvalue().splitlines()
+    assert [x for x in lines if x.startswith("medication:")] == [a, b]
+    assert lines[1] == a and lines[5] == b, lines

@@ -67,11 +67,19 @@ def monitor(link: Link, every_s: float, count: int, csv_path: str | None, out: T
     print(HEADER, file=out, flush=True)
     n = 0
     t0 = time.monotonic()
+    said = None
     try:
         while count == 0 or n < count:
             if n:
                 time.sleep(max(0.0, t0 + n * every_s - time.monotonic()))
-            r = row(link.call("c.status()"), time.monotonic() - t0)
+            st = link.call("c.status()")
+            # The medicated tray (issue 17: a doctor's medication in one tray's
+            # water), as the board says it at a start: once, and again if it changes.
+            reminder = st["config"].get("reminder")
+            if reminder and reminder != said:
+                print(reminder, file=out, flush=True)
+            said = reminder
+            r = row(st, time.monotonic() - t0)
             print(line(r), file=out, flush=True)
             if w is not None and f is not None:
                 w.writerow(r)
