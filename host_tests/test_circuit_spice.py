@@ -141,6 +141,8 @@ def test_every_pin_stays_inside_its_absolute_maximum(board, name):
         vs = r.v[net]
         assert min(vs) >= spice.PIN_MIN[board], f"{board} {name}: {net} at {min(vs):.3f} V"
         assert max(vs) <= hi, f"{board} {name}: {net} at {max(vs):.3f} V (max {hi} V)"
+        if net.startswith("ADC_"):  # the ADC's input range (issue 18: 3.5 V before)
+            assert max(vs) <= spice.ADC_MAX[board], f"{board} {name}: {net} {max(vs):.3f} V"
 
 
 def test_set_path_has_the_two_poles_the_simulator_assumes():

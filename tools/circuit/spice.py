@@ -122,10 +122,13 @@ Ro ny y 50
 """
 
 # The microcontroller: absolute maximum voltage on an I/O pin. RP2040 datasheet,
-# 5.5.1 Absolute Maximum Ratings: -0.5 V to IOVDD + 0.5 V. ESP32 datasheet,
-# absolute maximum ratings: -0.3 V to 3.6 V.
+# absolute maximum ratings: -0.5 V to IOVDD + 0.5 V; ESP32 datasheet, absolute maximum
+# ratings: -0.3 V to 3.6 V (both as recalled: the tables were not retrieved while this
+# was written). And the RP2040's ADC pins: input range 0 to ADC_AVDD (3.3 V here)
+# (RP2040 datasheet, 5.2.3 pin specifications, "ADC characteristics" table, V_PIN_ADC).
 PIN_MIN = {"pico": -0.5, "esp32_devkitc": -0.3}
 PIN_MAX_OVER_IOVDD = {"pico": 0.5, "esp32_devkitc": 0.3}
+ADC_MAX = {"pico": 3.3, "esp32_devkitc": 3.6}
 MCU_OUT_OHM = 50.0  # an output pad's source resistance (an estimate: not specified)
 V3V3 = 3.3
 V5 = 5.0
