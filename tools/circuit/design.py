@@ -39,6 +39,7 @@ FP_DO35 = "Diode_THT:D_DO-35_SOD27_P7.62mm_Horizontal"
 FP_DO41 = "Diode_THT:D_DO-41_SOD81_P10.16mm_Horizontal"
 FP_TERM2 = "TerminalBlock_Phoenix:TerminalBlock_Phoenix_MKDS-1,5-2-5.08_1x02_P5.08mm_Horizontal"
 FP_HDR3 = "Connector_PinHeader_2.54mm:PinHeader_1x03_P2.54mm_Vertical"
+FP_HDR4 = "Connector_PinHeader_2.54mm:PinHeader_1x04_P2.54mm_Vertical"
 FP_SOCK20 = "Connector_PinSocket_2.54mm:PinSocket_1x20_P2.54mm_Vertical"
 FP_SOCK19 = "Connector_PinSocket_2.54mm:PinSocket_1x19_P2.54mm_Vertical"
 
@@ -216,10 +217,12 @@ def parts(board: str) -> list[Part]:  # noqa: PLR0915 - one list, read top to bo
     add(Part("U1", "Connector_Generic", "Conn_01x03", "buck module 5 V", FP_HDR3,
              "in 6-13 V, out 5 V 0.5 A", "Pololu D24V5F5", "Pololu D36V6F5",
              {"1": "VPACK", "2": "GND", "3": "V5"}, role="MCU and relay supply"))
-    add(Part("U2", "Connector_Generic", "Conn_01x03", "boost module 58 V", FP_HDR3,
-             "in 6-13 V, out 58 V (under 60 V) 50 mA, output capacitors >= 100 V",
-             "not chosen yet (see docs/circuit.md)", "-",
-             {"1": "VPACK", "2": "GND", "3": "RAIL"}, role="treatment rail"))
+    # Its enable input on the board's 3.3 V: no rail while the board is unpowered (the
+    # rail divider would otherwise drive 2.9 V into the unpowered board's ADC pin).
+    add(Part("U2", "Connector_Generic", "Conn_01x04", "boost module 58 V", FP_HDR4,
+             "in 6-13 V, out 58 V (under 60 V) 50 mA, output capacitors >= 100 V, "
+             "enable input on at 3.3 V", "not chosen yet (see docs/circuit.md)", "-",
+             {"1": "VPACK", "2": "GND", "3": "RAIL", "4": "V3V3"}, role="treatment rail"))
     add(Part("D1", "Diode", "1N5819", "1N5819", FP_DO41, "Schottky, 40 V, 1 A",
              "onsemi 1N5819RLG", "Vishay 1N5819-E3/54", {"1": "VSYS", "2": "V5"},
              model="D1N5819", role="MCU supply, blocks USB back-feed"))

@@ -235,8 +235,11 @@ def deck(board: str, sc: Scenario) -> str:
                              f"I=v(load_a,{n(p.pins['2'])})*(1e-9+10*v(short_c))")
         elif p.ref == "U1":  # buck module: 5 V
             lines.append(f"VBUCK {n(p.pins['3'])} 0 DC {V5}")
-        elif p.ref == "U2":  # boost module: the rail behind its output resistance
-            lines.append(f"VBOOST rail_i 0 DC {sc.rail_v}")
+        elif p.ref == "U2":  # boost module: the rail behind its output resistance; off
+            # (its enable on the board's 3.3 V) a boost passes the pack through its
+            # inductor and diode: the pack less 0.4 V
+            rail = sc.rail_v if sc.mcu_powered else sc.pack_v - 0.4
+            lines.append(f"VBOOST rail_i 0 DC {rail}")
             lines.append(f"RBOOST rail_i {n(p.pins['3'])} {sc.rail_out_ohm}")
         elif p.lib == "":  # the microcontroller's sockets
             continue
