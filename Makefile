@@ -31,7 +31,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 sim: $(STAMP)
-	$(BIN)/ionto simulate --scenario tour --plot build/sim_tour.png
+	$(BIN)/ionto simulate --scenario tour --board pico_oled --plot build/sim_tour.png
 
 test: lint mpy typecheck devtest pytest
 
