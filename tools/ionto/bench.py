@@ -288,6 +288,38 @@ def _parts_lines(tick: dict) -> list[str]:
             f"{b['body_and_calls_us']:.0f}, of {b['tick_us']:.0f}"]
 
 
+# A page (128 bytes) on the RP2040's SPI at the ssd1306 driver's rate: 10 MiHz asked,
+# 125 MHz / 12 given (the nearest at or below it): 1024 bits in 98 us.
+DISPLAY_WIRE_US = 1024 * 12 / 125
+
+
+def display_estimate(ref_ticks: list[float], k: float) -> dict:
+    """The optional display's slices on the RP2040 (estimate, us: docs/display.md):
+    ref_ticks, each slice's cost in reference ticks (tools/sim/bench_display.py:
+    the even slices draw a line, the odd ones send a page, which adds the wire)."""
+    lines = [ref_ticks[n] * k for n in range(0, 16, 2)]
+    sends = [ref_ticks[n] * k + DISPLAY_WIRE_US for n in range(1, 16, 2)]
+    return {"line_us": lines, "send_us": sends, "worst_us": max(lines + sends),
+            "wire_us": DISPLAY_WIRE_US}
+
+
+def _display(k: float) -> dict:
+    from tools.ionto import display_driver
+
+    mp = str(Path(sys.executable).parent / "micropython")
+    r = subprocess.run([mp, "-X", "heapsize=192K", "tools/sim/bench_display.py",
+                        str(display_driver.source().parent)], cwd=ROOT, capture_output=True,
+                       text=True, timeout=300, check=True)
+    return display_estimate(json.loads(r.stdout.strip().splitlines()[-1])["slices_ref_ticks"], k)
+
+
+def display_line(d: dict, decide_us: float | None) -> str:
+    step = f"; the session's step {decide_us:.0f} us" if decide_us is not None else ""
+    return (f"M7 display (pico_oled, a slice every 32 ticks), RP2040 estimate: the slowest "
+            f"line {max(d['line_us']):.0f} us, a page sent {max(d['send_us']):.0f} us "
+            f"({d['wire_us']:.0f} us of it on the SPI wire){step}")
+
+
 def _m6_m7_json(tick: dict) -> dict:
     cur, est = tick["runs"]["current"], tick["estimate"]
     mean, mx = m7.worst(est["current"])
@@ -397,6 +429,10 @@ def bench(json_path: str | None, sessions: int = m9.SESSIONS) -> int:
               "over the bytecode-only build); the bar counts them")
     for line in _m7_lines(tick):
         print(line)
+    display = _display(tick["model"]["k_us"])
+    parts = tick["runs"]["current"].get("parts_treat", {})
+    decide = parts.get("decide (every 16)")
+    print(display_line(display, None if decide is None else decide * tick["model"]["k_us"]))
     for seed, why in nominal["not_clean"].items():
         print(f"M9 seed {seed}: {why}")
     for name, what in missed.items():
@@ -409,7 +445,7 @@ def bench(json_path: str | None, sessions: int = m9.SESSIONS) -> int:
         "M3_ua": m3, "M3_by_scenario_ua": m3_by, "M4_ua": m4, "M5_ticks": m5, "M5_ms": m5_ms,
         "M5_tick_cost_us": m5_cost,
         "M7_overruns": {n: (runs[n]["overruns"], runs[n]["ticks"]) for n in _FAULT_AT},
-        "M5_faults": m5_faults, **_m6_m7_json(tick),
+        "M5_faults": m5_faults, **_m6_m7_json(tick), "M7_display_rp2040_est_us": display,
         **{k: v for k, v in dev.items() if k.startswith("M8")},
         "M8_chip_estimate_bytes": _m8_chip(dev),
         "M9_latches": nominal["latches"], "M9_sessions": nominal["sessions"],
