@@ -5,6 +5,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.stamp
 CHROMIUM := /usr/bin/chromium
+# Debian's ngspice and KiCad 6's symbol and footprint libraries, for the circuit's tests
+# (host_tests/test_circuit_*.py, docs/circuit.md).
+CIRCUIT_DEBS := /usr/bin/ngspice /usr/share/kicad/symbols/Device.kicad_sym \
+	/usr/share/kicad/footprints/Resistor_THT.pretty
 STDLIB_STUBS := micropython-stdlib-stubs==1.29.0.post2
 RP2_STUBS := micropython-rp2-rpi-pico-stubs==1.29.0.post1
 ESP32_STUBS := micropython-esp32-stubs==1.29.0.post1
@@ -17,7 +21,7 @@ STUBS_pico2w := micropython-rp2-rpi_pico2_w-stubs==1.29.0.post1
 # The device tests run in the real MicroPython unix port with a board-sized heap.
 # (tools/run_device_tests.py: one `micropython -X heapsize=512K` per test file)
 
-.PHONY: all sim test check soak lint mpy typecheck devtest pytest bench figures clean
+.PHONY: all sim test check soak lint mpy typecheck devtest pytest bench figures circuit clean
 
 all: test
 
@@ -69,8 +73,25 @@ devtest: $(STAMP)
 	$(BIN)/python -m tools.run_device_tests host_tests/device
 
 # pytest exits 5 when it collects nothing: make stops on any non-zero code.
-pytest: $(STAMP) $(CHROMIUM)
+pytest: $(STAMP) $(CHROMIUM) $(CIRCUIT_DEBS)
 	$(BIN)/pytest
+
+# The circuit's Debian packages, installed here when one is missing and make runs as root
+# (as CI does); otherwise make says how to install them.
+$(CIRCUIT_DEBS) &:
+	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			ngspice kicad-symbols kicad-footprints; \
+	else \
+		echo "make: the circuit's tests need Debian's ngspice, kicad-symbols and" \
+			"kicad-footprints: sudo apt-get install ngspice kicad-symbols kicad-footprints" >&2; \
+		exit 1; \
+	fi
+
+# hardware/: the KiCad netlists (SKiDL's ERC must be clean) and the parts lists, from
+# tools/circuit/design.py; host_tests/test_circuit_erc.py fails when they are out of date.
+circuit: $(STAMP) $(CIRCUIT_DEBS)
+	$(BIN)/python -m tools.circuit
 
 # host_tests/test_progress.py opens ionto progress's page in headless Chromium:
 # Debian's package, installed here when it is missing and make runs as root (as

@@ -40,7 +40,7 @@ def test_erc_is_clean_and_the_committed_netlist_is_current(tmp_path, board):
     assert result["errors"] == 0 and result["warnings"] == 0, result["messages"]
     committed = ROOT / "hardware" / f"ionto_{board}.net"
     assert committed.read_text(encoding="utf-8") == net.read_text(encoding="utf-8"), (
-        f"{committed.name} is out of date: run `make circuit` and commit hardware/")
+        f"{committed.name} is out of date: run `make circuit`")
 
 
 def test_erc_reports_two_outputs_on_one_net(tmp_path):

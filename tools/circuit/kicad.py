@@ -6,8 +6,8 @@ and a KiCad netlist (`.net`, the format KiCad's PCB editor imports).
 prints a JSON line {"errors": n, "warnings": n, "messages": [...]} and writes
 OUTDIR/ionto_<board>.net; it exits 1 when the ERC reports an error or a warning.
 SKiDL writes its log files into the working directory: run it from a scratch
-directory (the tests and `make circuit` do). Symbols come from Debian's kicad-symbols
-(/usr/share/kicad/symbols, KiCad 6).
+directory (the tests and `python -m tools.circuit` do). Symbols come from Debian's
+kicad-symbols (/usr/share/kicad/symbols, KiCad 6).
 
 --fault outputs ties two op-amp outputs together (the ERC control case: an error the
 check must report).
