@@ -114,7 +114,6 @@ def board_name(link) -> str:
 def board_files(link, arch: str | None, dest: Path = CACHE / "mpy") -> list[tuple[str, bytes]]:
     """What `ionto deploy` adds for the board's display: the driver as
     lib/ssd1306.mpy when its description names one, else nothing."""
-    from tools.check_device import compile_file
     from tools.device_files import BOARD_NAMES
     from tools.sim.simboard import load_board
 
@@ -123,6 +122,13 @@ def board_files(link, arch: str | None, dest: Path = CACHE / "mpy") -> list[tupl
         return []  # the board's own check refuses it at boot, in its own words
     if not wanted(load_board(name, str(ROOT))):
         return []
+    return driver_file(arch, dest)
+
+
+def driver_file(arch: str | None, dest: Path = CACHE / "mpy") -> list[tuple[str, bytes]]:
+    """The driver compiled for arch, as the board has it: [(lib/ssd1306.mpy, bytes)]."""
+    from tools.check_device import compile_file
+
     src = source()
     target = dest / str(arch) / "lib" / "ssd1306.mpy"
     err = compile_file(BOARD_PATH, arch, target, src.parent.parent)

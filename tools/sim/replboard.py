@@ -699,7 +699,13 @@ def write_firmware(flash: str | Path, board: str = "pico", seed: int = 1) -> lis
                           "import sys; print(sys.implementation._mpy)"],
                          capture_output=True, text=True, check=True).stdout
     files = []
-    for path, data in build(arch_of(int(mpy))):
+    arch = arch_of(int(mpy))
+    built = build(arch)
+    if load_board(board, str(ROOT)).get("display"):  # and its driver, as deploy sends it
+        from tools.ionto import display_driver
+
+        built += display_driver.driver_file(arch)
+    for path, data in built:
         (flash / path).parent.mkdir(parents=True, exist_ok=True)
         (flash / path).write_bytes(data)
         files.append(path)
