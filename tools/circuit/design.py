@@ -285,10 +285,11 @@ def parts(board: str) -> list[Part]:  # noqa: PLR0915 - one list, read top to bo
              {"3": "SET1", "2": "SET_B", "1": "SET_B", "5": "SET_F", "6": "SINK_FB",
               "7": "SINK_OUT", "4": "GND", "8": "VPACK"}, model="LM358",
              role="A: set buffer; B: sink"))
-    add(R("R9", 1e3, "SENSE", "SINK_FB", "sink feedback"))
+    add(R("R9", 3.3e3, "SENSE", "SINK_FB", "sink feedback"))
     add(C("C3", 1e-9, "SINK_OUT", "SINK_FB", 50, "sink loop compensation"))
+    # 10.6 uA x R9 = 35 mV: more than the LM358's V_OL (20 mV max) + V_IO (7 mV max)
     add(R("R35", 470e3, "V5", "SINK_FB",
-          "10 mV below the set: at set 0 the sink is off, not wound up (no spike at enable)"))
+          "35 mV below the set: at set 0 the sink is off, not wound up (no spike at enable)"))
     add(R("R10", 220, "SINK_OUT", "Q2_G", "Q2 gate resistor"))
     add(C("C4", 100e-9, "VPACK", "GND", 50, "U3 decoupling"))
     # The hardware trip: comparator -> NAND latch -> Q4 (output off by itself).
