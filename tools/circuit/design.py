@@ -285,11 +285,17 @@ def parts(board: str) -> list[Part]:  # noqa: PLR0915 - one list, read top to bo
              {"3": "SET1", "2": "SET_B", "1": "SET_B", "5": "SET_F", "6": "SINK_FB",
               "7": "SINK_OUT", "4": "GND", "8": "VPACK"}, model="LM358",
              role="A: set buffer; B: sink"))
-    add(R("R9", 3.3e3, "SENSE", "SINK_FB", "sink feedback"))
-    add(C("C3", 1e-9, "SINK_OUT", "SINK_FB", 50, "sink loop compensation"))
-    # 10.6 uA x R9 = 35 mV: more than the LM358's V_OL (20 mV max) + V_IO (7 mV max)
-    add(R("R35", 470e3, "V5", "SINK_FB",
-          "35 mV below the set: at set 0 the sink is off, not wound up (no spike at enable)"))
+    add(R("R9", 100e3, "SENSE", "SINK_FB", "sink feedback"))
+    add(C("C3", 33e-12, "SINK_OUT", "SINK_FB", 50, "sink loop compensation", tol=0.05))
+    # While Q1 is off (enable low, tripped, or the board unpowered) LS_D is near the rail:
+    # about 37 uA through R35 and D5 lift the sink's feedback 3.7 V over the sense node
+    # (over a set stuck at 3.3 V), so the sink is off instead of wound up at its limit (a
+    # spike at every enable, pulsed DC included). With Q1 on, LS_D is near 0 V and D5
+    # blocks. The 37 uA reach R_sense: 0.04 mA read with the output off (SR-12: 0.1 mA).
+    add(R("R35", 1.5e6, "LS_D", "OFF_INJ", "sink off while Q1 is off (with D5)"))
+    add(Part("D5", "Diode", "1N4148", "1N4148", FP_DO35, "100 V, 0.2 A", "onsemi 1N4148",
+             "Vishay 1N4148-TAP", {"1": "SINK_FB", "2": "OFF_INJ"}, model="D1N4148",
+             role="sink off while Q1 is off"))
     add(R("R10", 220, "SINK_OUT", "Q2_G", "Q2 gate resistor"))
     add(C("C4", 100e-9, "VPACK", "GND", 50, "U3 decoupling"))
     # The hardware trip: comparator -> NAND latch -> Q4 (output off by itself).
