@@ -37,11 +37,13 @@ def set_step(amps: float) -> str:
     return f"PWL(0 0 {SET_AT} 0 {SET_AT + 10e-6} {v:.6g})"
 
 
-def sim_current(load_ohm: float, amps: float, rail_v: float = design.RAIL_V) -> float:
+def sim_current(load_ohm: float, amps: float, rail_v: float = design.RAIL_V,
+                extra: dict | None = None) -> float:
     """tools/sim/circuit.py's steady current for a bench resistor, the board's parameters
     with the circuit's sense resistor."""
     board = dict(pico.BOARD, current_sense_ohm=RS, rail_mv=rail_v * 1000)
-    c = Circuit(board, seed=1, params=bench_resistor(load_ohm) | {"adc_noise_lsb": 0.0})
+    params = bench_resistor(load_ohm) | {"adc_noise_lsb": 0.0} | (extra or {})
+    c = Circuit(board, seed=1, params=params)
     c.set_frac = amps * RS / (board["set_pwm_high_mv"] / 1000)
     c.gate = 1.0
     for k in range(1, 400):
@@ -68,6 +70,8 @@ def _scenarios() -> dict[str, spice.Scenario]:
                 enable_src=EN, reset_src=RST, load=f"R {ohm}", rail_v=rail, pack_v=pack)
     # The set stuck at full scale, the enable stuck on: the latch must cut; the reset
     # at 15 ms (with the set still stuck) releases it, and it trips again.
+    s["comp_2500"] = spice.Scenario("compliance 2500", 25e-3, 10e-6, set_src=set_step(25e-3),
+                                    enable_src=EN, reset_src=RST, load="R 2500")
     s["stuck"] = spice.Scenario(
         "stuck set", 18e-3, 0.5e-6, set_src=f"PWL(0 0 {SET_AT} 0 {SET_AT + 10e-6} 3.3)",
         enable_src=EN, reset_src=RST[:-1] + " 15m 0 15.01m 3.3 15.2m 3.3 15.21m 0)",
@@ -203,6 +207,22 @@ def test_compliance_matches_the_simulator(ohm, rail):
     want = sim_current(ohm, 25e-3, sc.rail_v)
     assert got < 25e-3
     assert abs(got / want - 1) < 0.05, f"{got * 1e3:.3f} mA, sim {want * 1e3:.3f} mA"
+
+
+# tools/sim/circuit.py's compliance model leaves R_limit and the PTC out (rail less
+# rail_out_ohm x I less sink_headroom_mv, over load + R_sense): it is optimistic by 5.4 %
+# at 25 mA into 2.5 kOhm. With them (227 Ohm more in rail_out_ohm) it is within 5 %.
+# A change for tools/sim/circuit.py (not made here): when it is made, this test fails
+# and the entry goes.
+SIM_SERIES_MISSING_OHM = design.part(BOARD, "R1").ohm + design.part(BOARD, "F2").ohm
+
+
+def test_the_simulators_compliance_misses_r_limit():
+    got = steady(res("comp_2500"), 22e-3, 25e-3)
+    now = sim_current(2500, 25e-3)
+    assert abs(got / now - 1) > 0.05, "the simulator now agrees: drop SIM_SERIES_MISSING_OHM"
+    fixed = sim_current(2500, 25e-3, extra={"rail_out_ohm": 100.0 + SIM_SERIES_MISSING_OHM})
+    assert abs(got / fixed - 1) < 0.05, f"{got * 1e3:.3f} mA, sim {fixed * 1e3:.3f} mA"
 
 
 def _trip_times(r: spice.Result, t_from: float) -> tuple[float, float, float]:
