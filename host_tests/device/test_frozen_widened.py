@@ -16,18 +16,19 @@ WIDE_V = 2560
 SET_AT_S = 40.0  # well into treatment (the ramp at 1 mA/s ends by about 17 s)
 
 
-def _ua_at_code(c, code):
+def _ua_at_code(b, code):
     # The current whose reading is `code` on this board's model (its seeded gain
-    # and offset; the pico reads the sense resistor directly: 3300 mV full scale
-    # over 100 Ohm).
+    # and offset; the pico reads the sense resistor directly: 3300 mV full scale).
+    c = b.circuit
     pin_mv = (code - c.adc_offset["current"]) / (4096 * c.adc_gain["current"]) * 3300
-    return int(pin_mv * 10)  # mV over 100 Ohm, in uA
+    return int(pin_mv * 1000 / b.board["current_sense_ohm"])  # in uA
 
 
-def _mv_at_code(c, code):
-    # The electrode voltage whose reading is `code` (the pico's 1/20 divider).
+def _mv_at_code(b, code):
+    # The electrode voltage whose reading is `code` (through the board's divider).
+    c = b.circuit
     pin_mv = (code - c.adc_offset["voltage"]) / (4096 * c.adc_gain["voltage"]) * 3300
-    return pin_mv * 20
+    return pin_mv * 1000000 / b.board["voltage_div_ppm"]
 
 
 def _board(name, channel="current"):
@@ -40,10 +41,10 @@ def _board(name, channel="current"):
                                          "skin_start_ohm": 3000.0, "skin_end_ohm": 3000.0},
                  flash_dir="build/sim_flash/test_frozen_widened_" + name)
     if channel == "current":
-        set_ua = _ua_at_code(b.circuit, WIDE)
+        set_ua = _ua_at_code(b, WIDE)
     else:
         set_ua = 12000
-        inject.load(b, _mv_at_code(b.circuit, WIDE_V) * 1000 / set_ua)
+        inject.load(b, _mv_at_code(b, WIDE_V) * 1000 / set_ua)
     b.write_file("config.json", json.dumps({"profile": 4, "set_ua": set_ua, "duration_ms": 600000,
                                             "ramp_up_ua_s": 1000}))
     b.press_button(1.0, 2.5)
