@@ -102,6 +102,12 @@ def _scenarios() -> dict[str, spice.Scenario]:
     # The same with the BSS123s at their highest threshold (2.0 V, datasheet): the level
     # shifter must still turn Q1 on and the relay driver must still pull the relay in.
     s["relay_vth_max"] = replace(s["relay"], name="relay, BSS123 at 2.0 V", bss123_vto=2.0)
+    # The pack at its lowest (2 cells at 3.0 V): the sink's op-amp (VCC - 1.5 V) must
+    # still drive Q2 (V_GS(th) 2.0 V) to 25 mA; and a stuck set then stops short of the
+    # trip level (the op-amp's swing is the limit).
+    s["acc_25_1000_pack6"] = replace(s["acc_25_1000"], name="25 mA at a 6.0 V pack",
+                                     pack_v=6.0)
+    s["stuck_pack6"] = replace(s["stuck"], name="stuck set at a 6.0 V pack", pack_v=6.0)
     return s
 
 
@@ -198,6 +204,13 @@ def test_sink_accuracy(amps, ohm):
         want = sim_current(ohm, amps)
         assert abs(i_load / want - 1) < 0.05, f"{i_load * 1e3:.3f} mA, sim {want * 1e3:.3f} mA"
     assert max(r.window("i_load", SET_AT, 25e-3)) <= max(amps, i_load) * 1.05 + 50e-6
+
+
+def test_25_ma_at_the_lowest_pack_and_a_stuck_set_stays_under_the_trip_level():
+    assert near_set(steady(res("acc_25_1000_pack6"), 22e-3, 25e-3), 25e-3)
+    r = res("stuck_pack6")
+    assert max(r.i_load) < TRIP_A  # about 31 mA: the firmware's SR-5 (30 mA) acts
+    assert min(r.window("OK_G", 1e-3, 18e-3)) > 3.0
 
 
 @pytest.mark.parametrize("ohm", (4000, 5000, 6000))
