@@ -367,8 +367,8 @@ def parts(board: str) -> list[Part]:  # noqa: PLR0915 - one list, read top to bo
                  {"1": net, "2": "GND"}, role=f"current {what} button (optional)"))
     add(Part("BZ1", "Device", "Buzzer", "active buzzer 5 V",
              "Buzzer_Beeper:Buzzer_12x9.5RM7.6", "active (own oscillator), 5 V, 30 mA",
-             "CUI CEM-1205C", "Kingstate KPEG242", {"2": "V5", "1": "BZ_D"},
-             role="buzzer (optional)"))
+             "CUI CEM-1205C", "any 12 mm 5 V buzzer with its own oscillator (active)",
+             {"2": "V5", "1": "BZ_D"}, role="buzzer (optional)"))
     add(Part("Q6", "Transistor_FET", "BSS123", "BSS123", FP_SOT23,
              "N-MOSFET, 100 V, 0.17 A, VGS +-20 V", "onsemi BSS123LT1G", "Diodes BSS123-7-F",
              {"1": "BUZZ", "2": "GND", "3": "BZ_D"}, model="BSS123", role="buzzer driver"))
