@@ -71,6 +71,9 @@ def _scenarios() -> dict[str, spice.Scenario]:
                 enable_src=EN, reset_src=RST, load=f"R {ohm}", rail_v=rail, pack_v=pack)
     # The set stuck at full scale, the enable stuck on: the latch must cut; the reset
     # at 15 ms (with the set still stuck) releases it, and it trips again.
+    # SR-13's region: under 250 Ohm at 2 mA, 0.4 V at the electrodes, 20 mV at the pin.
+    s["low_v_200"] = spice.Scenario("2 mA into 200 Ohm", 25e-3, 10e-6, set_src=set_step(2e-3),
+                                    enable_src=EN, reset_src=RST, load="R 200")
     s["comp_2500"] = spice.Scenario("compliance 2500", 25e-3, 10e-6, set_src=set_step(25e-3),
                                     enable_src=EN, reset_src=RST, load="R 2500")
     s["stuck"] = spice.Scenario(
@@ -114,7 +117,7 @@ def _scenarios() -> dict[str, spice.Scenario]:
 SCENARIOS = _scenarios()
 # The ESP32 build differs at its ADC pins (the bias networks): the runs that drive them
 # hardest, for its pins' limits.
-ESP32_RUNS = ("acc_25_1000", "stuck", "off_stuck_set", "comp_4000_max")
+ESP32_RUNS = ("acc_25_1000", "stuck", "off_stuck_set", "comp_4000_max", "low_v_200")
 
 
 @lru_cache(maxsize=None)
@@ -211,6 +214,23 @@ def test_25_ma_at_the_lowest_pack_and_a_stuck_set_stays_under_the_trip_level():
     r = res("stuck_pack6")
     assert max(r.i_load) < TRIP_A  # about 31 mA: the firmware's SR-5 (30 mA) acts
     assert min(r.window("OK_G", 1e-3, 18e-3)) > 3.0
+
+
+@pytest.mark.parametrize("board,name", [(BOARD, "low_v_200"), (BOARD, "acc_1_1000"),
+                                        (BOARD, "acc_15_3000"),
+                                        ("esp32_devkitc", "low_v_200")])
+def test_the_electrode_voltage_reads_right_down_to_0_4_v(board, name):
+    """The difference stage's ADC pin against the electrode voltage x voltage_div_ppm +
+    voltage_bias_mv (the circuit's values), within 10 mV (0.2-0.3 V at the electrodes:
+    the op-amp's offset, which the calibration trims). With the LM358's class-B output
+    modelled (LM358W) and no pull-down at its output, it stopped at 0.62 V: every
+    electrode voltage under about 12 V read as 12 V and a short (SR-13) would not show."""
+    r = _all()[(board, name)]
+    a = design.analog(board)
+    v_el = r.at(24e-3, "OUT_HI") - r.at(24e-3, "OUT_LO")
+    want = v_el * a["voltage_div_ppm"] / 1e6 + a["voltage_bias_mv"] / 1000
+    got = r.at(24e-3, "ADC_V")
+    assert abs(got - want) < 10e-3, f"{board} {name}: {got * 1e3:.1f} mV, {want * 1e3:.1f} mV"
 
 
 @pytest.mark.parametrize("ohm", (4000, 5000, 6000))

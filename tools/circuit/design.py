@@ -335,6 +335,12 @@ def parts(board: str) -> list[Part]:  # noqa: PLR0915 - one list, read top to bo
               "7": "U4B_OUT", "4": "GND", "8": "VPACK"}, model="LM358",
              role="A: electrode voltage; B: unused (follower at 0 V)"))
     add(C("C8", 100e-9, "VPACK", "GND", 50, "U4, U5 decoupling"))
+    # The difference stage's output must sink V_lo / 1 MOhm (up to about 55 uA) through
+    # R_f; the LM358 sinks 12 uA min near 0 V (its class-B output): without this
+    # pull-down its output stopped at 0.62 V in SPICE, so every electrode voltage under
+    # about 12 V read as 12 V (a short would not show, SR-13). With it the op-amp only
+    # sources (up to 3 V / 470 Ohm = 6.4 mA).
+    add(R("R36", 470, "DIFF_OUT", "GND", "difference stage pull-down (class-B output)"))
     add(R("R22", 1e3, "DIFF_OUT", "ADC_V", "ADC pin series resistor"))
     add(C("C9", 10e-9, "ADC_V", "GND", 50, "ADC pin capacitor"))
     add(R("R23", 1e6, "RAIL", "ADC_R", "rail divider (top)"))

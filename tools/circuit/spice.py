@@ -92,6 +92,41 @@ Rout no out 10
 Rload out vee 100meg
 Icc vcc vee 0.5m
 .ends
+* --- LM358W: the LM358 above with its class-B output stage (its weak sink near 0 V),
+* for the difference stage (U4), whose output sits near 0 V at low electrode voltages.
+* (In the sink's loop this output model stopped ngspice's step control.)
+.subckt LM358W inp inn out vcc vee
+Ibp inp vee -20n
+Ibn inn vee -20n
+* gm = 0.1 S into 1 MOhm (AVD 1e5), Cc = gm / (2 pi GBP) = 22.7 nF, slew = Imax / Cc
+Bg vee n1 I=6.8m*tanh(0.1*(v(inp)-v(inn)+3m)/6.8m)
+Ro n1 vee 1meg
+Cc n1 vee 22.7n
+* output swing: n1 clamped to VCC - 1.5 V and to -0.1 V (a stiff diode: 1.05 V at the
+* 6.8 mA the input stage can give; at 0 V it draws under 0.1 mA, 1 mV of input)
+Dhi n1 nhi DC
+Vhi vcc nhi 2.55
+Dlo nlo n1 DC
+Vlo nlo vee 0.95
+.model DC d is=1e-20 n=1
+Eo no vee n1 vee 1
+* The output: 10 Ohm. Its limits (30 mA source; the weak sink near 0 V: 12 uA min at
+* VO = 200 mV) are not modelled: a smooth model of them stopped ngspice's step control.
+* The class-B output: it sources through Dp (np = n1 + 0.6 V makes up the diode's
+* drop), sinks strongly through Dn only down to about 0.65 V (ns = max(n1, 0.65 V) -
+* 0.6 V, a smooth max), and below that only through a current sink: 12 uA min at
+* VO = 200 mV (the minimum used).
+Bnp np vee V=v(n1,vee)+0.6
+Dp np outs DO
+Rp outs out 10
+Bns ns vee V=0.5*(v(n1,vee)+0.65+sqrt((v(n1,vee)-0.65)*(v(n1,vee)-0.65)+1e-4))-0.6
+Dn out nsk DO
+Rn nsk ns 10
+Bsink out vee I=12u*tanh(v(out,vee)/0.02)
+.model DO d is=1e-14 n=1
+Rload out vee 100meg
+Icc vcc vee 0.5m
+.ends
 * --- LM393, one comparator (ST LM393 datasheet, table 3, VCC = 5 V): VIO 5 mV max
 * (used so that the trip comes later); response time 1.3 us for 5 mV overdrive,
 * 300 ns large signal (a 0.5 us first-order lag used); open-collector output, VOL 400 mV
@@ -186,8 +221,9 @@ def deck(board: str, sc: Scenario) -> str:
             lines.append(f"D{ref} {n(p.pins['2'])} {n(p.pins['1'])} {p.model}")  # A, K
         elif p.model == "LM358":
             q = p.pins
-            lines.append(f"X{ref}A {n(q['3'])} {n(q['2'])} {n(q['1'])} {n(q['8'])} 0 LM358")
-            lines.append(f"X{ref}B {n(q['5'])} {n(q['6'])} {n(q['7'])} {n(q['8'])} 0 LM358")
+            m = "LM358W" if ref == "U4" else "LM358"
+            lines.append(f"X{ref}A {n(q['3'])} {n(q['2'])} {n(q['1'])} {n(q['8'])} 0 {m}")
+            lines.append(f"X{ref}B {n(q['5'])} {n(q['6'])} {n(q['7'])} {n(q['8'])} 0 {m}")
         elif p.model == "LM393":
             q = p.pins
             lines.append(f"X{ref}A {n(q['3'])} {n(q['2'])} {n(q['1'])} {n(q['8'])} 0 LM393")
