@@ -29,7 +29,7 @@ EN = f"PWL(0 0 {EN_AT} 0 {EN_AT + 10e-6} 3.3)"  # enable with the set at 0 (SR-8
 SET_AT = 1e-3
 TRIP_A = design.analog(BOARD)["hw_cap_ua"] / 1e6
 TRIP_MAX = TRIP_A * (1 + design.trip_tolerance(BOARD))
-IEC_NC_A = 10e-6  # IEC 60601-1 table 3: DC patient leakage, normal condition
+IEC_NC_A = 10e-6  # IEC 60601-1 table 3 (recalled): DC patient leakage, normal condition
 IEC_SFC_A = 50e-6  # the same, single fault condition
 
 

@@ -139,7 +139,7 @@ Bo out vee I=v(nd,vee)*v(out,vee)/100
 Rleak out vee 1e10
 Icc vcc vee 0.4m
 .ends
-* --- 74HC00, one NAND (Nexperia 74HC00 datasheet, dynamic characteristics: tpd
+* --- 74HC00, one NAND (Nexperia 74HC00 datasheet, recalled, dynamic characteristics: tpd
 * 25 ns typ at VCC = 2.0 V, 9 ns at 4.5 V; a 15 ns lag used at 3.3 V). The output is
 * VCC or 0 through 50 Ohm; the inputs switch at VCC/2. Unpowered (VCC = 0): output 0.
 .subckt HC00 a b y vcc vee
@@ -208,8 +208,8 @@ def deck(board: str, sc: Scenario) -> str:
             lines.append(f"R{ref} {n(p.pins['1'])} {n(p.pins['2'])} {p.ohm:g}")
         elif p.symbol in ("C", "C_Polarized"):
             lines.append(f"C{ref} {n(p.pins['1'])} {n(p.pins['2'])} {p.farad:g}")
-        elif p.symbol == "Polyfuse":  # Bourns MF-R005: R min 7.3 Ohm (its trip, seconds
-            # at 0.1 A, is slower than these runs and not modelled)
+        elif p.symbol == "Polyfuse":  # Bourns MF-R005: R min 7.3 Ohm, recalled (its trip,
+            # seconds at 0.1 A, is slower than these runs and not modelled)
             lines.append(f"R{ref} {n(p.pins['1'])} {n(p.pins['2'])} {p.ohm:g}")
         elif p.symbol == "Fuse":
             lines.append(f"R{ref} {n(p.pins['1'])} {n(p.pins['2'])} 0.1")
