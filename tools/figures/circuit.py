@@ -87,7 +87,9 @@ def drawing() -> schemdraw.Drawing:
                                                               loc="left", ofst=0.2))
     # battery and rail readings
     _wire(d, (0, y), (0, y + 1.0))
-    _tag(d, (0, y + 1.0), f"ADC battery\n{pins('pin_adc_battery')}", "top")
+    # Never straight to the pack: 8-12.6 V would destroy the pin (issue 18).
+    _tag(d, (0, y + 1.0), f"ADC battery (divider;\nPico: VSYS/3 on the board)\n"
+         f"{pins('pin_adc_battery')}", "top")
     _wire(d, (4.6, y), (4.6, y + 1.0))
     _tag(d, (4.6, y + 1.0), f"ADC rail (divider)\n{pins('pin_adc_rail')}", "top")
     # Q1's gate: a level shifter, on only with enable high and the trip latch clear
