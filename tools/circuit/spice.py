@@ -29,6 +29,47 @@ from tools.circuit import design
 # Device models. Figures at 25 C; "typ" where the datasheet gives one, else the
 # limit that is worse for the check at hand (said at each).
 # ---------------------------------------------------------------------------------
+# The LM358's input and gain stages (the figures in MODELS), with one of two outputs.
+_LM358_INPUT = r"""Ibp inp vee -20n
+Ibn inn vee -20n
+* gm = 0.1 S into 1 MOhm (AVD 1e5), Cc = gm / (2 pi GBP) = 22.7 nF, slew = Imax / Cc
+Bg vee n1 I=6.8m*tanh(0.1*(v(inp)-v(inn)+3m)/6.8m)
+Ro n1 vee 1meg
+Cc n1 vee 22.7n
+* output swing: n1 clamped to VCC - 1.5 V and to -0.1 V (a stiff diode: 1.05 V at the
+* 6.8 mA the input stage can give; at 0 V it draws under 0.1 mA, 1 mV of input)
+Dhi n1 nhi DC
+Vhi vcc nhi 2.55
+Dlo nlo n1 DC
+Vlo nlo vee 0.95
+.model DC d is=1e-20 n=1
+"""
+_OUT_PLAIN = r"""Eo no vee n1 vee 1
+* The output: 10 Ohm. Its limits (30 mA source; the weak sink near 0 V) are not here.
+Rout no out 10
+"""
+_OUT_CLASS_B = r"""* The class-B output: it sources through Dp (np = n1 + 0.6 V makes up the diode's
+* drop), sinks strongly through Dn only down to about 0.65 V (ns = max(n1, 0.65 V) -
+* 0.6 V, a smooth max), and below that only through a current sink: 12 uA min at
+* VO = 200 mV (the minimum used). In the sink's loop (U3) this output stopped ngspice's
+* step control; the difference stage (U4), whose output sits near 0 V at low electrode
+* voltages, has it (LM358W).
+Bnp np vee V=v(n1,vee)+0.6
+Dp np outs DO
+Rp outs out 10
+Bns ns vee V=0.5*(v(n1,vee)+0.65+sqrt((v(n1,vee)-0.65)*(v(n1,vee)-0.65)+1e-4))-0.6
+Dn out nsk DO
+Rn nsk ns 10
+Bsink out vee I=12u*tanh(v(out,vee)/0.02)
+.model DO d is=1e-14 n=1
+"""
+
+
+def _lm358(name: str, output: str) -> str:
+    return (f".subckt {name} inp inn out vcc vee\n{_LM358_INPUT}{output}"
+            "Rload out vee 100meg\nIcc vcc vee 0.5m\n.ends\n")
+
+
 MODELS = r"""
 * --- IRF9540N, P-MOSFET (Infineon/IR IRF9540N datasheet, Electrical Characteristics
 * p.2): VGS(th) -2.0 to -4.0 V (mid -3.0 V used); gfs >= 5.3 S at ID = -11 A
@@ -71,62 +112,8 @@ Bleak d s I=1u*tanh(v(d,s)/5)
 * datasheet, table 3: GBP 0.7 MHz min at VCC = 30 V, SR 0.3 V/us min (the minimums
 * used). Input common-mode range 0 to VCC - 1.5 V is not modelled: the circuit keeps
 * the inputs inside it (docs/circuit.md).
-.subckt LM358 inp inn out vcc vee
-Ibp inp vee -20n
-Ibn inn vee -20n
-* gm = 0.1 S into 1 MOhm (AVD 1e5), Cc = gm / (2 pi GBP) = 22.7 nF, slew = Imax / Cc
-Bg vee n1 I=6.8m*tanh(0.1*(v(inp)-v(inn)+3m)/6.8m)
-Ro n1 vee 1meg
-Cc n1 vee 22.7n
-* output swing: n1 clamped to VCC - 1.5 V and to -0.1 V (a stiff diode: 1.05 V at the
-* 6.8 mA the input stage can give; at 0 V it draws under 0.1 mA, 1 mV of input)
-Dhi n1 nhi DC
-Vhi vcc nhi 2.55
-Dlo nlo n1 DC
-Vlo nlo vee 0.95
-.model DC d is=1e-20 n=1
-Eo no vee n1 vee 1
-* The output: 10 Ohm. Its limits (30 mA source; the weak sink near 0 V: 12 uA min at
-* VO = 200 mV) are not modelled: a smooth model of them stopped ngspice's step control.
-Rout no out 10
-Rload out vee 100meg
-Icc vcc vee 0.5m
-.ends
-* --- LM358W: the LM358 above with its class-B output stage (its weak sink near 0 V),
-* for the difference stage (U4), whose output sits near 0 V at low electrode voltages.
-* (In the sink's loop this output model stopped ngspice's step control.)
-.subckt LM358W inp inn out vcc vee
-Ibp inp vee -20n
-Ibn inn vee -20n
-* gm = 0.1 S into 1 MOhm (AVD 1e5), Cc = gm / (2 pi GBP) = 22.7 nF, slew = Imax / Cc
-Bg vee n1 I=6.8m*tanh(0.1*(v(inp)-v(inn)+3m)/6.8m)
-Ro n1 vee 1meg
-Cc n1 vee 22.7n
-* output swing: n1 clamped to VCC - 1.5 V and to -0.1 V (a stiff diode: 1.05 V at the
-* 6.8 mA the input stage can give; at 0 V it draws under 0.1 mA, 1 mV of input)
-Dhi n1 nhi DC
-Vhi vcc nhi 2.55
-Dlo nlo n1 DC
-Vlo nlo vee 0.95
-.model DC d is=1e-20 n=1
-Eo no vee n1 vee 1
-* The output: 10 Ohm. Its limits (30 mA source; the weak sink near 0 V: 12 uA min at
-* VO = 200 mV) are not modelled: a smooth model of them stopped ngspice's step control.
-* The class-B output: it sources through Dp (np = n1 + 0.6 V makes up the diode's
-* drop), sinks strongly through Dn only down to about 0.65 V (ns = max(n1, 0.65 V) -
-* 0.6 V, a smooth max), and below that only through a current sink: 12 uA min at
-* VO = 200 mV (the minimum used).
-Bnp np vee V=v(n1,vee)+0.6
-Dp np outs DO
-Rp outs out 10
-Bns ns vee V=0.5*(v(n1,vee)+0.65+sqrt((v(n1,vee)-0.65)*(v(n1,vee)-0.65)+1e-4))-0.6
-Dn out nsk DO
-Rn nsk ns 10
-Bsink out vee I=12u*tanh(v(out,vee)/0.02)
-.model DO d is=1e-14 n=1
-Rload out vee 100meg
-Icc vcc vee 0.5m
-.ends
+* LM358W (for U4): the same with the LM358's class-B output stage.
+""" + _lm358("LM358", _OUT_PLAIN) + _lm358("LM358W", _OUT_CLASS_B) + r"""
 * --- LM393, one comparator (ST LM393 datasheet, table 3, VCC = 5 V): VIO 5 mV max
 * (used so that the trip comes later); response time 1.3 us for 5 mV overdrive,
 * 300 ns large signal (a 0.5 us first-order lag used); open-collector output, VOL 400 mV
