@@ -48,7 +48,8 @@ _I_F = const(6)  # measured current averaged over ~16 readings, uA << 4, + _BIAS
 _UP_UA_S = const(7)  # the ramp rates (SR-8)
 _DOWN_UA_S = const(8)
 _SINK_NEED_MV = const(9)  # below this voltage across the sink it cannot regulate
-_PROBE_UA = const(10)  # SR-12: the supervisor's probe at an RP2040 widened code (probe)
+_PROBE_CEIL_UA = const(10)  # SR-12: the goal's ceiling while the supervisor probes
+_NO_PROBE = const(1 << 30)  # ... none (above every goal)
 _SIZE = const(11)
 
 
@@ -60,6 +61,7 @@ class Regulator:
         r[_CAP_UA] = limits.MAX_SET_UA
         r[_INTEG] = _BIAS
         r[_I_F] = _BIAS
+        r[_PROBE_CEIL_UA] = _NO_PROBE
         self.set_rates(limits.RAMP_UP_DEFAULT_UA_S, limits.RAMP_DOWN_UA_S)
 
     # Read-only views of the state, for the session, the app and the tests.
@@ -107,10 +109,17 @@ class Regulator:
         self._r[_CAP_UA] = ua if ua <= limits.MAX_SET_UA else limits.MAX_SET_UA
 
     def probe(self, on):
-        # SR-12 (the supervisor, at an RP2040 widened code): on, the goal is
-        # PROBE_MAX_UA lower, so the target moves down along the down ramp
-        # (SR-8) until the supervisor sees the reading move, then back up.
-        self._r[_PROBE_UA] = limits.PROBE_MAX_UA if on else 0
+        # SR-12 (the supervisor, at an RP2040 widened code): on, the goal is at
+        # most PROBE_MAX_UA below the present target, so the target moves down
+        # along the down ramp (SR-8) until the supervisor sees the reading move,
+        # then back up. Below the target, not the goal: a compliance-limited
+        # target (SR-14) sits far below its goal, and must move too.
+        r = self._r
+        if on:
+            ceil = r[_TARGET_NUA] // 1000 - limits.PROBE_MAX_UA
+            r[_PROBE_CEIL_UA] = ceil if ceil > 0 else 0
+        else:
+            r[_PROBE_CEIL_UA] = _NO_PROBE
 
     def cap_pct(self, set_ua):
         # The cap as percent of the set point (100: no reduction).
@@ -127,6 +136,7 @@ class Regulator:
         r[_LIMITED] = 0
         r[_OK_US] = 0
         r[_I_F] = _BIAS
+        r[_PROBE_CEIL_UA] = _NO_PROBE
 
     @micropython.viper  # every tick (the supervisor's check): a viper call is the cheaper
     def target_ua(self) -> int:
@@ -163,9 +173,8 @@ class Regulator:
         goal = r[_GOAL_UA]
         if goal > r[_CAP_UA]:
             goal = r[_CAP_UA]
-        goal -= r[_PROBE_UA]  # (0 unless the supervisor probes)
-        if goal < 0:
-            goal = 0
+        if goal > r[_PROBE_CEIL_UA]:
+            goal = r[_PROBE_CEIL_UA]  # SR-12's probe (probe)
         goal *= 1000
         t = r[_TARGET_NUA]
         if t < goal:

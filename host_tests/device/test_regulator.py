@@ -111,6 +111,27 @@ def test_the_probe_lowers_the_target_along_the_down_ramp_and_restores_it():
     assert w.worst < 200, w.worst
 
 
+def test_the_probe_moves_a_compliance_limited_current_too():
+    # SR-12's probe, SR-14: limited at 12 mA of an 18 mA goal, the target sits
+    # just above the flow; the probe takes it (and the current) lower still,
+    # not merely the goal (which is far above). Found by M9's quiet-ADC run: a
+    # probe on the goal left a limited current, and its code, where they were.
+    r, i = _limited_at_12_ma()
+    assert r.limited
+    held = r.target_ua()
+    r.probe(1)
+    for _ in range(400):
+        c = r.step(i, 1000 if i >= 12000 else 40000, 1000)
+        i = c if c < 12000 else 12000
+    # more than a widened code (10 LSB: 81 uA of current at 100 Ohm, 99 at 82)
+    assert i <= 12000 - 100 and r.target_ua() <= held - 250, (i, r.target_ua(), held)
+    r.probe(0)
+    for _ in range(3000):
+        c = r.step(i, 1000 if i >= 12000 else 40000, 1000)
+        i = c if c < 12000 else 12000
+    assert i == 12000 and r.limited
+
+
 def test_cut_goes_to_zero_and_ramps_again_from_zero():
     # SR-6, SR-10: after a cut, from zero again.
     r = _reg()
