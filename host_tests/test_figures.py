@@ -38,7 +38,8 @@ def test_png_was_rendered_from_the_committed_svg():
 def test_the_figure_labels_the_pins_of_both_board_files():
     svg = (FIG / "circuit.svg").read_text(encoding="utf-8")
     keys = [k for k in pico.BOARD if k.startswith("pin_") and k not in
-            ("pin_led", "pin_buzzer", "pin_button", "pin_usb_sense")]
-    for key in keys:  # the circuit's signals; LED, buzzer, button, USB are in docs/wiring.md
+            ("pin_led", "pin_buzzer", "pin_button", "pin_up", "pin_down", "pin_usb_sense")]
+    # the circuit's signals; LED, buzzer, the buttons and USB are in docs/wiring.md
+    for key in keys:
         label = f"GP{pico.BOARD[key]} / GPIO{esp32_devkitc.BOARD[key]}"
         assert label in svg, f"{key}: {label} not in the figure"
