@@ -287,3 +287,130 @@ def bench(set_ua, seconds):
         return b.run(hal, board, cal is not None, set_ua, seconds)
     finally:
         hal.output_off()
+
+
+# ---- bring-up (docs/bringup.md, tools/ionto/bringup.py): the first power-on,
+# before calibration. The output stays off in every one of these calls: each
+# starts from _hardware(), which switches it off, and none switches it on.
+BRINGUP_FILE = "bringup.json"
+BRINGUP_VERSION = 1
+BRINGUP_MAX = 4000  # bytes of JSON: a report of a dozen steps is about 1.5 kB
+WAIT_S = (1, 60)  # the waits for the person: the button, the trip test lead
+
+
+def _wait(hal, seconds, ready):
+    # ms until ready(hal) held, or -1 after `seconds`; the output off throughout.
+    t0 = time.ticks_ms()
+    while True:
+        if ready(hal):
+            return time.ticks_diff(time.ticks_ms(), t0)
+        if time.ticks_diff(time.ticks_ms(), t0) >= seconds * 1000:
+            return -1
+        time.sleep_ms(10)
+
+
+def relay(reverse):
+    # The polarity relay's coil (True: reversed), with the output off (SR-11:
+    # the relay never switches with the output on; hal.relay refuses then).
+    _bool("reverse", reverse)
+    hal = _hardware()[0]
+    hal.relay(reverse)
+    return {"relay": reverse, "output_on": hal.output_is_on}
+
+
+def led(on):
+    # The status LED, for the person to see.
+    _bool("on", on)
+    hal = _hardware()[0]
+    hal.led(on)
+    return {"led": on}
+
+
+def button_wait(seconds=20):
+    # Waits up to `seconds` for the button to go down, then up to `seconds`
+    # for its release: pressed (bool) and held_ms (-1: not released).
+    _int("seconds", seconds, WAIT_S[0], WAIT_S[1])
+    hal = _hardware()[0]
+    if _wait(hal, seconds, lambda h: h.button_pressed()) < 0:
+        return {"pressed": False, "held_ms": 0}
+    return {"pressed": True, "held_ms": _wait(hal, seconds, lambda h: not h.button_pressed())}
+
+
+def trip_wait(seconds=30):
+    # Waits up to `seconds` for the hardware trip input (the person makes the
+    # comparator fire: docs/bringup.md); the output off throughout.
+    _int("seconds", seconds, WAIT_S[0], WAIT_S[1])
+    hal = _hardware()[0]
+    ms = _wait(hal, seconds, lambda h: h.trip_asserted())
+    return {"trip": ms >= 0, "after_ms": ms}
+
+
+def trip_reset(seconds=30):
+    # SR-15: the trip latch is reset only with the output off (hal refuses
+    # otherwise) and after the person acknowledges with a long press: waits up
+    # to `seconds` for the button held 2 s (button.py's HOLD), then pulses
+    # trip_reset, and waits for the release. No long press: no pulse. The
+    # latch is set-dominant: it stays tripped while its comparator still fires
+    # (docs/circuit.md).
+    _int("seconds", seconds, WAIT_S[0], WAIT_S[1])
+    hal = _hardware()[0]
+    before = hal.trip_asserted()
+    held = False
+    t0 = time.ticks_ms()
+    while not held and time.ticks_diff(time.ticks_ms(), t0) < seconds * 1000:
+        down = _wait(hal, 1, lambda h: h.button_pressed()) >= 0
+        t1 = time.ticks_ms()
+        while down and hal.button_pressed():
+            if time.ticks_diff(time.ticks_ms(), t1) >= limits.START_HOLD_MS:
+                held = True
+                break
+            time.sleep_ms(10)
+    if held:
+        hal.pulse_trip_reset()
+        _wait(hal, seconds, lambda h: not h.button_pressed())  # the press ends
+    return {"held": held, "trip_before": before, "trip": hal.trip_asserted(),
+            "output_on": hal.output_is_on}
+
+
+def _check_bringup(rep):
+    if not isinstance(rep, dict) or type(rep.get("version")) is not int \
+            or rep["version"] != BRINGUP_VERSION:
+        raise ValueError("bring-up report: not a version 1 report")
+    if rep.get("passed") is not True and rep.get("passed") is not False:
+        raise ValueError("bring-up report: passed must be True or False")
+    if not isinstance(rep.get("board"), str) or not isinstance(rep.get("steps"), list):
+        raise ValueError("bring-up report: board (text) and steps (a list) needed")
+    for s in rep["steps"]:
+        if not isinstance(s, dict) or s.get("ok") not in (True, False) \
+                or not isinstance(s.get("step"), str):
+            raise ValueError("bring-up report: each step needs step (text) and ok")
+    if rep["passed"] and not all(s["ok"] for s in rep["steps"]):
+        raise ValueError("bring-up report: passed with a failed step")
+    import json
+
+    text = json.dumps(rep)
+    if len(text) > BRINGUP_MAX:
+        raise ValueError("bring-up report: over " + str(BRINGUP_MAX) + " bytes")
+    return text
+
+
+def bringup():
+    # The stored bring-up report (None when there is none or it is invalid,
+    # with the reason). ionto calibrate needs a passed one.
+    try:
+        rep = store.read_json(BRINGUP_FILE, "bring-up report")
+        _check_bringup(rep)
+        return {"report": rep, "why": None}
+    except OSError:
+        return {"report": None, "why": "no bring-up report"}
+    except ValueError as e:
+        return {"report": None, "why": str(e)}
+
+
+def bringup_save(rep):
+    # Stores the bring-up report, checked first, atomically (a temporary file
+    # renamed over the old one, SR-19), with the output off (SR-18).
+    text = _check_bringup(rep)
+    _hardware()
+    store.write_atomic(BRINGUP_FILE, text)
+    return bringup()

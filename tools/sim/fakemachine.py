@@ -18,6 +18,7 @@ hw = None  # the Hardware of the running SimBoard
 # Cost of each call in virtual microseconds (RP2040 ADC conversion: 2 us).
 _COST_ADC = 2
 _COST_IO = 1
+PERSON_POLLS = 20  # Hardware.person: reads of an input in a row before the person acts
 
 
 class Hardware:
@@ -34,6 +35,15 @@ class Hardware:
         self.up_down = False  # the optional up and down buttons, held down
         self.down_down = False
         self.usb_present = False
+        # The person at a bring-up (tools/ionto/bringup.py), None or a dict:
+        # "presses", the seconds of each button press still to come, and
+        # "trip_lead", how many times the comparator's test lead is still to be
+        # connected (docs/bringup.md). Each happens once the firmware has
+        # polled that input PERSON_POLLS times in a row (it waits for the
+        # person), as a person acts some time after being asked.
+        self.person = None
+        self._polls = {}  # pin -> (reads in a row, current_reads at the last)
+        self._press_until = -1
         # One per firmware tick: the tick counter of M5, and where the tick's
         # own CPU time is charged (tick_cost below). App.tick reads the current
         # channel exactly once, first (host_tests/device/test_realtime.py keeps
@@ -113,15 +123,35 @@ class Hardware:
             return float(self.level.get(pin, 0))  # rp2 deinit: last level held
         return 0.0  # undriven: the board's pull-down holds it low
 
+    def _person_acts(self, pin, key):
+        # True when the person acts on this input now (see self.person).
+        # A read of the current channel in between (console.status, cal_zero:
+        # the firmware is measuring, not waiting) starts the count again.
+        n, reads = self._polls.get(pin, (0, -1))
+        n = n + 1 if reads == self.current_reads else 1
+        self._polls[pin] = (n, self.current_reads)
+        if n < PERSON_POLLS or not self.person.get(key):
+            return False
+        self._polls[pin] = (0, self.current_reads)
+        return True
+
     def input_level(self, pin):
         b = self.board
         if pin == b["pin_button"]:
+            if self.clock.us < self._press_until:
+                return 0
+            if self.person is not None and self._person_acts(pin, "presses"):
+                self._press_until = self.clock.us + int(self.person["presses"].pop(0) * 1e6)
+                return 0
             return 0 if self.button_down else 1
         if pin == b["pin_up"]:
             return 0 if self.up_down else 1
         if pin == b["pin_down"]:
             return 0 if self.down_down else 1
         if pin == b["pin_trip"]:
+            if self.person is not None and self._person_acts(pin, "trip_lead"):
+                self.person["trip_lead"] -= 1
+                self.circuit.force_trip = True  # the comparator fires; a reset clears it
             self.circuit.update(self.now_s())
             return 0 if self.circuit.tripped else 1
         if pin == b["pin_usb_sense"]:

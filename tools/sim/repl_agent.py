@@ -5,7 +5,9 @@
 # time, and runs the code blocks the host's REPL sends, in one persistent
 # __main__ globals dict.
 #   micropython -X heapsize=192K repl_agent.py ROOT FLASH CMD_FD REPLY_FD BOARD SEED PACED PARAMS
-# (PARAMS: the circuit model's parameters as JSON, tools/sim/circuit.py; {} = defaults)
+# (PARAMS: the circuit model's parameters as JSON, tools/sim/circuit.py; {} = defaults;
+# also "person": fakemachine.Hardware.person, and "faults": {name: argument} of
+# tools/sim/faults.py, applied at every boot)
 # Commands (host -> CMD_FD), "OP SEQ ARG N\n" + N bytes: "s 0 - N" + the JSON
 # hardware state to start from (first), "x SEQ KIND N" + source (KIND: exec =
 # raw REPL or paste, single = one friendly-REPL statement), "f SEQ NAME 0" (run
@@ -148,7 +150,16 @@ class Agent:
         self.poller = select.poll()
         self.poller.register(cmd, select.POLLIN)
         self.clock = PacedClock(paced, self.interrupted)
+        person = params.pop("person", None)  # the person at a bring-up (fakemachine)
+        faults = params.pop("faults", {})  # tools/sim/faults.py by name: argument
         self.hw = fakemachine.Hardware(board, self.clock, Circuit(board, seed, params))
+        self.hw.person = person
+        self.circuit = self.hw.circuit
+        if faults:
+            from tools.sim import faults as f
+
+            for name in faults:
+                getattr(f, name)(self, faults[name])
         if board.get("rtc") is not None:  # the optional DS3231 module (pico_rtc.py)
             from tools.sim.ds3231 import DS3231
 
