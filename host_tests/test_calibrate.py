@@ -397,6 +397,10 @@ def test_calibrating_the_served_board_end_to_end(served, tmp_path):
 
 def test_a_wrong_meter_answer_through_the_cli_leaves_the_old_calibration(served, tmp_path):
     b = served(calibrated=True)
+    # A board brought up before (ionto bringup: host_tests/test_bringup.py): calibrate
+    # refuses to start without a passed bring-up report.
+    (b.flash / "bringup.json").write_text(json.dumps(
+        {"version": 1, "passed": True, "board": "pico", "steps": [{"step": "zero", "ok": True}]}))
     before = (b.flash / "calibration.json").read_bytes()
     # 5 mA read right (within the 0.2 % of the stored calibration), then 10.02 typed as 100.2.
     r = subprocess.run([str(BIN / "ionto"), "calibrate", "--port", str(tmp_path / "port"),

@@ -63,7 +63,7 @@ def test_programs_named_in_the_docs_are_in_the_venv():
 
 def test_ionto_commands_options_and_scenarios_exist(capsys):
     options = {}
-    for command in ("simulate", "bench", "deploy", "monitor", "logs"):
+    for command in ("simulate", "bench", "deploy", "monitor", "logs", "calibrate", "bringup"):
         with pytest.raises(SystemExit):
             cli.main([command, "--help"])
         options[command] = set(re.findall(r"--[a-z-]+", capsys.readouterr().out)) | {"--port"}

@@ -269,7 +269,28 @@ class Result:
     rows: list[Row] = field(default_factory=list)  # the verification
 
 
-class Wizard:
+class Steps:
+    """A guided run's numbered steps and its console calls (also tools/ionto/bringup.py):
+    a failed call stops the run with `error`, naming the call."""
+
+    error: type[CalibrationError] = CalibrationError
+    link: Any
+    say: Callable[[str], None]
+    step: int
+    steps: int
+
+    def _progress(self, text: str) -> None:
+        self.step += 1
+        self.say(f"[{self.step}/{self.steps}] {text}")
+
+    def _call(self, expr: str) -> Any:
+        try:
+            return self.link.call(expr)
+        except Exception as e:  # noqa: BLE001 - the board's refusal, a lost port: stop here
+            raise self.error(f"the board did not run {expr.split('(')[0]}: {e}") from e
+
+
+class Wizard(Steps):
     def __init__(self, link: ConsoleLink, answers: Answers, ohm: float | None = None,
                  points: Iterable[int] = POINTS_UA, verify: Iterable[int] = VERIFY_UA,
                  hold_s: int = HOLD_S, plot: str | None = None,
@@ -284,16 +305,6 @@ class Wizard:
         self.say = say
         self.steps = 4 + len(self.points) + len(self.verify_ua)
         self.step = 0
-
-    def _progress(self, text: str) -> None:
-        self.step += 1
-        self.say(f"[{self.step}/{self.steps}] {text}")
-
-    def _call(self, expr: str) -> Any:
-        try:
-            return self.link.call(expr)
-        except Exception as e:  # noqa: BLE001 - the board's refusal, a lost port: stop here
-            raise CalibrationError(f"the board did not run {expr.split('(')[0]}: {e}") from e
 
     def _bench(self, call: str, set_ua: int, what: str) -> dict:
         ramp_s = set_ua / 1000  # SR-8's fastest ramp, 1 mA/s, up and down

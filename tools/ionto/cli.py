@@ -3,13 +3,14 @@
   simulate   the firmware on a simulated board: a named scenario, or --serve its REPL
   bench      measure M1-M8 on the real device code
   deploy     precompile the device files and copy what changed to the board
+  bringup    the first power-on of a new board, before calibration: bench resistor, meter
   calibrate  the guided calibration: bench resistor, multimeter, verification sweep
   monitor    the board's status at the REPL, live, optionally to CSV
   logs       the journal to CSV and one PNG per session trace (from the board or a folder)
   progress   sessions per week against the plan, HDSS and flags, from the host's history
   hdss       record your HDSS score (1-4) for a day
 
-deploy, calibrate, monitor and logs talk to the board over USB (--port, default: the one
+deploy, bringup, calibrate, monitor and logs talk to the board over USB (--port, default: the one
 board in mpremote's device list); each sets the board's clock to the host's UTC time
 (tools/ionto/board_clock.py) and keeps the board's new journal records and traces in the
 host's history (tools/ionto/history.py). A running app is stopped and its watchdog
@@ -52,6 +53,8 @@ def _serve(args: argparse.Namespace) -> int:
         except ValueError as e:
             print(f"ionto simulate: {e}", file=sys.stderr)
             return 2
+    if args.bench_person:  # for ionto bringup (docs/bringup.md): tools/sim/fakemachine.py
+        params = dict(params or {}, person={"presses": [2.5, 2.5], "trip_lead": 1})
     board = replboard.ReplBoard(flash, args.board, args.seed, paced=not args.fast,
                                 link=args.link, log=lambda m: print(f"board: {m}", flush=True),
                                 params=params)
@@ -169,7 +172,7 @@ _COUNT = _number(int, 0, above=False)  # lines, seeds: 0 or more
 _SOME = _number(int, 1, above=False)  # sessions: 1 or more
 
 # The options of the served board (ionto simulate --serve), refused without it.
-_SERVE_ONLY = ("flash", "deploy", "link", "fast", "bench_ohm")
+_SERVE_ONLY = ("flash", "deploy", "link", "fast", "bench_ohm", "bench_person")
 
 
 def _scenario(text: str) -> str:
@@ -269,23 +272,32 @@ def _set_points(text: str) -> tuple[int, ...]:
     return ua
 
 
+def _answers(args: argparse.Namespace, command: str):
+    # --answers (scripted), else asked one by one; None (said why) when it is unusable.
+    from tools.ionto import calibrate as cal
+
+    if args.answers is None:
+        return cal.Answers()
+    try:
+        return cal.Answers(cal.parse_answers(args.answers))
+    except cal.AnswerError as e:
+        print(f"ionto {command}: {e}", file=sys.stderr)
+        return None
+
+
 def _calibrate(args: argparse.Namespace) -> int:
     from tools.ionto import calibrate as cal
     from tools.ionto.link import Console
 
-    if args.answers is not None:
-        try:
-            answers = cal.Answers(cal.parse_answers(args.answers))
-        except cal.AnswerError as e:
-            print(f"ionto calibrate: {e}", file=sys.stderr)
-            return 2
-    else:
-        answers = cal.Answers()
+    answers = _answers(args, "calibrate")
+    if answers is None:
+        return 2
     print("ionto calibrate: bench resistor and multimeter (mA range) in series on the "
           "electrodes, nobody connected (docs/calibration.md)", flush=True)
     link = Console(_link(args))  # a LinkError is one line, exit code 2 (main)
     try:
         link.link.require_firmware()
+        _bringup_check(link, args.no_bringup_check)
         res = cal.Wizard(link, answers, args.ohm, args.points or cal.POINTS_UA,
                          args.verify or cal.VERIFY_UA, args.hold or cal.HOLD_S, args.plot).run()
     except cal.CalibrationError as e:
@@ -298,6 +310,74 @@ def _calibrate(args: argparse.Namespace) -> int:
     finally:
         link.close()
     return 0 if res.verified else 1
+
+
+def _bringup_check(link, skip: bool) -> None:
+    # ionto calibrate starts only on a board with a passed bring-up report
+    # (docs/bringup.md); --no-bringup-check for re-calibrating a board brought
+    # up before the report existed.
+    from tools.ionto import bringup
+
+    if skip:
+        print("ionto calibrate: --no-bringup-check: the bring-up report is not checked",
+              flush=True)
+        return
+    rep = bringup.require_passed(link)
+    print(f"ionto calibrate: bring-up passed on {rep.get('time')}", flush=True)
+
+
+def _bringup(args: argparse.Namespace) -> int:
+    from tools.ionto import bringup
+    from tools.ionto import calibrate as cal
+    from tools.ionto.link import Console
+
+    answers = _answers(args, "bringup")
+    if answers is None:
+        return 2
+    print("ionto bringup: the first power-on, before calibration: bench resistor across the "
+          "tray leads, nobody connected, a multimeter (docs/bringup.md)", flush=True)
+    links: list[Console] = []
+
+    def open_link() -> Console:
+        link = Console(_link(args))  # a LinkError is one line, exit code 2 (main)
+        links.append(link)
+        link.link.require_firmware()
+        return link
+
+    w = bringup.Wizard(open_link, answers, args.ohm, wait_s=args.wait)
+    code = 0
+    try:
+        w.run()
+        print("ionto bringup: passed; the board is ready for `ionto calibrate`")
+    except cal.CalibrationError as e:
+        print(f"ionto bringup: {e}", file=sys.stderr)
+        code = 1
+    except KeyboardInterrupt:
+        print("ionto bringup: stopped; no report written", file=sys.stderr)
+        if links:
+            links[0].close()
+        return 130
+    rep = w.report.as_dict()
+    try:
+        if links:
+            link = links[0]
+            try:
+                link.call(f"bringup_save({rep!r})")
+                done = "passed" if rep["passed"] else "FAILED"
+                print(f"report on the board: bringup.json ({done})")
+            except Exception as e:  # noqa: BLE001 - a lost port: the host copy still goes
+                print(f"ionto bringup: the report was not stored on the board: {e}",
+                      file=sys.stderr)
+                code = code or 1
+            board_id = history.board_identity(link.link)
+        else:
+            board_id = "not_connected"
+        path = bringup.save_host(rep, board_id, history.data_dir() / "bringup")
+        print(f"report on this computer: {path}")
+    finally:
+        for link in links:
+            link.close()
+    return code
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -340,6 +420,10 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("--bench-ohm", type=_POSITIVE,
                    help="with --serve: a bench resistor of this many Ohm on the electrodes "
                    "instead of a hand (for bench runs and ionto calibrate; e.g. 1000)")
+    s.add_argument("--bench-person", action="store_true",
+                   help="with --serve: a person at the bench for ionto bringup, who holds "
+                   "the button 2.5 s (twice) and touches the trip test lead (once) when "
+                   "the firmware waits for it")
     s.set_defaults(func=_simulate)
     b = sub.add_parser("bench", help="measure M1-M9 (measures.md) on the real device code")
     b.add_argument("--json", help="write every figure by its id here")
@@ -355,6 +439,17 @@ def main(argv: list[str] | None = None) -> int:
     d = sub.add_parser("deploy", parents=[on_board], help="precompile the device files (.mpy) "
                        "and copy what changed to the board, verified, then soft reset")
     d.set_defaults(func=_deploy)
+    bu = sub.add_parser("bringup", parents=[on_board], help="the first power-on of a new "
+                        "board, before calibration: bench resistor, multimeter "
+                        "(docs/bringup.md)")
+    bu.add_argument("--ohm", type=_POSITIVE, help="the bench resistor as your meter measures "
+                    "it (default: asked)")
+    bu.add_argument("--answers", help="the answers (volts, yes/no), comma-separated, in the "
+                    "order asked (scripted use; default: asked one by one)")
+    bu.add_argument("--wait", type=int, choices=range(1, 61), metavar="1-60", default=30,
+                    help="seconds the board waits for the button and the trip test lead "
+                    "(default 30)")
+    bu.set_defaults(func=_bringup)
     c = sub.add_parser("calibrate", parents=[on_board], help="the guided calibration on a "
                        "bench resistor with a multimeter (docs/calibration.md)")
     c.add_argument("--ohm", type=_POSITIVE, help="the bench resistor as your meter measures it "
@@ -369,6 +464,10 @@ def main(argv: list[str] | None = None) -> int:
                    help="seconds at each set point to read the meter (default 20)")
     c.add_argument("--plot", default="build/calibration_check.png",
                    help="the verification plot (PNG; default build/calibration_check.png)")
+    c.add_argument("--no-bringup-check", action="store_true",
+                   help="start without a passed bring-up report on the board (ionto "
+                   "bringup): only to re-calibrate a board that was brought up before "
+                   "(docs/bringup.md)")
     c.set_defaults(func=_calibrate)
     m = sub.add_parser("monitor", parents=[on_board], help="the board's status at the REPL, "
                        "live (USB connected: the idle or bench board, SR-17)")
