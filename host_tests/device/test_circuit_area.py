@@ -12,6 +12,9 @@ def _circuit(**params):
     return Circuit(load_board("pico", "."), seed=7, params=p)
 
 
+SENSE_OHM = load_board("pico", ".")["current_sense_ohm"]
+
+
 def _near(value, want, tol):
     assert abs(value - want) <= tol, (value, want, tol)
 
@@ -31,18 +34,36 @@ def _regulated(c, frac, t_from, seconds):
 # stays), and the density at the same current triples.
 def test_a_third_of_the_area_triples_the_skin_and_the_density():
     c = _circuit()
-    t = _regulated(c, 0.2, 0.0, 1.0)  # 0.2 x 3.3 V / 100 Ohm: 6.6 mA
+    frac = 5.0 * SENSE_OHM / 3300  # 5 mA: 5 mA x R_sense over the set PWM's 3.3 V
+    t = _regulated(c, frac, 0.0, 1.0)
     i = c.i_ua
-    _near(i, 6600, 1)
+    _near(i, 5000, 1)
     _near(c.density_ua(), i, 1e-6)
     assert c.area_fraction() == 1.0
     _near(c.skin_ohm(), 3000, 0.01)
     c.immerse_fraction(1 / 3, 0)
-    t = _regulated(c, 0.2, t, 0.5)
+    t = _regulated(c, frac, t, 0.5)
     _near(c.skin_ohm(), 9000, 0.01)
     _near(c.load_ohm(), 9300, 0.01)
-    _near(c.i_ua, i, 1)  # 6.6 mA x 9.4 kOhm: the rail still holds it
+    _near(c.i_ua, i, 1)  # 5 mA x 9.4 kOhm = 47 V: the rail (55 V for the load) holds it
     _near(c.density_ua(), 3 * i, 3)
+
+
+# The rail cannot push a current through more than it holds (compliance, SR-14):
+# at a third of the area, 8 mA is more than 55 V over 9.4 kOhm. The model held
+# the current at the set point there until a fix (it clamped the skin's voltage
+# at the boundary, and a steady target stayed "regulated" for ever).
+def test_a_third_of_the_area_at_8_ma_is_compliance_limited():
+    c = _circuit()
+    frac = 8.0 * SENSE_OHM / 3300
+    t = _regulated(c, frac, 0.0, 1.0)
+    _near(c.i_ua, 8000, 1)
+    c.immerse_fraction(1 / 3, 0)
+    _regulated(c, frac, t, 0.5)
+    avail = c.rail_mv() - c.board["sink_headroom_mv"]
+    rs = c.p["series_ohm"] + SENSE_OHM
+    _near(c.i_ua, avail / (rs + 9000) * 1000, 5)
+    assert c.i_ua < 6000
 
 
 # SR-23: the move is linear in time, from where the area is to the target;
@@ -64,10 +85,10 @@ def test_the_area_moves_linearly_and_the_skin_time_constant_stays():
         c = _circuit()
         c.immerse_fraction(area, 0)
         c.gate = 1.0
-        c.v1 = c.v2 = 0.1 * 3300  # the set filter settled: the sink holds 3.3 mA
+        c.v1 = c.v2 = 0.1 * 3300  # the set filter settled: the sink holds 330 mV / R_sense
         c.set_frac = 0.1
         c.update(0.0015)
-        vs = 3300 / 1000 * 3000 / area
+        vs = 330 / SENSE_OHM * 3000 / area
         _near(c.v_skin / vs, 1 - 2.718281828 ** -1, 0.01)
 
 

@@ -213,17 +213,21 @@ class Circuit:
             cap_f = self.p["skin_uf"] * 1e-6 * self.area_fraction()
             rs = self.p["series_ohm"] + self.r_sense
             gate = self.gate if on else 0.0
+            regulated = False
             if on and target * rs / 1000.0 + self.v_skin <= avail:
                 # Regulated: the sink holds the target; the skin charges toward
                 # I * R_skin (the average, when pulsed), tau = R_skin * C.
-                i = target
-                vs = i * (gate if gate < 1 else 1.0) / 1000.0 * skin
-                self.v_skin = vs + (self.v_skin - vs) * math.exp(-dt / (skin * cap_f))
-                if target * rs / 1000.0 + self.v_skin > avail:
-                    # The skin charged past what the rail can hold within this
-                    # step (a sudden rise of the target): compliance from here.
-                    self.v_skin = avail - target * rs / 1000.0
-            elif on:
+                vs = target * (gate if gate < 1 else 1.0) / 1000.0 * skin
+                v_skin = vs + (self.v_skin - vs) * math.exp(-dt / (skin * cap_f))
+                # Unless the skin would charge past what the rail can hold
+                # within this step (a rising target, or the load): then the
+                # step is compliance's, below. (Clamping the skin at that
+                # boundary instead held the target for ever at a steady one.)
+                regulated = target * rs / 1000.0 + v_skin <= avail
+                if regulated:
+                    i = target
+                    self.v_skin = v_skin
+            if on and not regulated:
                 # Compliance: the rail, less the sink's headroom, drives the series
                 # path into R_skin || C. Closed form: a stable update at any dt.
                 v_inf = avail * skin / (rs + skin)
@@ -232,7 +236,7 @@ class Circuit:
                 i = (avail - self.v_skin) / rs * 1000.0
                 if i > target:
                     i = target
-            else:
+            elif not on:
                 self.v_skin *= math.exp(-dt / (skin * cap_f))
         else:
             self.v_skin = 0.0
