@@ -17,11 +17,9 @@ from tools.circuit import design
 
 BOARDS = {"pico": pico.BOARD, "esp32_devkitc": esp32_devkitc.BOARD}
 
-# (board, field): the value the board file still has. Issue 18: 35 mA x 100 Ohm put
-# 3.5 V on the current ADC pin at the trip level; the circuit's R_sense is 82 Ohm
-# (2.87 V). Needed in firmware/boards/pico.py and esp32_devkitc.py:
-# "current_sense_ohm": 82.
-PENDING = {("pico", "current_sense_ohm"): 100, ("esp32_devkitc", "current_sense_ohm"): 100}
+# (board, field): the value the board file still has, while the circuit has moved on.
+# Empty: the last one (R_sense 100 -> 82 Ohm, issue 18) is in the board files now.
+PENDING: dict[tuple[str, str], int] = {}
 
 # How close a board field must be to the circuit's value: the calibration corrects
 # what is left (firmware/store.py: +-10 % of gain, +-200 codes of offset).

@@ -30,8 +30,8 @@ BOARD = {
     # hal subtracts it. Without it an idle output reads ~1 mA (a false leak).
     "current_bias_mv": 250,
     "voltage_bias_mv": 250,
-    "current_sense_ohm": 100,
-    # 30 mA (SR-5) -> 3.0 V -> 2.1 V + 0.25 V bias = 2.35 V: still linear.
+    "current_sense_ohm": 82,  # as pico.py (docs/circuit.md)
+    # 35 mA (the trip) -> 2.87 V -> 2.01 V + 0.25 V bias = 2.26 V: still linear.
     "current_div_ppm": 700000,
     "voltage_div_ppm": 35000,  # 58 V -> 2.03 V + 0.25 V bias
     "rail_div_ppm": 40000,

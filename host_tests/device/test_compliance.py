@@ -68,7 +68,7 @@ def test_a_limited_session_treats_reverses_and_journals_what_it_reached():
     assert rec["on_s"] in (120 + ramp_down_s - 1, 120 + ramp_down_s), rec
     assert (rec["min_ua"], rec["max_ua"]) == (LIMIT_UA, LIMIT_UA), rec
     # The electrodes take the rail less the sink's headroom and the sense drop.
-    load = (58000 - 2000 - LIMIT_UA * 100 // 1000) * 1000 // LIMIT_UA
+    load = (58000 - 2000 - LIMIT_UA * hal.board["current_sense_ohm"] // 1000) * 1000 // LIMIT_UA
     assert rec["load_start_ohm"] == load and rec["load_end_ohm"] == load, rec
     assert rec["reached_pct"] == LIMIT_UA * 100 // SET_UA == 60, rec
     # Limited all the time at the top: the on time less two ramps up (0.5 mA/s

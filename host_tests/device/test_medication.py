@@ -120,7 +120,10 @@ def test_every_session_puts_the_relay_where_its_named_tray_needs_it():
     assert json.loads(b.read_file("config.json")) == want
     r1, r2 = journal(b)
     assert (r1["profile"], r1["polarity"], r1["reversed_start"], r1["reversals"]) == (2, 4, 1, 0)
-    assert r1["max_ua"] <= 5050 and r1["end"] == "timer", r1  # SR-7: the pads' 5 mA
+    # SR-7: the pads' 5 mA. The journal's extremes are single readings, every
+    # 32 ms for 10 minutes: the ADC's noise (2 LSB, of 9.8 uA through 82 Ohm)
+    # rides on them, about 8 LSB at the most of 19,000.
+    assert r1["max_ua"] <= 5100 and r1["end"] == "timer", r1
     assert (r2["profile"], r2["polarity"], r2["reversed_start"], r2["reversals"]) == (5, 3, 0, 0)
     assert 13900 <= r2["min_ua"] and r2["max_ua"] <= 14100 and r2["end"] == "timer", r2
     assert len(said) == 2, said  # once a session
