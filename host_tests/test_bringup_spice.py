@@ -63,6 +63,7 @@ def test_the_lead_fires_the_trip_with_the_output_off(lead100):
 
 
 def test_the_latch_holds_while_the_lead_is_on_and_resets_once_it_is_away(lead100):
+    # SR-15 on the circuit: the comparator fired with the output off, the latch set-dominant.
     r = lead100
     assert max(r.window("OK_G", 2.3e-3, 2.9e-3)) < 0.5  # reset at 2 ms: set-dominant
     assert max(r.window("OK_G", 3.2e-3, 3.9e-3)) < 0.5  # lead away: still latched

@@ -57,6 +57,7 @@ def test_the_waits_take_1_to_60_seconds_only(board, s):
 
 
 def test_the_relay_switches_with_the_output_off(con):
+    # SR-11: the relay never switches with the output on.
     c = con.b.circuit
     assert con("relay", True) == {"relay": True, "output_on": False}
     assert c.relay == 1
@@ -74,6 +75,7 @@ def test_the_led_follows(con):
 
 
 def test_trip_reset_needs_a_long_press_and_then_clears_the_latch(con):
+    # SR-15: the latch is reset only with the output off and after the long press.
     b = con.b
     c = b.circuit
     c.force_trip = c.tripped = True  # the latch set (as at an undefined power-up)
