@@ -193,6 +193,18 @@ def test_an_answer_that_is_no_voltage_ends_a_scripted_run(served, data_dir, bad)
     assert json.loads(path.read_text())["passed"] is False
 
 
+def test_no_board_on_the_port_exit_2_and_the_host_keeps_the_report(data_dir, tmp_path):
+    # The first step is the person's (the board held in reset); then the port is not there.
+    r = ionto("bringup", "--port", str(tmp_path / "no_port"), "--ohm", "1000", "--answers",
+              "0.002")
+    assert r.returncode == 2 and "no such port" in r.stderr, r.stderr
+    (path,) = host_reports(data_dir)
+    rep = json.loads(path.read_text())
+    assert rep["passed"] is False and path.name.startswith("not_connected_")
+    assert rep["steps"] == [{"step": "reset_off", "ok": True, "meter_mv": 2.0,
+                             "limit_mv": 10.0}]
+
+
 def test_a_typed_answer_that_is_no_number_is_asked_again():
     # Interactive answers: "abc" and "1,5" are asked again; the third one counts.
     from tools.ionto import bringup as bu

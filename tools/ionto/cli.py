@@ -329,7 +329,7 @@ def _bringup_check(link, skip: bool) -> None:
 def _bringup(args: argparse.Namespace) -> int:
     from tools.ionto import bringup
     from tools.ionto import calibrate as cal
-    from tools.ionto.link import Console
+    from tools.ionto.link import Console, LinkError
 
     answers = _answers(args, "bringup")
     if answers is None:
@@ -352,6 +352,9 @@ def _bringup(args: argparse.Namespace) -> int:
     except cal.CalibrationError as e:
         print(f"ionto bringup: {e}", file=sys.stderr)
         code = 1
+    except LinkError as e:  # no board, or it went away: the host keeps the report
+        print(f"ionto: {e}", file=sys.stderr)
+        code = 2
     except KeyboardInterrupt:
         print("ionto bringup: stopped; no report written", file=sys.stderr)
         if links:
@@ -359,7 +362,7 @@ def _bringup(args: argparse.Namespace) -> int:
         return 130
     rep = w.report.as_dict()
     try:
-        if links:
+        if links and code != 2:
             link = links[0]
             try:
                 link.call(f"bringup_save({rep!r})")
