@@ -163,7 +163,8 @@ def _device_figures():
     # Native code: the rp2 port loads it into the heap, the unix port outside.
     # What it adds on the chip is at least its .mpy growth over bytecode.
     plain = m7.compile_tree(m7.tree_copy("m8_bytecode", edit=m7.strip_native), "armv6m")
-    fig["M8_native_extra_bytes"] = max(0, total - m7.mpy_bytes(plain))
+    fig["M8_native_extra_bytes"] = m7.native_extra_bytes(ROOT / "build/mpy/armv6m", plain,
+                                                         fig["M8_modules"])
     return fig
 
 

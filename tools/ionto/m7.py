@@ -115,6 +115,20 @@ def mpy_bytes(folder: Path) -> int:
     return sum(p.stat().st_size for p in folder.rglob("*.mpy"))
 
 
+def native_extra_bytes(native: Path, plain: Path, modules: list[str]) -> int:
+    """What native code adds to the rp2 port's heap (it loads it there; the unix port
+    does not): the .mpy growth of each module in `modules` ("firmware.app", ...: those
+    a run holds) over its bytecode-only build. A module a board never loads (the
+    display's, without a display) or releases after a job adds nothing."""
+    extra = 0
+    for m in modules:
+        rel = Path(*m.split(".")).with_suffix(".mpy")
+        if not (native / rel).exists():
+            rel = Path(*m.split("."), "__init__.mpy")  # a package (firmware.boards)
+        extra += (native / rel).stat().st_size - (plain / rel).stat().st_size
+    return max(0, extra)
+
+
 def measure(tree: Path, n: int = 1000, m6_ticks: int = 10000, reverse: bool = True,
             timeout: float = 600) -> dict:
     """tools/sim/bench_tick.py on a source tree: its JSON line, and the tree's name.

@@ -147,6 +147,9 @@ def main():
     out["M8_heap_running_bytes"] = HEAP_IMPORT + gc.mem_alloc() - _HEAP1
     out["M8_heap_import_bytes"] = HEAP_IMPORT
     out["M8_imported_from_mpy"] = FROM_MPY
+    # The firmware's modules this run holds: whose native code a board's heap holds
+    # (a module loaded for a job and released holds none; nor one never loaded).
+    out["M8_modules"] = sorted(m for m in sys.modules if m.startswith("firmware."))
     _ticks(a, 100, 0)  # hand lifted
     out["state_pause"] = a.ses.state
     out["M6_pause_bytes"] = _alloc(a, 0)
