@@ -49,7 +49,12 @@ from tools.sim.simboard import load_board
 
 ROOT = Path(__file__).resolve().parents[2]
 AGENT = ROOT / "tools" / "sim" / "repl_agent.py"
-HEAP = "192K"
+# The served board's interpreter holds the simulator (the repl agent, the fake
+# machine, the circuit model, a display board's panel model) beside the
+# firmware: a board's heap holds the firmware alone, whose figure M8 measures by
+# itself (host_tests/test_heap_budget.py). At 192K a served pico_oled (the
+# display's 10 KB) ran out at boot allocating the session trace's 2.7 KB.
+HEAP = "256K"
 CTRL_A, CTRL_B, CTRL_C, CTRL_D, CTRL_E = 1, 2, 3, 4, 5
 RAW_BANNER = b"raw REPL; CTRL-B to exit\r\n"
 PASTE_WINDOW = 128  # MICROPY_REPL_STDIN_BUFFER_MAX (256) / 2, as on rp2 and esp32
