@@ -37,7 +37,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tools.ionto.calibrate import OHM_RANGE, AnswerError, Answers, CalibrationError, Steps
+from tools.ionto.calibrate import (
+    OHM_RANGE,
+    AnswerError,
+    Answers,
+    CalibrationError,
+    Steps,
+    typed_number,
+)
 
 REPORT_VERSION = 1  # firmware/console.py BRINGUP_VERSION
 OFF_LEAK_UA = 100  # SR-9: current above 0.1 mA with the output off is a leak
@@ -51,7 +58,6 @@ READ_PCT = 10.0  # the board's uncalibrated reading vs the meter: store.py's gai
 READ_MIN_MV = 100  # plus this much (the meter's last digits, a few ADC codes)
 WAIT_S = 30  # the console's waits for the person (button, test lead), 1-60 s
 VOLT_TOP = 100.0  # no voltage on this device is near this (a typo above it)
-_VOLTS = re.compile(r"(\d+(?:\.\d*)?|\.\d+)\s*([a-zA-Z]*)", re.ASCII)
 
 # Where each board's battery channel is measured (docs/bringup.md).
 PACK_POINT = {
@@ -68,12 +74,7 @@ class BringupError(CalibrationError):
 
 def parse_volts(text: str, top: float = VOLT_TOP) -> float:
     """A meter reading in V (or mV with its unit), 0 allowed: volts."""
-    if not isinstance(text, str):
-        raise AnswerError(f"not text: {text!r}")
-    s = text.strip()
-    if "," in s:
-        raise AnswerError(f"{s!r}: use a decimal point, not a comma")
-    m = _VOLTS.fullmatch(s)
+    s, m = typed_number(text)
     unit = m.group(2).lower() if m else ""
     if m is None or unit not in ("", "v", "mv"):
         raise AnswerError(f"{s!r} is not a number of V (for example 57.9, or 12 mV)")

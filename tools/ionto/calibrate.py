@@ -68,14 +68,20 @@ class ConsoleLink(Protocol):
 _NUMBER = re.compile(r"(\d+(?:\.\d*)?|\.\d+)\s*([a-zA-Z]*)", re.ASCII)
 
 
-def parse_number(text: str, unit: str, top: float) -> float:
-    """A positive decimal number, optionally followed by its unit (mA, Ohm)."""
+def typed_number(text: str) -> tuple[str, re.Match[str] | None]:
+    """The answer stripped, and its match of a decimal number with the unit after it
+    (group 1, group 2), or None; a comma for a decimal point is refused."""
     if not isinstance(text, str):
         raise AnswerError(f"not text: {text!r}")
     s = text.strip()
     if "," in s:
         raise AnswerError(f"{s!r}: use a decimal point, not a comma")
-    m = _NUMBER.fullmatch(s)
+    return s, _NUMBER.fullmatch(s)
+
+
+def parse_number(text: str, unit: str, top: float) -> float:
+    """A positive decimal number, optionally followed by its unit (mA, Ohm)."""
+    s, m = typed_number(text)
     if m is None or (m.group(2) and m.group(2).lower() != unit.lower()):
         raise AnswerError(f"{s!r} is not a number of {unit} (for example 10.02)")
     v = float(m.group(1))
