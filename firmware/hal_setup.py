@@ -89,17 +89,24 @@ def scales(board, cal, shift, duty_max):
             cal["battery"]["offset"], full_ua, duty_mul, cal["set"]["offset"])
 
 
-def set_clock(machine, board, t):
-    # t: (year, month, day, hours, minutes, seconds) UTC, validated by the
-    # caller (the console). The board's clock, and the DS3231 module where
-    # the board has one (board "rtc"), which keeps it through power cuts.
+def _board_clock(machine, t):
+    # The board's own clock from t = (year, month, day, hours, minutes,
+    # seconds) UTC; returns machine.RTC's tuple (weekday 0 = Monday,
+    # subseconds last).
     month, day = t[1], t[2]
     y = t[0] - 1 if month < 3 else t[0]  # Sakamoto's weekday, 0 = Sunday
     wd = (y + y // 4 - y // 100 + y // 400 + (0, 3, 2, 5, 0, 3, 5, 1, 4, 6, 2, 4)[month - 1]
           + day) % 7
-    # machine.RTC's tuple: weekday 0 = Monday, subseconds last.
     t = (t[0], month, day, (wd + 6) % 7, t[3], t[4], t[5], 0)
     machine.RTC().datetime(t)
+    return t
+
+
+def set_clock(machine, board, t):
+    # t: (year, month, day, hours, minutes, seconds) UTC, validated by the
+    # caller (the console). The board's clock, and the DS3231 module where
+    # the board has one (board "rtc"), which keeps it through power cuts.
+    t = _board_clock(machine, t)
     if board["rtc"] is not None:
         from firmware import ds3231
 
@@ -127,4 +134,4 @@ def clock_from_module(machine, board):
         print("clock: the DS3231 lost the time (a new module, or its coin cell ran out):"
               " the clock is unknown until ionto sets it")
         return
-    set_clock(machine, {"rtc": None}, t)  # the board's clock only
+    _board_clock(machine, t)
