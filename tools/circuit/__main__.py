@@ -1,5 +1,6 @@
-"""Write hardware/ from tools/circuit/design.py: the parts lists and, through SKiDL (its
-ERC must be clean), the KiCad netlists.
+"""Write hardware/ from tools/circuit/design.py: the parts lists, the order lists with
+their prices (order.py), the stripboard layouts and their figures (stripboard.py) and,
+through SKiDL (its ERC must be clean), the KiCad netlists.
 
     .venv/bin/python -m tools.circuit
 
@@ -14,11 +15,13 @@ import subprocess
 import sys
 import tempfile
 
-from tools.circuit import bom, design
+from tools.circuit import bom, design, order, stripboard
 
 
 def main() -> int:
     bom.main()
+    order.main()
+    stripboard.main()
     env = dict(os.environ, PYTHONPATH=str(bom.ROOT))
     for board in design.BOARDS:
         with tempfile.TemporaryDirectory(prefix="ionto-skidl-") as tmp:

@@ -30,11 +30,16 @@ def path(board: str) -> Path:
     return ROOT / "hardware" / f"bom_{board}.csv"
 
 
-def main() -> int:
+def write_each(text_of, path_of) -> int:
+    """Write each build's file: text_of(board) into path_of(board)."""
     for board in design.BOARDS:
-        path(board).write_text(text(board), encoding="utf-8")
-        print("wrote", path(board).relative_to(ROOT))
+        path_of(board).write_text(text_of(board), encoding="utf-8")
+        print("wrote", path_of(board).relative_to(ROOT))
     return 0
+
+
+def main() -> int:
+    return write_each(text, path)
 
 
 if __name__ == "__main__":

@@ -85,14 +85,30 @@ def R(ref, ohm, a, b, role="", rating=RES, fp=FP_R, tol=0.01, mpn=None, alt=None
                 {"1": a, "2": b}, ohm=ohm, tol=tol, role=role)
 
 
+def _cap_mpn(farad: float, volt: int, tol: float) -> tuple[str, str]:
+    """A radial 5 mm ceramic's part number in TDK's FG28 and KEMET's C322C schemes
+    (value code "104" = 10 x 10^4 pF; C0G under 1 nF, X7R above): the series' naming,
+    not each number checked against a distributor's stock."""
+    pf = round(farad * 1e12)
+    exp = len(str(pf)) - 2
+    code = f"{pf // 10 ** exp}{exp}" if exp >= 0 else f"{pf}9"
+    t = "J" if tol <= 0.05 else "K"
+    c0g = farad < 1e-9
+    tdk_v = {50: "1H", 25: "1E", 16: "1C"}[volt]
+    kemet_v = {50: "5", 25: "3", 16: "4"}[volt]
+    return (f"TDK FG28{'C0G' if c0g else 'X7R'}{tdk_v}{code}{t}NT06",
+            f"KEMET C322C{code}{t}{kemet_v}{'G' if c0g else 'R'}5TA")
+
+
 def C(ref, farad, a, b, volt, role="", kind="ceramic", tol=0.1):  # noqa: N802
     fp = {"ceramic": FP_CC, "film": FP_CF, "electrolytic": FP_CE}[kind]
     sym = "C_Polarized" if kind == "electrolytic" else "C"
-    mpn = {"ceramic": f"ceramic X7R {_fmt(farad, 'F')} {volt} V, 5 mm (e.g. TDK FG28X7R series)",
-           "film": f"polyester film {_fmt(farad, 'F')} {volt} V, 5 mm (WIMA MKS2 series)",
-           "electrolytic": f"aluminium {_fmt(farad, 'F')} {volt} V (Panasonic FR series)"}[kind]
-    alt = {"ceramic": "KEMET C320C series", "film": "KEMET R82 series",
-           "electrolytic": "Nichicon UHE series"}[kind]
+    if kind == "ceramic":
+        mpn, alt = _cap_mpn(farad, volt, tol)
+    elif kind == "film" and (farad, volt, tol) == (100e-9, 63, 0.05):
+        mpn, alt = "WIMA MKS2C031001A00JSSD", "KEMET R82DC3100AA60J"
+    else:  # no such part in the design today: name the series
+        raise ValueError(f"{ref}: no part number for a {kind} {_fmt(farad, 'F')} {volt} V")
     return Part(ref, "Device", sym, _fmt(farad, "F"), fp,
                 f"{kind}, {volt} V, {int(tol * 100)} %", mpn, alt, {"1": a, "2": b},
                 farad=farad, tol=tol, role=role)
@@ -167,8 +183,9 @@ def mcu_parts(board: str, wiring: dict[str, int | None]) -> list[Part]:
             pin_names[str(n)] = (name, func)
         side = ("pins 1-20", "pins 21-40") if board == "pico" else ("header J2", "header J3")
         parts.append(Part(ref, "", f"{label} socket {i + 1}", f"{label} {side[i]}", fp,
-                          "2.54 mm female header", f"{len(names)}-pin 2.54 mm socket strip",
-                          "cut from a 40-pin strip", pins, role=f"{label} ({side[i]})",
+                          "2.54 mm female header",
+                          f"Sullins PPTC{len(names)}1LFBN-RC",
+                          f"Samtec SSW-1{len(names)}-01-T-S", pins, role=f"{label} ({side[i]})",
                           pin_names=pin_names))
     return parts
 
@@ -229,8 +246,7 @@ def parts(board: str) -> list[Part]:  # noqa: PLR0915 - one list, read top to bo
     # The current path: rail -> R_limit -> PTC -> Q1 -> relay -> trays -> relay -> Q2 -> R_sense.
     add(R("R1", 220, "RAIL", "RAIL_L", "R_limit",
           rating="flameproof metal oxide, 1 W, 5 %, 350 V", fp=FP_R1W, tol=0.05,
-          mpn="Yageo FKN1W series, 220 Ohm 5 % (flameproof)",
-          alt="Vishay NFR25H series (fusible), 220 Ohm"))
+          mpn="Yageo FKN1WSJT-52-220R", alt="Vishay NFR25H series (fusible), 220 Ohm"))
     add(Part("F2", "Device", "Polyfuse", "PTC 50 mA", FP_CC,
              "hold 0.05 A, trip 0.10 A, 60 V max (the rail stays under 60 V)",
              "Bourns MF-R005", "Littelfuse 60R005XU", {"1": "RAIL_L", "2": "RAIL_P"},

@@ -1,0 +1,134 @@
+"""The parts that are not in the circuit: the board, the enclosure and its insulation,
+the trays and electrodes, the pack and its charger, wire, and what the bring-up and
+the calibration need on the bench. One source for the order lists (order.py,
+hardware/order_<board>.csv) and docs/build.md's choices.
+
+Each item names a manufacturer part number where the item is a product, or a material
+and its size where it is cut or bought by the metre (`mpn` then starts with
+"material:"). Prices are in prices.py's form, with the same honesty: `estimate=True`
+where no public price was looked up.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tools.circuit.prices import Price, estimate
+from tools.circuit.stripboard import COLS, ROWS
+
+BOTH = ("pico", "esp32_devkitc")
+
+
+@dataclass(frozen=True)
+class Item:
+    key: str  # a short name, unique
+    what: str
+    qty: int
+    rating: str
+    mpn: str
+    alt: str
+    price: Price  # per unit
+    builds: tuple[str, ...] = BOTH
+    why: str = ""
+
+
+ITEMS: tuple[Item, ...] = (
+    # --- the microcontroller board itself (the sockets A1, A2 are circuit parts) ---
+    Item("mcu_pico", "Raspberry Pi Pico (RP2040), with no headers soldered", 1,
+         "1.8-5.5 V on VSYS (Pico datasheet, section 4.5, power)",
+         "Raspberry Pi SC0915", "Raspberry Pi Pico H (SC0917, headers fitted)",
+         Price(4.00, "Raspberry Pi list price (approved resellers)", "2026-12-06",
+               "https://vimarsana.com/amparticle/raspberry-pi-pico-w-is-a-6-wireless-"
+               "enabled-microcontroller-for-iot-projects-2022063023981 (\"a $4 "
+               "microcontroller\")", estimate=False),
+         builds=("pico",)),
+    Item("mcu_esp32", "ESP32-DevKitC V4 (ESP32-WROOM-32E module)", 1,
+         "5 V on its 5V pin, 3.3 V regulator on board (Espressif DevKitC V4 user guide)",
+         "Espressif ESP32-DEVKITC-32E", "Espressif ESP32-DEVKITC-32UE (external antenna)",
+         estimate(10.00), builds=("esp32_devkitc",)),
+    # --- assembly ---
+    Item("stripboard", f"stripboard, 2.54 mm pitch, {ROWS} strips x {COLS} holes "
+         f"(about {ROWS * 2.54:.0f} x {COLS * 2.54:.0f} mm), cut from a larger board", 1,
+         "paper (FR2) or epoxy (FR4) board, copper strips",
+         "material: 2.54 mm stripboard, e.g. a 100 x 220 mm board cut down",
+         "a PCB from the KiCad netlist (hardware/ionto_<board>.net)", estimate(9.00)),
+    Item("dip8_socket", "DIP-8 IC socket (U3, U4, U5)", 3, "2.54 mm, 7.62 mm rows",
+         "TE Connectivity 1-2199298-2", "Mill-Max 110-44-308-41-001000", estimate(0.30)),
+    Item("dip14_socket", "DIP-14 IC socket (U6)", 1, "2.54 mm, 7.62 mm rows",
+         "TE Connectivity 1-2199298-3", "Mill-Max 110-44-314-41-001000", estimate(0.35)),
+    Item("sot23_adapter", "SOT-23 to 2.54 mm adapter board (Q3, Q4, Q5, Q6: BSS123)", 4,
+         "3 pins at 2.54 mm", "Adafruit 1230 (SOT-23 breakout, one of a pack of 6)",
+         "any SOT-23 to SIP-3 adapter", estimate(1.00),
+         why="the BSS123 exists only in SOT-23; the SPICE runs model this part"),
+    Item("heatsink", "TO-220 clip-on heatsink for Q2 (1.4 W, circuit.md)", 1,
+         "about 20 K/W", "Aavid 577202B00000G", "Fischer Elektronik FK 237 SA 220",
+         estimate(0.90)),
+    Item("fuse_clips", "5 x 20 mm fuse clips for F1", 2, "PCB clip, 5 x 20 mm fuse",
+         "Bel Fuse FC-203-22", "Keystone 3517", estimate(0.30)),
+    Item("header_strip", "pin header strip, 1 x 40, 2.54 mm (U1, U2 modules' pins)", 1,
+         "2.54 mm", "Sullins PRPC040SAAN-RC", "Samtec TSW-140-07-T-S",
+         estimate(0.80)),
+    Item("hookup_wire", "hook-up wire for the board's links, solid, 0.6 mm (22 AWG), 5 m",
+         1, "PVC, 300 V", "Alpha Wire 3051 (22 AWG solid)", "any 22 AWG solid, >= 100 V",
+         estimate(6.00)),
+    # --- enclosure and insulation (the rail stays under 60 V DC) ---
+    Item("enclosure", "enclosure, flame-retardant ABS (UL 94 V-0), with lid; the board "
+         "on standoffs inside", 1, "inside at least 170 x 110 x 50 mm; no metal parts",
+         "Hammond 1591ESFLBK", "Hammond 1591 series in flame-retardant ABS of the same "
+         "size", estimate(16.00),
+         why="Hammond: flame-retardant ABS is UL 94 V-0 (thevoltpost.com/hammond-"
+             "enclosure-materials-metallic-non-metallic)"),
+    Item("standoffs", "nylon standoffs M3 x 10 mm with nylon screws", 4,
+         "polyamide, insulating", "Keystone 4901 (nylon standoff)", "Harwin R30-6611094",
+         estimate(0.40)),
+    Item("insulating_sheet", "polycarbonate or polyester sheet under the board, 0.5 mm",
+         1, "insulating film between the solder side and the box",
+         "material: polycarbonate sheet 0.5 mm, cut to the board", "polyester (Mylar) "
+         "film 0.25 mm", estimate(3.00)),
+    Item("cable_gland", "cable gland for the tray leads, M12 or PG7, nylon", 1,
+         "IP68 nylon, cable 3-6.5 mm", "Lapp SKINTOP ST-M 12x1.5 (53111000)",
+         "Hammond 1427NC7 (PG7)", estimate(1.50)),
+    Item("heatshrink", "heat-shrink sleeving, 3:1 with adhesive, assorted", 1,
+         "polyolefin, 600 V", "3M EPS-300 assortment", "TE DWP-125 assortment",
+         estimate(6.00)),
+    # --- trays, electrodes, leads ---
+    Item("trays", "tray, polypropylene, for a hand or a foot in 1-2 cm of water", 2,
+         "plastic, no metal; about 35 x 25 x 9 cm", "Really Useful Box 4 litre",
+         "any polypropylene tub of that size", estimate(6.00)),
+    Item("electrodes", "electrode plate, stainless steel 316 (1.4401), 150 x 100 x 1 mm, "
+         "one M4 hole in a corner", 2, "316 resists the salt water's corrosion",
+         "material: stainless steel 316 sheet, 1 mm, cut to 150 x 100 mm",
+         "conductive silicone rubber electrode of the same size", estimate(9.00)),
+    Item("electrode_cover", "sponge cloth over each electrode, so skin never touches "
+         "metal", 2, "cellulose/cotton, soaked", "Spontex sponge cloth (pack)",
+         "a folded cotton cloth", estimate(1.50)),
+    Item("electrode_hardware", "M4 x 10 stainless (A4) screw, nut and washers, with a "
+         "ring terminal, per electrode", 2, "A4 = 316 stainless",
+         "material: A4 stainless M4 screw, nut, 2 washers; TE 34108 ring terminal",
+         "Keystone 8016 ring terminal", estimate(1.20)),
+    Item("tray_leads", "tray lead wire, flexible stranded, 20 AWG, 2 x 1.5 m", 1,
+         "PVC, 300 V", "Alpha Wire 3053 (20 AWG stranded)",
+         "any stranded 20 AWG lead rated >= 100 V", estimate(6.00)),
+    # --- the pack (the ESP32 build; the Pico's follows its power section) ---
+    Item("pack_2s", "Li-ion pack 2S1P (7.4 V nominal, 8.4 V full), 18650 cells, with a "
+         "protection board (over-charge, over-discharge, short circuit)", 1,
+         "6.0-8.4 V, >= 2 A discharge", "Tenergy 31003 (7.4 V 2200 mAh, PCM)",
+         "any 2S 18650 pack with a protection board and bare leads", estimate(22.00),
+         builds=("esp32_devkitc",)),
+    Item("charger_2s", "charger for the 2S pack (charge the pack out of the device: "
+         "never charge while a person is connected)", 1, "2S Li-ion, CC/CV to 8.4 V",
+         "Tenergy TN267 (2S 7.4 V Li-ion smart charger)",
+         "any 2S Li-ion charger with balance/CC-CV", estimate(15.00),
+         builds=("esp32_devkitc",)),
+    # --- on the bench (bring-up and calibration, docs/bringup.md) ---
+    Item("bench_resistor", "bench resistor 1 kOhm 1 W (bring-up and calibration)", 1,
+         "1 W, 5 %, 350 V", "Yageo FKN1WSJT-52-1K", "Vishay PR01000101001JR500",
+         estimate(0.30)),
+    Item("test_lead", "100 Ohm 0.25 W resistor and a test hook (the trip step of the "
+         "bring-up)", 1, "0.25 W", "Yageo MFR-25FBF52-100R with Pomona 5243 hook",
+         "any 100 Ohm 0.25 W resistor with an IC clip", estimate(3.50)),
+)
+
+
+def items(board: str) -> list[Item]:
+    return [x for x in ITEMS if board in x.builds]
