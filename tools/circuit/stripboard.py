@@ -160,7 +160,7 @@ def _place(grid: _Grid, part: design.Part, s: Shape,
             for pin, (hr, hc) in p.pin_holes().items():
                 others = placed_at.get(part.pins[pin], [])
                 if others:
-                    d = min(abs(hr - orow) + abs(hc - ocol) for orow, ocol in others)
+                    d = min(_apart(hr, hc, orow, ocol) for orow, ocol in others)
                     cost += d * (0.2 if part.pins[pin] in SUPPLIES else 1.0)
             if best is None or cost < best[0]:
                 best = (cost, p)
@@ -170,8 +170,15 @@ def _place(grid: _Grid, part: design.Part, s: Shape,
     return best[1]
 
 
+def _apart(r: int, c: int, r2: int, c2: int) -> float:
+    """How far a pin at (r, c) is from a pin of its net at (r2, c2): on the same strip
+    the copper may join them (no link, if no other net's pin sits between), on another
+    strip it takes a link (3 holes' worth more)."""
+    return (3 + abs(r - r2) if r != r2 else 0) + 0.2 * abs(c - c2)
+
+
 SUPPLIES = ("GND", "VPACK", "V5", "V3V3", "VSYS")
-PACK = 0.2  # the cost of a column further from the microcontroller, against a hole of wire
+PACK = 0.1  # the cost of a column further from the microcontroller, against a hole of wire
 
 
 def _order(parts: list[design.Part], first: set[str]) -> list[design.Part]:
