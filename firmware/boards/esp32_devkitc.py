@@ -13,7 +13,10 @@ BOARD = {
     "pin_button": 13,
     "pin_up": 32,  # optional up and down buttons to GND (internal pull-ups), pico.py
     "pin_down": 33,
-    "pin_usb_sense": None,  # optional on the DevKitC; not wired here
+    # SR-17: VBUS of the device's USB socket (a panel breakout cabled on to the
+    # DevKitC's port) through 2.2 k / 3.3 k: 5.0 V -> 3.0 V, high above 4.2 V
+    # (0.75 x 3.3 V, ESP32 datasheet) (docs/wiring.md, the power path).
+    "pin_usb_sense": 4,
     # ADC block 1 only (block 2 is unusable with the radio, platform.md)
     "pin_adc_current": 34,
     "pin_adc_voltage": 35,

@@ -27,8 +27,10 @@ BOARD = {
     "pin_adc_current": 26,  # ADC0: voltage across the sense resistor
     "pin_adc_voltage": 27,  # ADC1: electrode voltage via divider
     "pin_adc_rail": 28,  # ADC2: boost rail via divider
-    "pin_adc_battery": 29,  # ADC3: VSYS/3 on the Pico (battery when VSYS is the pack);
-    # None: no battery reading (picow.py), then battery_min_mv must be 0
+    "pin_adc_battery": 29,  # ADC3: VSYS/3 on the Pico. The reference circuit feeds
+    # VSYS from its one-cell pack through an ideal diode (docs/wiring.md, the power
+    # path), so this reads the pack. None: no battery reading (picow.py), then
+    # battery_min_mv must be 0
     "radio_pins": (),  # GPIOs a radio chip owns (Pico W: 23-25, 29): no pin field may use one
     # An optional DS3231 real-time clock module, which keeps UTC through power
     # cuts (docs/using.md, the clock): (I2C bus, SDA GPIO, SCL GPIO)
@@ -57,7 +59,7 @@ BOARD = {
     "rail_mv": 58000,  # boost rail, never above 60 V (hardware.md)
     "sink_headroom_mv": 2000,  # the sink needs this much across it to regulate
     "hw_cap_ua": 35000,  # comparator trip level of the hardware latch
-    "battery_min_mv": 3000,  # below this the pack is at cut-off (SR-16)
+    "battery_min_mv": 3000,  # SR-16: the one Li-ion cell at 3.0 V is at cut-off
     # --- loop and watchdog ---
     "tick_us": 1000,  # control loop period: 1 kHz (measures.md)
     "wdt_timeout_ms": 1000,  # SR-3: at most 1000 ms (rp2 hardware max 8388 ms)

@@ -144,6 +144,7 @@ MCU_SIGNALS = {
     "pin_adc_voltage": ("ADC_V", "in"),
     "pin_adc_rail": ("ADC_R", "in"),
     "pin_adc_battery": ("ADC_B", "in"),
+    "pin_usb_sense": ("USB_S", "in"),
 }
 
 
@@ -164,7 +165,10 @@ def mcu_parts(board: str, wiring: dict[str, int | None]) -> list[Part]:
         funcs[name] = "OUTPUT" if d == "out" else "INPUT"
     power = {"GND": ("GND", "PWRIN"), "AGND": ("GND", "PWRIN"),
              "3V3_OUT": ("V3V3", "PWROUT"), "3V3": ("V3V3", "PWROUT"),
-             "VSYS": ("VSYS", "PWRIN"), "5V": ("VSYS", "PWRIN")}
+             "VSYS": ("VSYS", "PWRIN"), "5V": ("VSYS", "PWRIN"),
+             # The Pico's VBUS pin carries USB's 5 V while a cable is in (Pico datasheet,
+             # 4.5): it switches Q7 off (the power path below).
+             "VBUS": ("VBUS", "PWROUT")}
     sockets = ([("A1", PICO_PINS[:20], FP_SOCK20), ("A2", PICO_PINS[20:], FP_SOCK20)]
                if board == "pico" else
                [("A1", ESP32_J2, FP_SOCK19), ("A2", ESP32_J3, FP_SOCK19)])
@@ -198,15 +202,16 @@ WIRING = {
              "pin_led": None, "pin_buzzer": 15, "pin_trip": 20, "pin_button": 14,
              "pin_up": 12, "pin_down": 13,
              "pin_adc_current": 26, "pin_adc_voltage": 27, "pin_adc_rail": 28,
-             "pin_adc_battery": None},
+             "pin_adc_battery": None, "pin_usb_sense": None},
     "esp32_devkitc": {"pin_set": 25, "pin_enable": 26, "pin_relay": 27, "pin_trip_reset": 12,
                       "pin_led": 2, "pin_buzzer": 15, "pin_trip": 14, "pin_button": 13,
                       "pin_up": 32, "pin_down": 33,
                       "pin_adc_current": 34, "pin_adc_voltage": 35, "pin_adc_rail": 36,
-                      "pin_adc_battery": 39},
+                      "pin_adc_battery": 39, "pin_usb_sense": 4},
 }
-# On the Pico the LED (GP25) and the VSYS/3 battery reading (GP29) are on the board
-# itself, not on the header: no part here.
+# On the Pico the LED (GP25), the VSYS/3 battery reading (GP29) and the VBUS sense
+# (GP24) are on the board itself, not on the header: no part here. (spice.py models
+# the two dividers, ON_MODULE_NETS.)
 ON_MODULE = {"pico": {"pin_led": 25, "pin_adc_battery": 29, "pin_usb_sense": 24},
              "esp32_devkitc": {}}
 
@@ -214,6 +219,12 @@ ON_MODULE = {"pico": {"pin_led": 25, "pin_adc_battery": 29, "pin_usb_sense": 24}
 R_SENSE = 82.0  # was 100 Ohm: 35 mA x 100 Ohm = 3.5 V reached the ADC pin (issue 18)
 SET_R, SET_C = 20e3, 100e-9  # each of the two set-filter stages: 2 ms
 RAIL_V = 58.0  # the boost module's set output
+# The pack of each build, volts: (lowest, nominal, full). The Pico's is one Li-ion cell
+# on VSYS (3.0 V is its battery_min_mv; 4.2 V full), so that GP29's VSYS/3 reads the
+# pack (SR-16, docs/wiring.md); the ESP32's 2-3 cells (6.0 V = 2 x 3.0 V, its
+# battery_min_mv; 12.6 V = 3 x 4.2 V full), read through R30/R31.
+PACK_V = {"pico": (3.0, 3.7, 4.2), "esp32_devkitc": (6.0, 7.4, 12.6)}
+V12 = 12.0  # the Pico build's 12 V node (U7): the op-amps, the buck and the rail boost
 TRIP_TOP, TRIP_BOT = 1.5e3, 10e3  # 3V3 -> trip reference: 2.870 V = 35.0 mA x 82 Ohm
 
 
@@ -223,26 +234,80 @@ def parts(board: str) -> list[Part]:  # noqa: PLR0915 - one list, read top to bo
     pico = board == "pico"
     p: list[Part] = []
     add = p.append
-    # Power: pack -> fuse -> buck (5 V, MCU and relay) and boost (58 V rail).
+    # Power (docs/wiring.md, the power path). ESP32: pack (2-3 cells) -> fuse -> buck
+    # (5 V: the DevKitC through D1, the relay) and boost (58 V rail); the op-amps on the
+    # pack. Pico: one cell -> fuse -> Q7 (ideal diode) -> VSYS, so that GP29's VSYS/3
+    # is the cell (SR-16); and the cell -> U7 (12 V) -> buck, rail boost and op-amps.
+    vin = "V12" if pico else "VPACK"  # the buck's, the rail boost's and the op-amps' supply
     add(Part("J1", "Connector_Generic", "Conn_01x02", "PACK", FP_TERM2,
              "screw terminal, 5.08 mm, 13.5 A, 250 V", "Phoenix Contact 1729128",
-             "CUI TB001-500-02BE", {"1": "VPACK_IN", "2": "GND"}, role="battery pack"))
-    add(Part("F1", "Device", "Fuse", "1 A T", "Fuse:Fuseholder_Clip-5x20mm_Bel_FC-203-22_"
-             "Lateral_P17.80x5.00mm_D1.17mm_Horizontal", "5x20 mm glass, 1 A slow, 250 V",
-             "Littelfuse 0218001.MXP", "Bel Fuse 5ST 1-R", {"1": "VPACK_IN", "2": "VPACK"},
-             role="pack fuse"))
+             "CUI TB001-500-02BE", {"1": "VPACK_IN", "2": "GND"},
+             role="battery pack: one protected Li-ion cell, 3.0-4.2 V" if pico else
+             "battery pack: 2-3 Li-ion cells with a protection board, 6.0-12.6 V"))
+    # The Pico build's cell gives up to about 1.2 A (3 W into U7 at 3.0 V, at U7's 85 %).
+    amps = 2 if pico else 1
+    add(Part("F1", "Device", "Fuse", f"{amps} A T", "Fuse:Fuseholder_Clip-5x20mm_Bel_FC-"
+             "203-22_Lateral_P17.80x5.00mm_D1.17mm_Horizontal",
+             f"5x20 mm glass, {amps} A slow, 250 V", f"Littelfuse 021800{amps}.MXP",
+             f"Bel Fuse 5ST {amps}-R", {"1": "VPACK_IN", "2": "VPACK"}, role="pack fuse"))
+    if pico:
+        # Pololu U3V40F12 (pololu.com, U3V40Fx family, recalled: input 2.9 V up to the
+        # output, 12 V fixed, an EN input that turns it off; off, it passes its input
+        # through its inductor and diode). Its EN on the board's 3.3 V as U2's, below.
+        add(Part("U7", "Connector_Generic", "Conn_01x04", "boost module 12 V", FP_HDR4,
+                 "in 2.9-12 V (one cell), out 12 V, >= 0.3 A, enable input on at 3.3 V",
+                 "Pololu U3V40F12", "Pololu U3V70F12 (the same, larger)",
+                 {"1": "VPACK", "2": "GND", "3": "V12", "4": "V3V3"},
+                 role="12 V from the cell: op-amps, relay buck, rail boost"))
     add(Part("U1", "Connector_Generic", "Conn_01x03", "buck module 5 V", FP_HDR3,
              "in 6-13 V, out 5 V 0.5 A", "Pololu D24V5F5", "Pololu D36V6F5",
-             {"1": "VPACK", "2": "GND", "3": "V5"}, role="MCU and relay supply"))
+             {"1": vin, "2": "GND", "3": "V5"},
+             role="relay and buzzer supply" if pico else "MCU, relay and buzzer supply"))
     # Its enable input on the board's 3.3 V: no rail while the board is unpowered (the
     # rail divider would otherwise drive 2.9 V into the unpowered board's ADC pin).
     add(Part("U2", "Connector_Generic", "Conn_01x04", "boost module 58 V", FP_HDR4,
              "in 6-13 V, out 58 V (under 60 V) 50 mA, output capacitors >= 100 V, "
              "enable input on at 3.3 V", "not chosen yet (see docs/circuit.md)", "-",
-             {"1": "VPACK", "2": "GND", "3": "RAIL", "4": "V3V3"}, role="treatment rail"))
-    add(Part("D1", "Diode", "1N5819", "1N5819", FP_DO41, "Schottky, 40 V, 1 A",
-             "onsemi 1N5819RLG", "Vishay 1N5819-E3/54", {"1": "VSYS", "2": "V5"},
-             model="D1N5819", role="MCU supply, blocks USB back-feed"))
+             {"1": vin, "2": "GND", "3": "RAIL", "4": "V3V3"}, role="treatment rail"))
+    if pico:
+        # The Pico datasheet's second power source (4.5, "powering Pico", figure: power
+        # ORing using a P-channel MOSFET): gate on VBUS, so USB switches the cell off VSYS
+        # and the Pico's own Schottky feeds VSYS from USB; the body diode (drain on the
+        # cell) never lets USB charge the cell. DMG2305UX: V_GS(th) 0.9 V max, 100 mOhm
+        # at V_GS -2.5 V (the same section); its -20 V and -4.2 A are recalled from
+        # Diodes' datasheet. The alternative, DMG3415U, switches VBUS and a cell the
+        # same way on a board derived from Adafruit's HUZZAH32 (gliderthrow-meter.
+        # readthedocs.io, hardware design, power supply).
+        add(Part("Q7", "Device", "Q_PMOS_GSD", "DMG2305UX", FP_SOT23,
+                 "P-MOSFET, -20 V, -4.2 A, V_GS(th) -0.9 V max, 100 mOhm at -2.5 V",
+                 "Diodes DMG2305UX-7", "Diodes DMG3415U-7",
+                 {"1": "VBUS", "2": "VSYS", "3": "VPACK"}, model="DMG2305UX",
+                 role="ideal diode: the cell onto VSYS, off while USB is in"))
+        add(R("R37", 100e3, "VBUS", "GND", "Q7 gate pull-down: on while USB is out"))
+    else:
+        # The DevKitC feeds its 5V pin from USB through its own Schottky (D3, BAT760,
+        # Espressif's esp32_devkitc_v4 schematic): D1 here and D3 there make a diode OR,
+        # so USB and the pack may both be connected and neither feeds the other.
+        add(Part("D1", "Diode", "1N5819", "1N5819", FP_DO41, "Schottky, 40 V, 1 A",
+                 "onsemi 1N5819RLG", "Vishay 1N5819-E3/54", {"1": "VSYS", "2": "V5"},
+                 model="D1N5819", role="MCU supply, blocks USB back-feed"))
+        # SR-17: USB power sensed where it enters the device. The DevKitC shows VBUS on
+        # no header pin (its 5V pin is after D3, and our own supply reaches it too), so
+        # USB comes in through J3, a panel micro-USB breakout, and a short cable from J3
+        # to the DevKitC's own port; J3's VBUS is divided onto GPIO4 (docs/wiring.md).
+        add(Part("J3", "Connector_Generic", "Conn_01x05", "USB micro-B breakout",
+                 "Connector_PinHeader_2.54mm:PinHeader_1x05_P2.54mm_Vertical",
+                 "USB 2.0 micro-B socket on a breakout, 5 pins: VBUS, D-, D+, ID, GND",
+                 "SparkFun BOB-12035", "Adafruit 1833",
+                 {"1": "USB_VBUS", "2": "NC", "3": "NC", "4": "NC", "5": "GND"},
+                 role="the device's only USB port: a cable on to the DevKitC's (D-, D+)"))
+        # Low resistances on purpose: with no cable, D3's reverse leakage (from our 5 V
+        # on the 5V pin back into J3's VBUS) flows through them; 5.5 kOhm keeps the
+        # pin under V_IL (0.825 V) up to 250 uA of it (30 uA in the SPICE model). USB
+        # gives them 0.95 mA.
+        add(R("R38", 2.2e3, "USB_VBUS", "USB_S", "USB sense divider (top)"))
+        add(R("R39", 3.3e3, "USB_S", "GND", "USB sense divider (bottom): 0 without USB"))
+        add(C("C13", 10e-9, "USB_S", "GND", 50, "USB sense filter"))
     # The current path: rail -> R_limit -> PTC -> Q1 -> relay -> trays -> relay -> Q2 -> R_sense.
     add(R("R1", 220, "RAIL", "RAIL_L", "R_limit",
           rating="flameproof metal oxide, 1 W, 5 %, 350 V", fp=FP_R1W, tol=0.05,
@@ -299,7 +364,7 @@ def parts(board: str) -> list[Part]:  # noqa: PLR0915 - one list, read top to bo
     add(Part("U3", "Amplifier_Operational", "LM358", "LM358", FP_DIP8,
              "dual op-amp, 3-32 V supply, inputs to 0 V", "TI LM358P", "onsemi LM358NG",
              {"3": "SET1", "2": "SET_B", "1": "SET_B", "5": "SET_F", "6": "SINK_FB",
-              "7": "SINK_OUT", "4": "GND", "8": "VPACK"}, model="LM358",
+              "7": "SINK_OUT", "4": "GND", "8": vin}, model="LM358",
              role="A: set buffer; B: sink"))
     add(R("R9", 100e3, "SENSE", "SINK_FB", "sink feedback"))
     add(C("C3", 33e-12, "SINK_OUT", "SINK_FB", 50, "sink loop compensation", tol=0.05))
@@ -313,7 +378,7 @@ def parts(board: str) -> list[Part]:  # noqa: PLR0915 - one list, read top to bo
              "Vishay 1N4148-TAP", {"1": "SINK_FB", "2": "OFF_INJ"}, model="D1N4148",
              role="sink off while Q1 is off"))
     add(R("R10", 220, "SINK_OUT", "Q2_G", "Q2 gate resistor"))
-    add(C("C4", 100e-9, "VPACK", "GND", 50, "U3 decoupling"))
+    add(C("C4", 100e-9, vin, "GND", 50, "U3 decoupling"))
     # The hardware trip: comparator -> NAND latch -> Q4 (output off by itself).
     add(R("R11", TRIP_TOP, "V3V3", "TRIP_REF", "trip reference"))
     add(R("R12", TRIP_BOT, "TRIP_REF", "GND", "trip reference"))
@@ -323,7 +388,7 @@ def parts(board: str) -> list[Part]:  # noqa: PLR0915 - one list, read top to bo
     add(Part("U5", "Comparator", "LM393", "LM393", FP_DIP8,
              "dual comparator, open collector, 2-36 V", "TI LM393P", "onsemi LM393NG",
              {"2": "CMP_IN", "3": "TRIP_REF", "1": "CMP_N", "5": "GND", "6": "GND",
-              "7": "NC", "4": "GND", "8": "VPACK"}, model="LM393",
+              "7": "NC", "4": "GND", "8": vin}, model="LM393",
              role="A: trip comparator; B: unused"))
     add(R("R14", 10e3, "V3V3", "CMP_N", "comparator pull-up"))
     add(Part("U6", "74xx", "74HC00", "74HC00", FP_DIP14, "quad NAND, 2-6 V",
@@ -348,9 +413,9 @@ def parts(board: str) -> list[Part]:  # noqa: PLR0915 - one list, read top to bo
     add(Part("U4", "Amplifier_Operational", "LM358", "LM358", FP_DIP8,
              "dual op-amp, 3-32 V supply, inputs to 0 V", "TI LM358P", "onsemi LM358NG",
              {"3": "DIFF_P", "2": "DIFF_N", "1": "DIFF_OUT", "5": "GND", "6": "U4B_OUT",
-              "7": "U4B_OUT", "4": "GND", "8": "VPACK"}, model="LM358",
+              "7": "U4B_OUT", "4": "GND", "8": vin}, model="LM358",
              role="A: electrode voltage; B: unused (follower at 0 V)"))
-    add(C("C8", 100e-9, "VPACK", "GND", 50, "U4, U5 decoupling"))
+    add(C("C8", 100e-9, vin, "GND", 50, "U4, U5 decoupling"))
     # The difference stage's output must sink V_lo / 1 MOhm (up to about 55 uA) through
     # R_f; the LM358 sinks 12 uA min near 0 V (its class-B output): without this
     # pull-down its output stopped at 0.62 V in SPICE, so every electrode voltage under
@@ -400,7 +465,7 @@ def parts(board: str) -> list[Part]:  # noqa: PLR0915 - one list, read top to bo
 
 
 # Nets with a source the netlist does not show as a driver (a module's output, the pack).
-POWER_NETS = ("GND", "VPACK", "V5", "VSYS", "RAIL")
+POWER_NETS = ("GND", "VPACK", "V5", "VSYS", "RAIL", "V12", "USB_VBUS")
 
 
 def part(board: str, ref: str) -> Part:

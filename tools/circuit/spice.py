@@ -138,7 +138,18 @@ Eo ny vee nd vee 1
 Ro ny y 50
 .ends
 .model D1N4148 d is=2.5n n=1.75 rs=0.6 bv=100
+* 1N5819: 1 A, 40 V Schottky. The microcontroller boards' own 1 A Schottkys (the Pico's
+* MBR120VLSFT1G from VBUS to VSYS, Pico datasheet 4.5; the DevKitC's BAT760 from USB's
+* VBUS to its 5V pin, Espressif's esp32_devkitc_v4 schematic) take this model too (their
+* own curves are not modelled: about 0.2-0.3 V at tens of mA, as this one).
 .model D1N5819 d is=30u n=1.05 rs=0.05 bv=40
+* --- DMG2305UX, P-MOSFET (Pico datasheet 4.5, powering Pico: V_GS(th) 0.9 V max,
+* R_on 100 mOhm at V_GS -2.5 V; the worst V_GS(th) used, KP = 1 / (0.1 x 1.6) = 6.25).
+.subckt DMG2305UX g d s
+M1 d g s PSW
+.model PSW vdmos pchan vto=-0.9 kp=6.25 ksubthres=0.05 cgs=500p cgdmin=100p cgdmax=100p
++ cjo=100p is=1e-12 n=1.2 rs=0.01 rd=0.02
+.ends
 * BZX79-C15: 15 V zener (Nexperia BZX79 datasheet: VZ 14.1-15.9 V at 5 mA)
 .model DZ15 d is=1e-12 n=1.5 bv=15 ibv=5m
 """
@@ -152,6 +163,17 @@ PIN_MIN = {"pico": -0.5, "esp32_devkitc": -0.3}
 PIN_MAX_OVER_IOVDD = {"pico": 0.5, "esp32_devkitc": 0.3}
 ADC_MAX = {"pico": 3.3, "esp32_devkitc": 3.6}
 MCU_OUT_OHM = 50.0  # an output pad's source resistance (an estimate: not specified)
+# The microcontroller boards' own dividers onto pins the header does not show (design.py
+# ON_MODULE), as net -> (from net, top ohm, bottom ohm). Pico: VSYS/3 on GP29 (Pico
+# datasheet: GPIO29 measures VSYS/3; 200 k over 100 k as in the Pico schematic,
+# recalled: the firmware uses the ratio only) and the VBUS sense on GP24 (10 k over 10 k
+# as drawn in the Pico datasheets' power figures, R1 and R10, recalled).
+ON_MODULE_NETS = {"pico": {"ADC_B": ("VSYS", 200e3, 100e3), "USB_S": ("VBUS", 10e3, 10e3)},
+                  "esp32_devkitc": {}}
+# Where USB's VBUS enters each build (a 0.5 Ohm cable and connector from the source):
+# the Pico's VBUS pin; on the ESP32 the panel breakout J3, cabled on to the DevKitC's
+# port, whose VBUS reaches the 5V pin (VSYS here) through the DevKitC's own Schottky.
+USB_NET = {"pico": "VBUS", "esp32_devkitc": "USB_VBUS"}
 V3V3 = 3.3
 V5 = 5.0
 
@@ -169,7 +191,11 @@ class Scenario:
     relay_src: str | None = "DC 0"
     reset_src: str | None = "DC 0"
     mcu_powered: bool = True
-    pack_v: float = 7.4
+    # volts, or the build's own (design.PACK_V): "low", "nominal" (None), "full"
+    pack_v: float | str | None = None
+    pack_src: str | None = None  # a source text for the pack (a sweep), over pack_v
+    pack_fitted: bool = True
+    vbus_src: str | None = None  # USB's VBUS as a source text; None: no USB cable
     rail_v: float = design.RAIL_V
     rail_out_ohm: float = 100.0  # the simulator's boost output resistance (an assumption)
     load: str = "R 3k"  # between the trays: "R <ohm>", or "HAND" (tools/sim model)
@@ -182,12 +208,20 @@ def _mos(p: design.Part) -> tuple[str, str, str]:
     """(gate, drain, source) nets of a MOSFET part (pin numbers differ by symbol)."""
     if p.symbol == "BSS123":
         return p.pins["1"], p.pins["3"], p.pins["2"]
+    if p.symbol == "Q_PMOS_GSD":
+        return p.pins["1"], p.pins["3"], p.pins["2"]
     return p.pins["1"], p.pins["2"], p.pins["3"]
 
 
 def deck(board: str, sc: Scenario) -> str:
     parts = design.parts(board)
     lines = [f"* ionto {board} {sc.name}", MODELS]
+    levels = ("low", "nominal", "full")
+    pack_v = (float(sc.pack_v) if sc.pack_v is not None and sc.pack_v not in levels else
+              design.PACK_V[board][levels.index(sc.pack_v or "nominal")])
+    # the rail boost's input: the pack, or (Pico) U7's 12 V, its pass-through when off
+    boost_in = (pack_v if board != "pico" else
+                design.V12 if sc.mcu_powered else pack_v - 0.4)
     n = lambda net: "0" if net == "GND" else net  # noqa: E731
     for p in parts:
         ref = p.ref
@@ -200,7 +234,7 @@ def deck(board: str, sc: Scenario) -> str:
             lines.append(f"R{ref} {n(p.pins['1'])} {n(p.pins['2'])} {p.ohm:g}")
         elif p.symbol == "Fuse":
             lines.append(f"R{ref} {n(p.pins['1'])} {n(p.pins['2'])} 0.1")
-        elif p.model in ("IRF9540N", "IRL540N", "BSS123"):
+        elif p.model in ("IRF9540N", "IRL540N", "BSS123", "DMG2305UX"):
             g, d, s = _mos(p)
             extra = f" vto={sc.bss123_vto}" if p.model == "BSS123" else ""
             lines.append(f"X{ref} {n(g)} {n(d)} {n(s)} {p.model}{extra}")
@@ -241,8 +275,13 @@ def deck(board: str, sc: Scenario) -> str:
             lines.append(f"R{ref} {n(p.pins['2'])} {n(p.pins['1'])} 167")  # 5 V, 30 mA
         elif p.symbol == "SW_Push":
             lines.append(f"R{ref} {n(p.pins['1'])} {n(p.pins['2'])} 1e9")  # not pressed
-        elif p.ref == "J1":  # the pack
-            lines.append(f"VPACK {n(p.pins['1'])} 0 DC {sc.pack_v}")
+        elif p.ref == "J1":  # the pack (or nothing)
+            if sc.pack_fitted:
+                lines.append(f"VPACK {n(p.pins['1'])} 0 {sc.pack_src or f'DC {pack_v}'}")
+            else:
+                lines.append(f"RPACK {n(p.pins['1'])} 0 100meg")
+        elif p.ref == "J3":  # the ESP32's USB socket: a source when a cable is in
+            continue
         elif p.ref == "J2":  # the trays: the load, through an ammeter
             lines.append(f"VLOAD {n(p.pins['1'])} load_a 0")
             if sc.load == "HAND":  # tools/sim/circuit.py DEFAULTS: 300 Ohm series,
@@ -256,14 +295,28 @@ def deck(board: str, sc: Scenario) -> str:
                 # after the ammeter: its current is part of the load current
                 lines.append(f"BSH load_a {n(p.pins['2'])} "
                              f"I=v(load_a,{n(p.pins['2'])})*(1e-9+10*v(short_c))")
-        elif p.ref == "U1":  # buck module: 5 V
-            lines.append(f"VBUCK {n(p.pins['3'])} 0 DC {V5}")
+        elif p.ref == "U1":  # buck module: 5 V while its input is there
+            if sc.pack_fitted:
+                lines.append(f"VBUCK {n(p.pins['3'])} 0 DC {V5}")
+            else:
+                lines.append(f"RBUCK {n(p.pins['3'])} 0 1k")
+        elif p.ref == "U7":  # the Pico build's 12 V boost: on with the board's 3.3 V;
+            # off, its input through its inductor and diode (the pack less 0.4 V)
+            if sc.pack_fitted and sc.mcu_powered:
+                lines.append(f"VU7 u7_i 0 DC {design.V12}")
+                lines.append(f"RU7 u7_i {n(p.pins['3'])} 0.1")
+            else:
+                lines.append(f"DU7 {n(p.pins['1'])} {n(p.pins['3'])} D1N5819")
+                lines.append(f"RU7 {n(p.pins['3'])} 0 10k")
         elif p.ref == "U2":  # boost module: the rail behind its output resistance; off
-            # (its enable on the board's 3.3 V) a boost passes the pack through its
-            # inductor and diode: the pack less 0.4 V
-            rail = sc.rail_v if sc.mcu_powered else sc.pack_v - 0.4
-            lines.append(f"VBOOST rail_i 0 DC {rail}")
-            lines.append(f"RBOOST rail_i {n(p.pins['3'])} {sc.rail_out_ohm}")
+            # (its enable on the board's 3.3 V) a boost passes its input through its
+            # inductor and diode: the input less 0.4 V
+            rail = sc.rail_v if sc.mcu_powered else boost_in - 0.4
+            if sc.pack_fitted:
+                lines.append(f"VBOOST rail_i 0 DC {rail}")
+                lines.append(f"RBOOST rail_i {n(p.pins['3'])} {sc.rail_out_ohm}")
+            else:
+                lines.append(f"RBOOST {n(p.pins['3'])} 0 10k")
         elif p.lib == "":  # the microcontroller's sockets
             continue
         else:
@@ -274,6 +327,18 @@ def deck(board: str, sc: Scenario) -> str:
     else:
         lines.append("R3V3 V3V3 0 10")  # an unpowered regulator and chip: about 10 Ohm
     lines.append("RVSYS VSYS 0 250")  # the board's own draw (about 20 mA, an estimate)
+    # The board's own parts on its power path: its Schottky from VBUS to VSYS (the 5V pin
+    # on the DevKitC), its dividers (ON_MODULE_NETS); USB's VBUS when a cable is in.
+    usb = USB_NET[board]
+    lines.append(f"DMOD {n(usb)} VSYS D1N5819")
+    for net, (src, top, bot) in ON_MODULE_NETS[board].items():
+        lines.append(f"RMOD{net}t {src} {net} {top:g}")
+        lines.append(f"RMOD{net}b {net} 0 {bot:g}")
+    if sc.vbus_src is not None:
+        lines.append(f"VUSB usb_src 0 {sc.vbus_src}")
+        lines.append(f"RUSB usb_src {usb} 0.5")
+    else:
+        lines.append(f"RUSB {usb} 0 100meg")
     drives = {"SET_PWM": sc.set_src, "EN": sc.enable_src, "RELAY": sc.relay_src,
               "TRIP_RST": sc.reset_src}
     nets = design.nets(board)
@@ -292,7 +357,10 @@ def deck(board: str, sc: Scenario) -> str:
         lines.append(f".ic {ics}")
     lines.append(".options method=gear reltol=1e-4 abstol=1e-10 vntol=1e-6 itl4=100")
     lines.append(f".tran {sc.t_step:g} {sc.t_stop:g} 0 {sc.t_step:g}")
-    vecs = ["i(VLOAD)"] + [f"v({x})" for x in sorted(set(nets) - {"GND"})]
+    vecs = ["i(VLOAD)"] + [f"v({x})" for x in
+                           sorted((set(nets) | set(ON_MODULE_NETS[board])) - {"GND"})]
+    vecs += [f"i({x})" for x, there in (("VUSB", sc.vbus_src is not None),
+                                        ("VPACK", sc.pack_fitted)) if there]
     lines.append(".control")
     lines.append("set wr_singlescale")
     lines.append("set wr_vecnames")
@@ -305,21 +373,36 @@ def deck(board: str, sc: Scenario) -> str:
     return "\n".join(lines) + "\n"
 
 
-def mcu_nets(board: str) -> list[str]:
-    """Every net on a microcontroller pin but its supply pins."""
-    out = []
+def mcu_nets(board: str, on_module: bool = True) -> list[str]:
+    """Every net on a microcontroller pin but its supply pins; on_module: with the pins
+    the board's own dividers drive (ON_MODULE_NETS)."""
+    out = list(ON_MODULE_NETS[board]) if on_module else []
     for p in design.parts(board):
         if p.lib == "":
             for net in p.pins.values():
-                if net not in ("NC", "GND", "V3V3", "VSYS"):
+                if net not in ("NC", "GND", "V3V3", "VSYS", "VBUS"):
                     out.append(net)
     return sorted(set(out))
+
+
+def pin_violations(board: str, r: Result) -> list[str]:
+    """Every microcontroller pin (the board's own dividers' included) outside its
+    absolute maximum in a run, and every ADC pin outside the ADC's input range."""
+    hi = V3V3 + PIN_MAX_OVER_IOVDD[board]
+    out = []
+    for net in mcu_nets(board):
+        lo_v, hi_v = min(r.v[net]), max(r.v[net])
+        if lo_v < PIN_MIN[board] or hi_v > hi:
+            out.append(f"{net}: {lo_v:.3f} to {hi_v:.3f} V (limits {PIN_MIN[board]}, {hi} V)")
+        elif net.startswith("ADC_") and hi_v > ADC_MAX[board]:  # issue 18: 3.5 V before
+            out.append(f"{net}: {hi_v:.3f} V (the ADC's range: {ADC_MAX[board]} V)")
+    return out
 
 
 @dataclass
 class Result:
     t: list[float]
-    v: dict[str, list[float]]  # net -> volts
+    v: dict[str, list[float]]  # net -> volts; "I(VUSB)", "I(VPACK)": amps into the source's +
     i_load: list[float]  # amps, tray A -> tray B (positive: normal polarity)
     text: str
 
@@ -385,8 +468,10 @@ def _run(board: str, sc: Scenario) -> Result:
     v = {}
     i_load: list[float] = []
     for name, col in zip(head[1:], cols[1:]):
-        if name.lower().startswith("i("):
+        if name.lower() == "i(vload)":
             i_load = col  # through VLOAD from tray A: positive = normal polarity
+        elif name.lower().startswith("i("):
+            v[name.upper()] = col
         else:
             v[name[2:-1].upper()] = col
     return Result(t, v, i_load, text)
