@@ -44,3 +44,19 @@ def test_the_figures_part_values_are_the_sources():
     allowed = {design.R_SENSE, PENDING.get(("pico", "current_sense_ohm"), design.R_SENSE)}
     assert any(float(lab.split()[0]) in allowed for lab in sense), sense
     assert pico.BOARD["current_sense_ohm"] in allowed
+
+
+def test_the_figure_draws_each_builds_power_path_from_the_source():
+    """Issue 18: the battery pin through its divider and the USB sense (SR-16, SR-17):
+    the ESP32's two dividers with the source's values and both boards' pins, the Pico's
+    cell through Q7 onto VSYS (VSYS/3 on its GP29)."""
+    from firmware.boards import esp32_devkitc
+
+    labels = _labels()
+    for ref in ("R30", "R31", "R38", "R39"):
+        assert _ohm(design.part("esp32_devkitc", ref).ohm) in labels, ref
+    text = " ".join(labels)
+    for key in ("pin_adc_battery", "pin_usb_sense"):
+        assert f"GPIO{esp32_devkitc.BOARD[key]}" in text, key
+        assert f"GP{pico.BOARD[key]}" in text, key
+    assert "VSYS/3" in text and "Q7" in text and "U7 boost 12 V" in labels

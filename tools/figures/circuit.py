@@ -23,6 +23,7 @@ import schemdraw
 import schemdraw.elements as elm
 
 from firmware.boards import esp32_devkitc, pico
+from tools.figures import power_path
 
 ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / "docs" / "figures"
@@ -73,7 +74,8 @@ def drawing() -> schemdraw.Drawing:
     col = 9.5  # the current path: rail -> Q1 -> relay -> person -> relay -> Q2 -> R_sense
 
     # --- power: pack -> boost -> current limit -> PTC -> high-side output switch Q1 ---
-    bat = d.add(elm.Battery().up().at((0, 7.4)).label("Li-ion\npack", loc="bottom", ofst=0.4))
+    bat = d.add(elm.Battery().up().at((0, 7.4)).label("pack\n(Pico: U7's\n12 V)",
+                                                      loc="bottom", ofst=0.4))
     d.add(elm.Ground().at(bat.start))
     y = bat.end[1]
     _wire(d, bat.end, (1.4, y))
@@ -87,9 +89,10 @@ def drawing() -> schemdraw.Drawing:
                                                               loc="left", ofst=0.2))
     # battery and rail readings
     _wire(d, (0, y), (0, y + 1.0))
-    # Never straight to the pack: 8-12.6 V would destroy the pin (issue 18).
-    _tag(d, (0, y + 1.0), f"ADC battery (divider;\nPico: VSYS/3 on the board)\n"
-         f"{pins('pin_adc_battery')}", "top")
+    # Never straight to the pack: 8-12.6 V would destroy the pin (issue 18). Each
+    # build's divider and power path are drawn above (power_path.py).
+    _tag(d, (0, y + 1.0), f"ADC battery {pins('pin_adc_battery')}\n(through the power\n"
+         "path above)", "top")
     _wire(d, (4.6, y), (4.6, y + 1.0))
     _tag(d, (4.6, y + 1.0), f"ADC rail (divider)\n{pins('pin_adc_rail')}", "top")
     # Q1's gate: a level shifter, on only with enable high and the trip latch clear
@@ -163,6 +166,7 @@ def drawing() -> schemdraw.Drawing:
     _tag(d, (14.4, ly - 1.2), f"trip_reset\n{pins('pin_trip_reset')}", "bottom")
     _wire(d, (15.6, ly + 0.2), (17.6, ly + 0.2), (17.6, gy), (14.4, gy), color="gray")
     _tag(d, (17.6, (ly + gy) / 2), "tripped:\nQ1 off", "right")
+    power_path.draw(d, 13.6, {"pico": pico.BOARD, "esp32_devkitc": esp32_devkitc.BOARD})
     return d
 
 
