@@ -94,32 +94,40 @@ PACK_MV = {"pico": 3900, "esp32_devkitc": 7800}  # the simulated packs above
 
 
 def test_pico_refuses_a_start_on_usb_power():
+    """SR-17: GP24 reads USB power: the start is refused."""
     _usb_refuses_a_start("pico", 191)
 
 
 def test_esp32_refuses_a_start_on_usb_power():
+    """SR-17: GPIO4 (the USB socket's VBUS) reads USB power: the start is refused."""
     _usb_refuses_a_start("esp32_devkitc", 192)
 
 
 def test_pico_ends_a_session_when_usb_appears():
+    """SR-17: USB plugged in during treatment: ramped down and ended."""
     _usb_ends_a_session("pico", 193)
 
 
 def test_esp32_ends_a_session_when_usb_appears():
+    """SR-17: USB plugged in during treatment: ramped down and ended."""
     _usb_ends_a_session("esp32_devkitc", 194)
 
 
 def test_pico_refuses_a_start_on_a_low_cell():
+    """SR-16: the one cell (VSYS/3 on GP29) under 3.3 V: the start is refused."""
     _low_pack_refuses_a_start("pico", 195)
 
 
 def test_esp32_refuses_a_start_on_a_low_pack():
+    """SR-16: the pack (GPIO39) under 6.6 V: the start is refused."""
     _low_pack_refuses_a_start("esp32_devkitc", 196)
 
 
 def test_pico_ends_a_session_on_a_low_cell():
+    """SR-16: the cell sags under 3.0 V: ramped down and ended."""
     _low_pack_ends_a_session("pico", 197)
 
 
 def test_esp32_ends_a_session_on_a_low_pack():
+    """SR-16: the pack sags under 6.0 V: ramped down and ended."""
     _low_pack_ends_a_session("esp32_devkitc", 198)
