@@ -109,7 +109,22 @@ ITEMS: tuple[Item, ...] = (
     Item("tray_leads", "tray lead wire, flexible stranded, 20 AWG, 2 x 1.5 m", 1,
          "PVC, 300 V", "Alpha Wire 3053 (20 AWG stranded)",
          "any stranded 20 AWG lead rated >= 100 V", estimate(6.00)),
-    # --- the pack (the ESP32 build; the Pico's follows its power section) ---
+    # --- the packs and their chargers (charged out of the device) ---
+    Item("pack_1s", "Li-ion/LiPo cell 3.7 V with a protection circuit (over-charge, "
+         "over-discharge, short circuit), bare or JST leads to J1", 1,
+         "3.0-4.2 V; must give the build's 1.2 A peak (design.py, F1's comment): check "
+         "the cell's discharge rating", "Adafruit 328 (3.7 V 2500 mAh LiPo, protection "
+         "circuit)", "Adafruit 354 (3.7 V 4400 mAh Li-ion pack, protection circuit)",
+         estimate(15.00), builds=("pico",)),
+    Item("charger_1s", "charger for the one-cell pack, from USB (charge the pack out of "
+         "the device: never charge while a person is connected)", 1,
+         "one Li-ion/LiPo cell, CC/CV to 4.2 V", "Adafruit 259 (USB LiIon/LiPoly charger)",
+         "any one-cell Li-ion charger with CC/CV to 4.2 V", estimate(7.00),
+         builds=("pico",)),
+    Item("usb_pigtail", "a short USB cable with a micro-B plug, cut to about 10 cm: from "
+         "J3's D-, D+ and GND to the DevKitC's own USB port (docs/wiring.md)", 1,
+         "USB 2.0", "material: a USB cable with a micro-B plug",
+         "a micro-B plug with solder tails", estimate(3.00), builds=("esp32_devkitc",)),
     Item("pack_2s", "Li-ion pack 2S1P (7.4 V nominal, 8.4 V full), 18650 cells, with a "
          "protection board (over-charge, over-discharge, short circuit)", 1,
          "6.0-8.4 V, >= 2 A discharge", "Tenergy 31003 (7.4 V 2200 mAh, PCM)",

@@ -57,6 +57,11 @@ PRICES: dict[str, Price] = {
     "CUI CEM-1205C": estimate(1.60),
     "Sullins PPTC201LFBN-RC": estimate(1.10),
     "Sullins PPTC191LFBN-RC": estimate(1.05),
+    # the power paths (SR-16, SR-17)
+    "Littelfuse 0218002.MXP": estimate(0.45),
+    "Pololu U3V40F12": estimate(9.95),
+    "Diodes DMG2305UX-7": estimate(0.40),
+    "SparkFun BOB-12035": estimate(3.95),
 }
 
 
