@@ -6,6 +6,7 @@ import time
 
 import machine
 
+import firmware
 from firmware.boards import drive_outputs_low, load
 
 board = load()
@@ -13,13 +14,7 @@ if board["rtc"] is not None:
     # The optional DS3231 module keeps UTC through power cuts and resets,
     # which the board's own clock does not (issue 17): the clock from it, for
     # the journal's start and SR-22's schedule, in the app and at the REPL.
-    import firmware
-    from firmware import hal_setup
-
-    hal_setup.clock_from_module(machine, board)
-    del hal_setup
-    firmware.release("hal_setup")
-    firmware.release("ds3231")
+    firmware.job("clock", "clock_from_module", machine, board)
 
 
 def button_held_at_power_up():
@@ -59,23 +54,20 @@ try:
 
         # SR-4 through safe mode (a hang with the button held through the
         # watchdog's reset): the restart journaled here and shown as code 7.
-        fault = safe_mode.restart(after_watchdog)
+        fault = firmware.job("safe_mode", "restart", after_watchdog)
         # Kept: the LED blinks from a timer.
         safe_signal = safe_mode.signal(machine, board, fault)
     else:
         del console_asked, button_held_at_power_up  # startup only: their RAM to the heap
-        import firmware
-        from firmware import startup
+        # The loop's own modules first: the startup job then drops only what
+        # it loaded beyond them (the files, validation, the journal: M8), and
+        # collects its garbage before the loop (on the RP2040 a tick on the
+        # fragmented heap ran 1974 us, on a collected one 1342: platform.md).
+        import firmware.app
+        import firmware.hal
 
-        app = startup.board_app(board, after_watchdog)  # SR-4 (firmware/startup.py)
-        del startup  # the last reference: release() lets its RAM go (M8)
-        firmware.release("startup")
+        app = firmware.job("startup", "board_app", board, after_watchdog)  # SR-4 (startup.py)
         print("ionto: ready on", board["name"])
-        # The startup's garbage goes before the loop: on the RP2040 a tick on
-        # the fragmented heap ran 1974 us, on a collected one 1342 (platform.md).
-        import gc
-
-        gc.collect()
         app.run()
 finally:
     drive_outputs_low(machine, board)

@@ -10,7 +10,6 @@
 # docs/testing.md has the budget of each part.
 # The tick allocates nothing, frames included (host_tests/device/test_alloc.py
 # measures it with micropython.mem_total in the unix port).
-import gc
 import time
 from array import array
 
@@ -364,7 +363,7 @@ class App:
         # The start gesture's release (SR-20): the CHECKS state, output off.
         if self.showing:
             self._pick()  # a profile just chosen is the one that starts
-        self._job("starting", 0)  # SR-22's warning; SR-4's running marker
+        firmware.job("start_gesture", "run", self, 0)  # SR-22's warning; SR-4's running marker
         self.sup.new_session()
         self.guard.reset(True)  # SR-23: a new session, a new baseline and count
         self.reg.set_cap(limits.MAX_SET_UA)
@@ -381,7 +380,8 @@ class App:
         # noise (3 LSB on the ESP32 is about 40 uA) must not refuse a start.
         verdict = self.refusal(self.reg.mean_ua())
         if verdict:
-            self._job("starting", 1)  # refused: no session runs, the marker goes
+            # Refused: no session runs, the marker goes.
+            firmware.job("start_gesture", "run", self, 1)
         return verdict
 
     def _indicate(self, dt):
@@ -446,7 +446,7 @@ class App:
         if fault and fault != faults.RESET:
             sid = self.session_id
             self.session_id = sid + 1
-            self._job("fault_note", sid)
+            firmware.job("fault_note", "run", self, sid)
         self._fault_noted = fault
 
     def _observe(self, dt):
@@ -502,7 +502,7 @@ class App:
         self.last_start_reversed = self.ses.start_reversed
         sid = self.session_id
         self.session_id = sid + 1
-        self._job("journal", sid)
+        firmware.job("journal", "run", self, sid)
 
     def _pick(self):
         # The profile gesture ended: save the profile shown, if it changed
@@ -510,22 +510,7 @@ class App:
         index = self.showing - 1
         self.showing = 0
         if index != self.profile:
-            self._job("picker", index)
-
-    def _job(self, name, arg):
-        # One job with the output off (the journal, a profile pick, the start
-        # gesture's SR-22 schedule and SR-4 marker): firmware.<name>.run(app, arg). Its
-        # module is loaded for the job, then released with what it loaded, so
-        # the loop's heap holds none of it (M8).
-        mod = __import__("firmware." + name, None, None, ("run",))  # the module itself
-        try:
-            mod.run(self, arg)
-        finally:
-            for loaded in mod.LOADS:
-                firmware.release(loaded)
-            # Its garbage goes now, with the output off: the ticks after it
-            # allocate nothing, and find the heap whole (platform.md).
-            gc.collect()
+            firmware.job("picker", "run", self, index)
 
     def run(self, ticks=0):
         # The fixed-rate loop. ticks=0: forever. Deadlines advance by exactly one

@@ -1,5 +1,5 @@
 # Is a board description complete and consistent? Run once by
-# firmware.boards.load() at startup, then released.
+# firmware.boards.load() at startup, as a job (firmware.job): dropped after.
 # Every field the firmware and the simulator rely on (documented in pico.py).
 REQUIRED = (
     "name", "port", "pin_set", "pin_enable", "pin_relay", "pin_trip_reset",

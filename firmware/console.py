@@ -45,19 +45,21 @@ def _hardware():
     hal = _hal
     board = _board
     if hal is None or board is None:
+        import firmware.hal  # kept loaded: clock_set reaches machine through it
         from firmware.boards import load
-        from firmware.hal import Hal
 
         board = _board = load()
         cal, _ = store.load_calibration()
-        hal = _hal = Hal(board, cal if cal is not None else store.nominal_calibration())
+        hal = _hal = firmware.job("hal", "Hal", board,
+                                  cal if cal is not None else store.nominal_calibration())
     hal.output_off()
     return hal, board
 
 
 def _config(settings, warning):
     # "tray": the medicated tray ("A" or "B", the + one) or None, and its
-    # reminder in words (profiles.reminder), as the start says it.
+    # reminder in words (profiles.reminder), as the start says it. A job
+    # (firmware.job): profiles goes after.
     from firmware import profiles
 
     out = {"profile": settings[0], "name": profiles.DEFAULTS[settings[0]][0]}
@@ -67,7 +69,6 @@ def _config(settings, warning):
     out["tray"] = _TRAYS[tray] if tray >= 0 else None
     out["reminder"] = profiles.reminder(settings[4])
     out["warning"] = warning
-    firmware.release("profiles")
     return out
 
 
@@ -87,7 +88,8 @@ def status():
             "usb": hal.usb_present(), "trip": hal.trip_asserted(), "button": hal.button_pressed(),
             "up": adjust & 1 != 0, "down": adjust & 2 != 0,
             "calibrated": cal is not None, "calibration": "ok" if why is None else why,
-            "config": _config(settings, warning), "clock": list(time.gmtime()[:6])}
+            "config": firmware.job("console", "_config", settings, warning),
+            "clock": list(time.gmtime()[:6])}
 
 
 def profile(index=None, set_ua=None, duration_ms=None, pulse_hz=None, polarity=None,
@@ -107,7 +109,7 @@ def profile(index=None, set_ua=None, duration_ms=None, pulse_hz=None, polarity=N
     settings, warning = store.load_config()
     given = (set_ua, duration_ms, pulse_hz, polarity, ramp_up_ua_s)
     if index is None and given == (None,) * len(_CONFIG):
-        return _config(settings, warning)
+        return firmware.job("console", "_config", settings, warning)
     cfg = {}
     if index is None or (type(index) is int and index == settings[0]):
         cfg["profile"] = settings[0]
@@ -120,7 +122,7 @@ def profile(index=None, set_ua=None, duration_ms=None, pulse_hz=None, polarity=N
         if v is not None:
             cfg[_CONFIG[k]] = v
     store.save_config(cfg)  # raises ValueError, writing nothing, unless all is valid
-    return _config(store.check_config(cfg), None)
+    return firmware.job("console", "_config", store.check_config(cfg), None)
 
 
 def cal_zero(n=64):
@@ -137,11 +139,9 @@ def cal_zero(n=64):
         si += hal.code_i
         sv += hal.code_v
         time.sleep_ms(1)
-    from firmware import hal_setup
-
     # The bias codes: the offsets of a nominal calibration (0) plus the board's bias.
-    bias_i, bias_v = hal_setup.scales(board, store.nominal_calibration(), 12, 65535)[4:6]
-    firmware.release("hal_setup")
+    bias_i, bias_v = firmware.job("hal_setup", "scales", board, store.nominal_calibration(),
+                                  12, 65535)[4:6]
     off_i = (2 * si + n) // (2 * n) - bias_i
     off_v = (2 * sv + n) // (2 * n) - bias_v
     i_ua = hal.sense()
@@ -201,18 +201,23 @@ def journal(n=10, bench=False):
     # The newest n session records, oldest first (bench=True: bench runs).
     _int("n", n, 1, 200)
     _bool("bench", bench)
+    return firmware.job("console", "_journal", bench)[-n:]
+
+
+def _journal(bench):
     from firmware import journal as j
 
-    recs = j.read(j.BENCH_PREFIX if bench else "")
-    firmware.release("journal")
-    firmware.release("names")
-    return recs[-n:]
+    return j.read(j.BENCH_PREFIX if bench else "")
 
 
 def trace(i=0, bench=False):
     # Session trace i (0 = the newest, firmware/journal.py save_trace) as
     # lists: current (uA) and voltage (mV) per sample, and the state changes
     # [second, state]. None when there is no such trace.
+    return firmware.job("console", "_trace", i, bench)
+
+
+def _trace(i, bench):
     from firmware import journal as j
 
     _int("i", i, 0, j.TRACE_KEEP - 1)
@@ -229,14 +234,10 @@ def trace(i=0, bench=False):
         sid, every, i_ua, v_mv, events = j.decode_trace(data)  # the one decoder
     except ValueError as e:
         raise ValueError(path + ": " + str(e)) from None
-    finally:
-        firmware.release("journal")
     from firmware import names
 
-    out = {"id": sid, "every_s": every, "i_ua": i_ua, "v_mv": v_mv,
-           "events": [[t, names.STATES[st]] for t, st in events]}
-    firmware.release("names")
-    return out
+    return {"id": sid, "every_s": every, "i_ua": i_ua, "v_mv": v_mv,
+            "events": [[t, names.STATES[st]] for t, st in events]}
 
 
 def _days(year, month):
@@ -246,7 +247,7 @@ def _days(year, month):
 
 def clock_set(year, month, day, hour, minute, second):
     # The real-time clock, in UTC: the journal's start and SR-22's schedule
-    # warnings read it with time.gmtime() (firmware/starting.py). Every ionto
+    # warnings read it with time.gmtime() (firmware/start_gesture.py). Every ionto
     # command that connects sets it from the host (tools/ionto/board_clock.py).
     _int("year", year, YEARS[0], YEARS[1])
     _int("month", month, 1, 12)
@@ -255,12 +256,11 @@ def clock_set(year, month, day, hour, minute, second):
     _int("minute", minute, 0, 59)
     _int("second", second, 0, 59)
     board = _hardware()[1]
-    from firmware import hal, hal_setup
+    from firmware import hal
 
     # The board's clock, and the DS3231 module where the board has one.
-    hal_setup.set_clock(hal.machine, board, (year, month, day, hour, minute, second))
-    firmware.release("hal_setup")
-    firmware.release("ds3231")
+    firmware.job("clock", "set_clock", hal.machine, board,
+                 (year, month, day, hour, minute, second))
     return list(time.gmtime()[:6])
 
 

@@ -54,19 +54,17 @@ class Display:
         # oled.buffer, already initialised: screen blank, horizontal addressing
         # from page 0); status: the app's status array; ses: the session
         # (the time left and the relay's position are not in the status).
-        # The words: names.py's tuples, kept when the module is released
+        # The words: names.py's tuples, kept when the module is dropped
         # (M8): its strings are already in the board's qstr pool (startup
         # loads it), so the display adds no string of its own for them.
         import framebuf
 
-        import firmware
         from firmware import names
 
         self._states = names.STATES
         self._faults = names.FAULTS
         self._refusals = names.REFUSALS
         del names
-        firmware.release("names")
         self._s = status
         self._ses = ses
         self._send = oled.write_data
@@ -205,11 +203,9 @@ class Display:
 
 def start(app, board):
     # At startup, when the board description names a display: the panel
-    # (firmware/hal_display.py, released after) and the app's display. A
+    # (firmware/hal_display.py, dropped after the startup job) and the app's display. A
     # display that does not start (no driver on the board, a wrong pin) is
     # said on the console and left out: the device works as without one.
-    import firmware
-
     try:
         from firmware import hal_display
 
@@ -217,6 +213,4 @@ def start(app, board):
     except Exception as e:  # noqa: BLE001 - whatever it is, the device runs without it
         print("ionto: display not started:", repr(e))
         return
-    finally:
-        firmware.release("hal_display")
     app.display = Display(oled, app.status, app.ses)

@@ -1,7 +1,7 @@
 # The optional DS3231 real-time clock module (issue 17): it keeps UTC on its
 # own coin cell through power cuts and resets, which neither board's clock
 # does (docs/using.md, the clock). At boot its time sets the board's clock
-# (main.py, hal_setup.clock_from_module); the console's clock_set writes it.
+# (main.py, clock.clock_from_module); the console's clock_set writes it.
 # Pure: the I2C bus is passed in (anything with readfrom_mem and writeto_mem).
 # Registers: Maxim/Analog Devices DS3231 datasheet (19-5170 rev 10), Figure 1
 # "Timekeeping Registers": 00h-06h seconds, minutes, hours, day (1-7), date,
@@ -25,7 +25,7 @@ def read(i2c):
     # when the module says it lost it (OSF). Raises OSError when the module
     # does not answer, and ValueError for a time no clock shows (a module set
     # wrong, or a bad bus). Its weekday register is not read: the caller
-    # computes the weekday from the date (hal_setup.set_clock).
+    # computes the weekday from the date (clock.set_clock).
     if i2c.readfrom_mem(_ADDR, _STATUS, 1)[0] & _OSF:
         return None
     r = i2c.readfrom_mem(_ADDR, 0, 7)

@@ -1,10 +1,8 @@
 # app.py's job when a fault latches with no session under way (a leak while
 # idle, SR-12; a trip at rest, SR-15): a journal record of its own, written
 # with the output off (SR-18), so that every fault is journaled, not only a
-# session's. Loaded for the job, then released (M8).
+# session's. A firmware.job: loaded for it, dropped after (M8).
 from firmware import journal, names
-
-LOADS = ("fault_note", "journal", "names")
 
 
 def run(app, session_id):

@@ -33,9 +33,9 @@ _BIAS = const(1 << 20)
 
 class Hal:
     def __init__(self, board, cal):
-        # The pins and scale factors come from firmware/hal_setup.py, which is
-        # loaded for this and then released (startup only, M8).
-        import firmware
+        # The pins and scale factors come from firmware/hal_setup.py: the job
+        # that builds the hal (startup, the console: firmware.job) drops it
+        # after (M8).
         from firmware import hal_setup
 
         self.board = board
@@ -60,7 +60,6 @@ class Hal:
         self._cal = array("i", (1 if uv else 0, off_i + _BIAS, mul_i, off_v + _BIAS, mul_v,
                                 set_off_ua + _BIAS, full_ua, duty_mul))
         del hal_setup
-        firmware.release("hal_setup")
         self._wdt = None
         self._gate = None  # PWM on the enable pin while pulsed and on
         self.pulse_hz = 0  # 0: DC; else pulsed DC at this gate frequency

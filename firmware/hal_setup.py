@@ -1,8 +1,7 @@
 # Startup only, for firmware/hal.py: the pins, the ADC readers and the fixed
-# point scale factors from the board description and the calibration; and the
-# clock, for the console and at boot (the optional DS3231 module, main.py).
-# Loaded when needed and released (M8). `machine` is
-# passed in: firmware/hal.py stays the only module that imports it.
+# point scale factors from the board description and the calibration. The job
+# that builds the hal (firmware.job) drops it after (M8). `machine` is passed
+# in: firmware/hal.py stays the only module that imports it.
 #
 # Readings: value = ((code - offset) * mul) >> shift, mul = the value at
 # 4096 codes; code < 4096 and mul < 2**18 keep every product below 2**30.
@@ -87,51 +86,3 @@ def scales(board, cal, shift, duty_max):
     duty_mul = (duty_max << shift) // full_ua
     return (mul_i, mul_v, mul_rail, mul_bat, off_i, off_v, cal["rail"]["offset"],
             cal["battery"]["offset"], full_ua, duty_mul, cal["set"]["offset"])
-
-
-def _board_clock(machine, t):
-    # The board's own clock from t = (year, month, day, hours, minutes,
-    # seconds) UTC; returns machine.RTC's tuple (weekday 0 = Monday,
-    # subseconds last).
-    month, day = t[1], t[2]
-    y = t[0] - 1 if month < 3 else t[0]  # Sakamoto's weekday, 0 = Sunday
-    wd = (y + y // 4 - y // 100 + y // 400 + (0, 3, 2, 5, 0, 3, 5, 1, 4, 6, 2, 4)[month - 1]
-          + day) % 7
-    t = (t[0], month, day, (wd + 6) % 7, t[3], t[4], t[5], 0)
-    machine.RTC().datetime(t)
-    return t
-
-
-def set_clock(machine, board, t):
-    # t: (year, month, day, hours, minutes, seconds) UTC, validated by the
-    # caller (the console). The board's clock, and the DS3231 module where
-    # the board has one (board "rtc"), which keeps it through power cuts.
-    t = _board_clock(machine, t)
-    if board["rtc"] is not None:
-        from firmware import ds3231
-
-        ds3231.write(_rtc_bus(machine, board["rtc"]), t)
-
-
-def _rtc_bus(machine, rtc):
-    # The DS3231's I2C bus, rtc = (bus, SDA GPIO, SCL GPIO): 100 kHz, the
-    # module's standard mode (its datasheet).
-    return machine.I2C(rtc[0], sda=machine.Pin(rtc[1]), scl=machine.Pin(rtc[2]), freq=100000)
-
-
-def clock_from_module(machine, board):
-    # At boot (main.py), on a board with the DS3231 module: the board's clock
-    # from it. When it cannot, one line says why and the clock stays unknown
-    # (the journal's start empty, no SR-22 warning): never a reason to stop.
-    from firmware import ds3231
-
-    try:
-        t = ds3231.read(_rtc_bus(machine, board["rtc"]))
-    except (OSError, ValueError) as e:
-        print("clock: DS3231 not read (", e, "): the clock is unknown until ionto sets it")
-        return
-    if t is None:
-        print("clock: the DS3231 lost the time (a new module, or its coin cell ran out):"
-              " the clock is unknown until ionto sets it")
-        return
-    _board_clock(machine, t)

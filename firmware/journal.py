@@ -15,11 +15,10 @@ OLD = "journal.1.jsonl"
 MAX_BYTES = 8192  # two files: about 60 sessions on a few KB of flash
 TRACE_KEEP = 4  # trace files kept: the last four sessions (trace0.bin the newest)
 TRACE_MAGIC = b"IOT1"
-LOADS = ("journal", "names")  # released after app.py's job
 BENCH_PREFIX = "bench_"  # bench runs (firmware/bench.py): bench_journal.jsonl, bench_trace0.bin
 
 
-RUNNING = "session.run"  # SR-4: the marker of a session under way (firmware/starting.py)
+RUNNING = "session.run"  # SR-4: the marker of a session under way (firmware/start_gesture.py)
 
 
 def run(app, session_id):

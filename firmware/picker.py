@@ -4,10 +4,9 @@
 # medication profiles' settings (set from the console: the medication's are
 # the doctor's, its tray among them) are kept in the file under "custom" and
 # "medication" while another profile is selected, and come back with it.
-# Loaded for this only, then released (M8).
+# A firmware.job: loaded for it, dropped after (M8).
 from firmware import profiles, startup, store
 
-LOADS = ("picker", "startup", "store", "profiles")  # released after app.py's job
 _KEPT = ((profiles.CUSTOM, "custom"), (profiles.MEDICATION, "medication"))
 
 

@@ -86,7 +86,7 @@ def check(index, set_ua, duration_ms, pulse_hz, polarity):
 
 def reminder(polarity):
     # The medicated tray in words, or None: said once at the start (app.py's
-    # starting job) and in the console's settings (SR-19: a clear message).
+    # start gesture's job) and in the console's settings (SR-19: a clear message).
     if polarity < POLARITY_TRAY_A:
         return None
     # One format string: each literal is a name in the board's qstr pool (M8).

@@ -14,16 +14,14 @@ def restart(after_watchdog):
     # SR-4 without the app: the journaling of startup.after_reset (the same
     # function the app's boot calls: the record, the marker removed, so the
     # app's next boot does not write it again; the console message). Returns
-    # the fault to show: RESET after an unplanned restart, else NONE. The
-    # startup-only modules go again (M8: the REPL's heap).
-    import firmware
+    # the fault to show: RESET after an unplanned restart, else NONE. main.py
+    # runs it as a job (firmware.job): the startup-only modules it loads go
+    # after (M8: the REPL's heap).
     from firmware import journal, startup
 
     rec = startup.after_reset(journal, journal.last(), after_watchdog, None, "",
                               " (SR-4): journaled; the LED shows code 7 until the"
                               " next power-up")
-    for name in ("startup", "journal", "names", "store", "profiles"):
-        firmware.release(name)
     return faults.NONE if rec is None else faults.RESET
 
 

@@ -1,7 +1,7 @@
 # SR-22: schedule warnings, when the clock is known (set by the host tools).
 # More than one session in 24 h, or more than five in 7 days, is a warning,
 # never a refusal (Dermadry's schedule rule, shared/design/safety.md). Loaded
-# at the start gesture with the output off (firmware/starting.py), then
+# at the start gesture with the output off (firmware/start_gesture.py), then
 # released (M8).
 from micropython import const
 

@@ -1,9 +1,9 @@
 # Startup only: read calibration and config, make the hal and the app, learn
-# the last session from the journal. main.py releases this module (and every
-# module it loaded for the files) before the loop starts, so its RAM goes back
-# to the heap for the session (M8). Safe mode (firmware/safe_mode.py) loads it
-# for after_reset alone: the app is imported by build, not here.
-import firmware
+# the last session from the journal. main.py runs board_app as a job
+# (firmware.job): this module and every one it loaded for the files are dropped
+# before the loop starts, so their RAM goes back to the heap for the session
+# (M8). Safe mode (firmware/safe_mode.py) loads it for after_reset alone: the
+# app is imported by build, not here.
 from firmware import faults
 
 
@@ -46,8 +46,6 @@ def build(board, make_hal, after_watchdog=False):
     if rec is not None:
         app.last_start_reversed = rec.get("reversed_start") == 1
         app.session_id = _next_id(rec)
-    for name in ("journal", "names", "store", "profiles"):
-        firmware.release(name)
     return app
 
 
@@ -59,7 +57,7 @@ def _next_id(rec):
 
 def after_reset(journal, last, watchdog, profile, folder, then):
     # SR-4: no silent restart. After the watchdog's reset, or when a session
-    # was running (its marker, firmware/starting.py) and the board restarted
+    # was running (its marker, firmware/start_gesture.py) and the board restarted
     # (watchdog, power cut), the journal gets a record ("interrupted" with the
     # session's own fields, else "reset"), the marker goes (journaled once),
     # and the console says so (the message, then `then`). Returns that record,

@@ -51,17 +51,15 @@ def load(name=None):
     for ch in name:  # a module name, nothing that could reach outside this folder
         if not (ch.isalpha() or ch.isdigit() or ch == "_"):
             raise ValueError("bad board name " + repr(name))
-    full = "firmware.boards." + name
-    board = __import__(full, None, None, ("BOARD",)).BOARD
-    # The dict is all that is needed: the module goes (M8), and any board
-    # module it was made from (pico2.py from pico.py).
-    for mod in [m for m in sys.modules if m.startswith("firmware.boards.")]:
-        sys.modules.pop(mod, None)
-        globals().pop(mod[len("firmware.boards."):], None)
-    # The completeness check runs once, at startup, then is released (M8).
+    # The dict is all that is needed: its module goes after (M8), and any
+    # board module it was made from (pico2.py from pico.py); so does the
+    # completeness check, which runs once, at startup.
     import firmware
-    from firmware import board_check
 
-    board_check.check(board)
-    firmware.release("board_check")
+    board = firmware.job("boards", "_board", name)
+    firmware.job("board_check", "check", board)
     return board
+
+
+def _board(name):
+    return __import__("firmware.boards." + name, None, None, ("BOARD",)).BOARD

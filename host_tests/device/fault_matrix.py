@@ -211,7 +211,7 @@ CASES = (
     ("F70", "hang in the journal write after a stop", "SR-3 SR-4 SR-18", "ramp", "all",
      (("hang_in", "firmware.journal:append"), ("press", 2.2)), "reset", "interrupted", None, ""),
     ("F71", "hang in the start gesture's job (schedule, marker)", "SR-3 SR-4 SR-22", "idle",
-     "hang_in", "firmware.starting:run", "reset", "reset", None, ""),
+     "hang_in", "firmware.start_gesture:run", "reset", "reset", None, ""),
     ("F72", "hang in the profile pick's job (two short presses)", "SR-3 SR-4 SR-19", "done",
      "all", (("hang_in", "firmware.picker:run"), ("press", 0.3), ("after", (0.8, "press", 0.3))),
      "reset", "reset", None, ""),

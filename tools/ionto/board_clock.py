@@ -2,7 +2,7 @@
 command that connects (issue 17, item 3; tools/ionto/cli.py _link).
 
 Why: the journal's "start" and SR-22's schedule warnings read the board's
-clock (firmware/starting.py, time.gmtime()), and firmware/schedule.py takes a
+clock (firmware/start_gesture.py, time.gmtime()), and firmware/schedule.py takes a
 year before 2025 for "unknown". Neither board keeps the time without power
 (no backup battery): the RP2040 reads 2021-01-01 after a power-up and after
 every hard reset, the watchdog's too (MicroPython's ports/rp2/main.c sets it

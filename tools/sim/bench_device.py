@@ -114,13 +114,12 @@ def _flash():
 
 def main():
     from firmware.boards import load
-    from firmware.startup import build
 
     _flash()
     board = load("pico")
-    a = build(board, lambda board, cal: FakeHal(board))  # the app's own startup path
-    del build
-    firmware.release("startup")  # as main.py does
+    # The app's own startup path, as main.py runs it (the loop's modules are
+    # loaded above, so the job drops what startup loads beyond them).
+    a = firmware.job("startup", "build", board, lambda board, cal: FakeHal(board))
     hal = a.hal
     a.sup.start_watchdog()
     _first_tick(a)

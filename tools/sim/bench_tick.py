@@ -238,12 +238,19 @@ class Bench:
         _flash()
         board = load("pico")
         bm.bath.setup(board, HAND)
-        from firmware import startup
+        if hasattr(firmware, "job"):  # as main.py does: the loop's modules first
+            import firmware.app
+            import firmware.hal
 
-        self.app = startup.board_app(board, False)  # the real hal, on benchmachine
-        del startup
-        if hasattr(firmware, "release"):
-            firmware.release("startup")  # as main.py does
+            # the real hal, on benchmachine
+            self.app = firmware.job("startup", "board_app", board, False)
+        else:  # an older tree (e72854b): startup released by hand
+            from firmware import startup
+
+            self.app = startup.board_app(board, False)
+            del startup
+            if hasattr(firmware, "release"):
+                firmware.release("startup")
         self.app.sup.start_watchdog()
         self.settle = bm.bath.settle
         self.now = time.ticks_us()

@@ -3,12 +3,10 @@
 # a reset or a power cut during the session is journaled at the next boot:
 # nothing may be written while current flows, SR-18). A refused start takes
 # the marker away again. A medicated tray's reminder is said here, once a
-# session (profiles.reminder). Loaded for the job, then released (M8).
+# session (profiles.reminder). A firmware.job: loaded for it, dropped after (M8).
 import time
 
 from firmware import journal, profiles, schedule
-
-LOADS = ("starting", "schedule", "journal", "names", "profiles")
 
 
 def run(app, refused):
