@@ -4,9 +4,11 @@ simulator's circuit parameters (tools/sim/circuit.py with the board's set_filter
 sink_headroom_mv, hw_cap_ua) agree with the SPICE results within 5 %.
 
 Every run also checks every microcontroller pin against its absolute maximum rating
-(RP2040: -0.5 V to IOVDD + 0.5 V) while the microcontroller is powered, and four of
-them do the same on the ESP32 build (-0.3 V to 3.6 V). The figures the
-runs give are in docs/circuit.md ("What the SPICE runs show").
+(RP2040: -0.5 V to IOVDD + 0.5 V) while the microcontroller is powered, and the runs of
+ESP32_RUNS do the same on the ESP32 build (-0.3 V to 3.6 V), two of them (its lowest
+pack, which supplies its op-amps) on that build only. The power path (the battery and
+USB sense pins): test_circuit_power_path.py. The figures the runs give are in
+docs/circuit.md ("What the SPICE runs show").
 """
 
 from __future__ import annotations
