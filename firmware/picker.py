@@ -5,7 +5,7 @@
 # the doctor's, its tray among them) are kept in the file under "custom" and
 # "medication" while another profile is selected, and come back with it.
 # A firmware.job: loaded for it, dropped after (M8).
-from firmware import profiles, startup, store
+from firmware import profiles, store
 
 _KEPT = ((profiles.CUSTOM, "custom"), (profiles.MEDICATION, "medication"))
 
@@ -54,5 +54,6 @@ def run(app, index):
     except (OSError, ValueError) as e:
         print("profile not changed:", e)  # the old one stays, on the device and in the file
         return
-    startup.apply(app, settings)
+    profiles.apply(app, settings)
     print("profile:", profiles.DEFAULTS[index][0])
+

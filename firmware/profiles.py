@@ -93,3 +93,14 @@ def reminder(polarity):
     return ("medication: the medicated water goes in tray (or pad) %s, the + one; %s holds "
             "tap water; the polarity never reverses" % (("A", "B") if polarity == POLARITY_TRAY_A
                                                         else ("B", "A")))
+
+
+def apply(app, settings):
+    # A validated settings tuple (store.check_config) into the app: at startup
+    # (startup.py) and at a profile pick (picker.py); only with the output off.
+    index, set_ua, duration_ms, pulse_hz, polarity, ramp_up = settings
+    app.profile = index
+    # The profile's cap (SR-7): the most the up button may reach.
+    app.ses.configure(set_ua, duration_ms, polarity, CAP_UA[index])
+    app.reg.set_rates(ramp_up, limits.RAMP_DOWN_UA_S)
+    app.hal.set_pulsed(pulse_hz, 50)  # 50 %: the default duty (hardware.md)

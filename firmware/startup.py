@@ -7,18 +7,6 @@
 from firmware import faults
 
 
-def apply(app, settings):
-    # A validated settings tuple (store.check_config); only with the output off.
-    from firmware import limits, profiles
-
-    index, set_ua, duration_ms, pulse_hz, polarity, ramp_up = settings
-    app.profile = index
-    # The profile's cap (SR-7): the most the up button may reach.
-    app.ses.configure(set_ua, duration_ms, polarity, profiles.CAP_UA[index])
-    app.reg.set_rates(ramp_up, limits.RAMP_DOWN_UA_S)
-    app.hal.set_pulsed(pulse_hz, 50)  # 50 %: the default duty (hardware.md)
-
-
 def build(board, make_hal, after_watchdog=False):
     # after_watchdog: the board's reset cause was the watchdog (main.py asks
     # machine; on rp2 machine.reset() reports the same: planned resets are marked).
@@ -33,7 +21,9 @@ def build(board, make_hal, after_watchdog=False):
         print(warning)
     hal = make_hal(board, cal if cal is not None else store.nominal_calibration())
     app = App(hal, board, cal is not None)
-    apply(app, settings)
+    from firmware import profiles
+
+    profiles.apply(app, settings)
     from firmware import journal
 
     rec = journal.last()

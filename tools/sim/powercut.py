@@ -277,23 +277,23 @@ def _mark_check(state, cut):
     assert got in allowed, "running marker torn: " + repr(got)
 
 
-class _Startup:
-    # picker.run's startup.apply, recorded instead of applied to an app.
+class _Recorded:
+    # picker.run's apply, recorded instead of applied to an app.
     applied = None
 
     @staticmethod
     def apply(app, settings):
-        _Startup.applied = settings
+        _Recorded.applied = settings
 
 
 def _pick(index):
     def write(state):
-        real = picker.startup
-        picker.startup = _Startup
+        real = picker.profiles.apply
+        picker.profiles.apply = _Recorded.apply
         try:
             picker.run(None, index)
         finally:
-            picker.startup = real
+            picker.profiles.apply = real
     return write
 
 
