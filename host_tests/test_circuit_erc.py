@@ -74,7 +74,6 @@ def _volts(rating: str) -> float:
 LOW_RATED = {
     "D2": "the Zener sees only Q1's gate-source voltage (it clamps it at 15 V)",
     "F2": "MF-R005 is rated 60 V: the rail stays under 60 V (rail_mv 58 V, brief)",
-    "U2": "the boost module makes the rail",
 }
 RAIL_SIDE = {"RAIL", "RAIL_L", "RAIL_P", "Q1_G", "LS_D", "OUT_HI", "OUT_LO", "TRAY_A",
              "TRAY_B"}

@@ -347,9 +347,9 @@ def test_output_off_with_the_set_stuck_leaks_under_10_ua():
 
 def test_unpowered_pins_stay_under_0_5_v():
     """With the board unpowered (the cell on) its pins must stay under IOVDD + 0.5 V =
-    0.5 V. U7's and the rail boost's enables are on the board's 3.3 V, so the rail is
-    only the cell through both boosts' diodes (about 3 V), and the rail divider gives
-    0.14 V."""
+    0.5 V. U7's enable is on the board's 3.3 V, and the rail boost's FA/SD is pulled
+    high (2.5 V) while Q9 has no 3.3 V, so the rail is only the cell through both
+    boosts' diodes (about 3 V), and the rail divider gives 0.16 V."""
     r = res("off_unpowered")
     # Our circuit's pins; the Pico's own VSYS/3 divider on GP29 is the module's (with
     # the cell on, VSYS has the cell whether or not the regulator runs).
@@ -387,19 +387,20 @@ def _max_mean(t: list[float], x: list[float], span: float) -> float:
 def test_every_resistor_dissipates_under_half_its_rating_in_every_run():
     """Each resistor of the Pico build: its highest power averaged over 1 ms in any run
     (a resistor's rating is thermal: the sub-microsecond spikes of a short do not heat
-    it) against its rating in design.py."""
+    it) against its rating in design.py. The rail boost's own resistors (R40-R42, R44)
+    are not in the deck (spice.BOOST_AS_SOURCE): their power is boost.py's calculation."""
     import re
 
     worst: dict[str, float] = {}
     for r in results().values():
         zero = [0.0] * len(r.t)
         for p in design.parts(BOARD):
-            if p.symbol != "R":
+            if p.symbol != "R" or p.ref in spice.BOOST_AS_SOURCE:
                 continue
             a, b = (zero if n == "GND" else r.v[n] for n in p.pins.values())
             power = [(x - y) ** 2 / float(p.ohm) for x, y in zip(a, b)]
             worst[p.ref] = max(worst.get(p.ref, 0.0), _max_mean(r.t, power, 1e-3))
     for p in design.parts(BOARD):
-        if p.symbol == "R":
+        if p.symbol == "R" and p.ref not in spice.BOOST_AS_SOURCE:
             watt = float(re.search(r"(\d+(?:\.\d+)?) W", p.rating).group(1))
             assert worst[p.ref] <= watt / 2, f"{p.ref}: {worst[p.ref]:.3f} W of {watt} W"

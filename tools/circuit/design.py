@@ -31,6 +31,8 @@ FP_R1W = "Resistor_THT:R_Axial_DIN0414_L11.9mm_D4.5mm_P15.24mm_Horizontal"
 FP_CC = "Capacitor_THT:C_Disc_D5.0mm_W2.5mm_P5.00mm"  # ceramic
 FP_CF = "Capacitor_THT:C_Rect_L7.2mm_W3.5mm_P5.00mm_FKS2_FKP2_MKS2_MKP2"  # film
 FP_CE = "Capacitor_THT:CP_Radial_D5.0mm_P2.00mm"  # electrolytic
+FP_CE63 = "Capacitor_THT:CP_Radial_D6.3mm_P2.50mm"
+FP_CE10 = "Capacitor_THT:CP_Radial_D10.0mm_P5.00mm"
 FP_DIP8 = "Package_DIP:DIP-8_W7.62mm"
 FP_DIP14 = "Package_DIP:DIP-14_W7.62mm"
 FP_TO220 = "Package_TO_SOT_THT:TO-220-3_Vertical"
@@ -59,6 +61,7 @@ class Part:
     pins: dict[str, str]  # pin number -> net ("NC": not connected)
     ohm: float | None = None
     farad: float | None = None
+    henry: float | None = None
     tol: float | None = None  # relative tolerance of ohm / farad
     model: str | None = None  # spice.py's model of a semiconductor or IC
     role: str = ""
@@ -94,10 +97,19 @@ def _cap_mpn(farad: float, volt: int, tol: float) -> tuple[str, str]:
     code = f"{pf // 10 ** exp}{exp}" if exp >= 0 else f"{pf}9"
     t = "J" if tol <= 0.05 else "K"
     c0g = farad < 1e-9
-    tdk_v = {50: "1H", 25: "1E", 16: "1C"}[volt]
-    kemet_v = {50: "5", 25: "3", 16: "4"}[volt]
+    tdk_v = {100: "2A", 50: "1H", 25: "1E", 16: "1C"}[volt]
+    kemet_v = {100: "1", 50: "5", 25: "3", 16: "4"}[volt]
     return (f"TDK FG28{'C0G' if c0g else 'X7R'}{tdk_v}{code}{t}NT06",
             f"KEMET C322C{code}{t}{kemet_v}{'G' if c0g else 'R'}5TA")
+
+
+# Aluminium electrolytics by (farad, volt): part number, alternative, footprint. Nichicon
+# UPW (low impedance) and Panasonic FC, by the series' naming: not checked against a
+# distributor's stock.
+ELECTROLYTIC = {
+    (47e-6, 100): ("Nichicon UPW2A470MPD", "Panasonic EEU-FC2A470", FP_CE10),
+    (100e-6, 25): ("Nichicon UPW1E101MED", "Panasonic EEU-FC1E101", FP_CE63),
+}
 
 
 def C(ref, farad, a, b, volt, role="", kind="ceramic", tol=0.1):  # noqa: N802
@@ -107,6 +119,8 @@ def C(ref, farad, a, b, volt, role="", kind="ceramic", tol=0.1):  # noqa: N802
         mpn, alt = _cap_mpn(farad, volt, tol)
     elif kind == "film" and (farad, volt, tol) == (100e-9, 63, 0.05):
         mpn, alt = "WIMA MKS2C031001A00JSSD", "KEMET R82DC3100AA60J"
+    elif kind == "electrolytic" and (farad, volt) in ELECTROLYTIC:
+        mpn, alt, fp = ELECTROLYTIC[(farad, volt)]
     else:  # no such part in the design today: name the series
         raise ValueError(f"{ref}: no part number for a {kind} {_fmt(farad, 'F')} {volt} V")
     return Part(ref, "Device", sym, _fmt(farad, "F"), fp,
@@ -228,6 +242,75 @@ V12 = 12.0  # the Pico build's 12 V node (U7): the op-amps, the buck and the rai
 TRIP_TOP, TRIP_BOT = 1.5e3, 10e3  # 3V3 -> trip reference: 2.870 V = 35.0 mA x 82 Ohm
 
 
+# The feedback divider of the rail boost: 1.26 V x (1 + 126k / 2.80k) = 57.96 V. 0.1 %
+# resistors: with 1 % ones the worst case (tools/circuit/boost.py) would pass 60 V.
+BOOST_RF1, BOOST_RF2, BOOST_RF_TOL = 126e3, 2.80e3, 0.001
+RES_01 = "metal film, 0.25 W, 0.1 %, 25 ppm/K, 250 V"
+
+
+def rail_boost(vin: str) -> list[Part]:
+    """U2, the treatment rail: a TI LM3478 boost controller (SOIC-8, on a SOIC-to-DIP-8
+    adapter) with an external MOSFET, 6.0-12.6 V in (`vin`: U7's 12 V on the Pico build,
+    the pack on the ESP32's), 58 V out, 50 mA. The design figures and their sources are
+    in tools/circuit/boost.py.
+
+    Its enable: the LM3478 turns off while its FA/SD pin is high (SNVS085X). R45 pulls
+    that pin up from U2's own input (through D8, clamped by the 5.1 V Zener D7) unless
+    Q9, whose gate is the board's 3.3 V, holds the node low: no rail while the board is
+    unpowered (the rail divider would otherwise drive 2.9 V into the unpowered board's
+    ADC pin). With the board on, D8 blocks and R43 alone sets the frequency."""
+    out = [Part("U2", "Regulator_Controller", "LM3478MA", "LM3478MA", FP_DIP8,
+                "boost controller, 2.97-40 V supply, 1.26 V +-2.5 % reference, 1 A driver",
+                "TI LM3478MA/NOPB", "TI LM3478MAX/NOPB (the same, on tape and reel)",
+                {"1": "U2_CS", "2": "U2_COMP", "3": "U2_FB", "4": "GND", "5": "GND",
+                 "6": "U2_DR", "7": "U2_FA", "8": vin}, model="LM3478",
+                role="treatment rail boost controller (SOIC-8 on a DIP-8 adapter)")]
+    add = out.append
+    add(Part("L1", "Device", "L", "47uH", "Inductor_SMD:L_Bourns-SRU1028_10.0x10.0mm",
+             "47 uH +-30 %, saturation 1.1 A, 1.3 A RMS, 0.167 Ohm max", "Bourns SRU1028-470Y",
+             "Bourns RLB0913-470K (radial)", {"1": vin, "2": "U2_SW"}, henry=47e-6,
+             role="rail boost inductor"))
+    add(Part("Q8", "Device", "Q_NMOS_GDS", "IRL540N", FP_TO220,
+             "logic-level N-MOSFET, 100 V, 36 A, VGS +-16 V", "Infineon IRL540NPBF",
+             "Vishay IRL540PBF", {"1": "U2_DR", "2": "U2_SW", "3": "U2_CS"},
+             role="rail boost switch"))
+    add(Part("R40", "Device", "R", "0.04", FP_R1W,
+             "metal element, 1 W, 1 %, working voltage (P R)^0.5 = 0.2 V",
+             "Vishay LVR01R0400FE12", "Ohmite 12FR040E (1 W, 0.04 Ohm)",
+             {"1": "U2_CS", "2": "GND"}, ohm=0.04, tol=0.01,
+             role="rail boost current sense (R_SEN)"))
+    add(Part("D6", "Device", "D_Schottky", "MBR1100", FP_DO41, "Schottky, 100 V, 1 A",
+             "onsemi MBR1100RLG", "Vishay SB1100-E3/54", {"1": "RAIL", "2": "U2_SW"},
+             role="rail boost diode"))
+    add(C("C14", 47e-6, "RAIL", "GND", 100, "rail boost output", kind="electrolytic",
+          tol=0.2))
+    add(C("C15", 100e-9, "RAIL", "GND", 100, "rail boost output (ceramic)"))
+    add(C("C16", 100e-6, vin, "GND", 25, "rail boost input", kind="electrolytic", tol=0.2))
+    add(C("C17", 100e-9, vin, "GND", 50, "U2 decoupling"))
+    add(R("R41", BOOST_RF1, "RAIL", "U2_FB", "rail boost feedback (top)", rating=RES_01,
+          tol=BOOST_RF_TOL, mpn="Vishay Dale CMF55126K00BEEK", alt="Yageo MFP-25BRD52-126K"))
+    add(R("R42", BOOST_RF2, "U2_FB", "GND", "rail boost feedback (bottom)", rating=RES_01,
+          tol=BOOST_RF_TOL, mpn="Vishay Dale CMF552K8000BEEK", alt="Yageo MFP-25BRD52-2K8"))
+    add(C("C20", 100e-12, "U2_FB", "GND", 50, "rail boost feedback filter", tol=0.05))
+    add(R("R44", 10e3, "U2_COMP", "U2_CC", "rail boost compensation (starting value)"))
+    add(C("C18", 22e-9, "U2_CC", "GND", 50, "rail boost compensation (starting value)"))
+    add(C("C19", 220e-12, "U2_COMP", "GND", 50, "rail boost compensation, high frequency",
+          tol=0.05))
+    add(R("R43", 40.2e3, "U2_FA", "GND", "rail boost frequency (R_FA)"))
+    add(R("R45", 10e3, vin, "U2_SDN", "rail boost shutdown pull-up: off by default"))
+    add(Part("D7", "Device", "D_Zener", "5.1 V", FP_DO35, "Zener 5.1 V, 0.5 W, 5 %",
+             "Nexperia BZX79-C5V1", "onsemi 1N5231B", {"1": "U2_SDN", "2": "GND"},
+             model="DZ5V1", role="rail boost shutdown clamp (FA/SD under its maximum)"))
+    add(Part("D8", "Diode", "1N4148", "1N4148", FP_DO35, "100 V, 0.2 A", "onsemi 1N4148",
+             "Vishay 1N4148-TAP", {"1": "U2_FA", "2": "U2_SDN"}, model="D1N4148",
+             role="rail boost shutdown (blocks while the board is on)"))
+    add(Part("Q9", "Transistor_FET", "BSS123", "BSS123", FP_SOT23,
+             "N-MOSFET, 100 V, 0.17 A, VGS +-20 V", "onsemi BSS123LT1G", "Diodes BSS123-7-F",
+             {"1": "V3V3", "2": "GND", "3": "U2_SDN"}, model="BSS123",
+             role="rail boost enable: on with the board's 3.3 V"))
+    return out
+
+
 def parts(board: str) -> list[Part]:  # noqa: PLR0915 - one list, read top to bottom
     if board not in BOARDS:
         raise ValueError(board)
@@ -263,12 +346,7 @@ def parts(board: str) -> list[Part]:  # noqa: PLR0915 - one list, read top to bo
              "in 6-13 V, out 5 V 0.5 A", "Pololu D24V5F5", "Pololu D36V6F5",
              {"1": vin, "2": "GND", "3": "V5"},
              role="relay and buzzer supply" if pico else "MCU, relay and buzzer supply"))
-    # Its enable input on the board's 3.3 V: no rail while the board is unpowered (the
-    # rail divider would otherwise drive 2.9 V into the unpowered board's ADC pin).
-    add(Part("U2", "Connector_Generic", "Conn_01x04", "boost module 58 V", FP_HDR4,
-             "in 6-13 V, out 58 V (under 60 V) 50 mA, output capacitors >= 100 V, "
-             "enable input on at 3.3 V", "not chosen yet (see docs/circuit.md)", "-",
-             {"1": vin, "2": "GND", "3": "RAIL", "4": "V3V3"}, role="treatment rail"))
+    p.extend(rail_boost(vin))
     if pico:
         # The Pico datasheet's second power source (4.5, "powering Pico", figure: power
         # ORing using a P-channel MOSFET): gate on VBUS, so USB switches the cell off VSYS

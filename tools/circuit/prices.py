@@ -62,6 +62,16 @@ PRICES: dict[str, Price] = {
     "Pololu U3V40F12": estimate(9.95),
     "Diodes DMG2305UX-7": estimate(0.40),
     "SparkFun BOB-12035": estimate(3.95),
+    # the rail boost U2 (design.rail_boost)
+    "TI LM3478MA/NOPB": estimate(1.90),
+    "Bourns SRU1028-470Y": estimate(0.60),
+    "Vishay LVR01R0400FE12": estimate(0.70),
+    "onsemi MBR1100RLG": estimate(0.40),
+    "Nichicon UPW2A470MPD": estimate(0.45),
+    "Nichicon UPW1E101MED": estimate(0.25),
+    "Vishay Dale CMF55126K00BEEK": estimate(0.90),
+    "Vishay Dale CMF552K8000BEEK": estimate(0.90),
+    "Nexperia BZX79-C5V1": estimate(0.15),
 }
 
 

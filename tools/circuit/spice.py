@@ -23,7 +23,7 @@ import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from tools.circuit import design
+from tools.circuit import boost, design
 
 # ---------------------------------------------------------------------------------
 # Device models. Figures at 25 C; "typ" where the datasheet gives one, else the
@@ -152,7 +152,17 @@ M1 d g s PSW
 .ends
 * BZX79-C15: 15 V zener (Nexperia BZX79 datasheet: VZ 14.1-15.9 V at 5 mA)
 .model DZ15 d is=1e-12 n=1.5 bv=15 ibv=5m
+* BZX79-C5V1: 5.1 V zener (Nexperia BZX79 datasheet: VZ 4.8-5.4 V at 5 mA; recalled)
+.model DZ5V1 d is=1e-12 n=1.5 bv=5.1 ibv=5m
 """
+
+# The rail boost (design.rail_boost): its enable network (R43, R45, D7, D8, Q9) is in
+# the deck as drawn; the LM3478 (U2) is a switch at its FA/SD shutdown level and its
+# minimum supply (boost.py's figures) between the regulated rail (`rail_v` behind
+# `rail_out_ohm`) and, off, its input less 0.4 V (through L1 and D6). Its power stage
+# and its loop are not simulated: these parts are left out of the deck.
+BOOST_AS_SOURCE = {"L1", "Q8", "R40", "D6", "C14", "C15", "C16", "C17", "R41", "R42",
+                   "C20", "R44", "C18", "C19"}
 
 # The microcontroller: absolute maximum voltage on an I/O pin. RP2040 datasheet,
 # absolute maximum ratings: -0.5 V to IOVDD + 0.5 V; ESP32 datasheet, absolute maximum
@@ -219,12 +229,11 @@ def deck(board: str, sc: Scenario) -> str:
     levels = ("low", "nominal", "full")
     pack_v = (float(sc.pack_v) if sc.pack_v is not None and sc.pack_v not in levels else
               design.PACK_V[board][levels.index(sc.pack_v or "nominal")])
-    # the rail boost's input: the pack, or (Pico) U7's 12 V, its pass-through when off
-    boost_in = (pack_v if board != "pico" else
-                design.V12 if sc.mcu_powered else pack_v - 0.4)
     n = lambda net: "0" if net == "GND" else net  # noqa: E731
     for p in parts:
         ref = p.ref
+        if ref in BOOST_AS_SOURCE:
+            continue
         if p.symbol == "R":
             lines.append(f"R{ref} {n(p.pins['1'])} {n(p.pins['2'])} {p.ohm:g}")
         elif p.symbol in ("C", "C_Polarized"):
@@ -238,7 +247,7 @@ def deck(board: str, sc: Scenario) -> str:
             g, d, s = _mos(p)
             extra = f" vto={sc.bss123_vto}" if p.model == "BSS123" else ""
             lines.append(f"X{ref} {n(g)} {n(d)} {n(s)} {p.model}{extra}")
-        elif p.model in ("D1N4148", "D1N5819", "DZ15"):
+        elif p.model in ("D1N4148", "D1N5819", "DZ15", "DZ5V1"):
             lines.append(f"D{ref} {n(p.pins['2'])} {n(p.pins['1'])} {p.model}")  # A, K
         elif p.model == "LM358":
             q = p.pins
@@ -308,15 +317,21 @@ def deck(board: str, sc: Scenario) -> str:
             else:
                 lines.append(f"DU7 {n(p.pins['1'])} {n(p.pins['3'])} D1N5819")
                 lines.append(f"RU7 {n(p.pins['3'])} 0 10k")
-        elif p.ref == "U2":  # boost module: the rail behind its output resistance; off
-            # (its enable on the board's 3.3 V) a boost passes its input through its
-            # inductor and diode: the input less 0.4 V
-            rail = sc.rail_v if sc.mcu_powered else boost_in - 0.4
+        elif p.model == "LM3478":  # the rail boost (U2): see BOOST_AS_SOURCE
+            q = p.pins
+            vin = n(q["8"])
             if sc.pack_fitted:
-                lines.append(f"VBOOST rail_i 0 DC {rail}")
-                lines.append(f"RBOOST rail_i {n(p.pins['3'])} {sc.rail_out_ohm}")
+                # on while FA/SD is under its shutdown level and the input above the
+                # controller's minimum; off, the input through L1 and D6, less 0.4 V
+                on = (f"0.5*(1-tanh((v({n(q['7'])})-{boost.FA_SD_HIGH_MAX})/0.02))"
+                      f"*0.5*(1+tanh((v({vin})-{boost.VIN_MIN})/0.02))")
+                lines.append(f"BBOOST rail_i 0 V={on}*{sc.rail_v}+(1-{on})"
+                             f"*max(v({vin})-0.4,0)")
+                lines.append(f"RBOOST rail_i RAIL {sc.rail_out_ohm}")
             else:
-                lines.append(f"RBOOST {n(p.pins['3'])} 0 10k")
+                lines.append("RBOOST RAIL 0 10k")
+            # FA/SD itself: a high-impedance input here (its oscillator is not modelled)
+            lines.append(f"R{ref}fa {n(q['7'])} 0 100meg")
         elif p.lib == "":  # the microcontroller's sockets
             continue
         else:
@@ -357,8 +372,12 @@ def deck(board: str, sc: Scenario) -> str:
         lines.append(f".ic {ics}")
     lines.append(".options method=gear reltol=1e-4 abstol=1e-10 vntol=1e-6 itl4=100")
     lines.append(f".tran {sc.t_step:g} {sc.t_stop:g} 0 {sc.t_step:g}")
+    # the nets in the deck: not those only the rail boost's power stage touches
+    in_deck = {net for net, pins in nets.items()
+               if any(r not in BOOST_AS_SOURCE and not (r == "U2" and pin not in ("7", "8"))
+                      for r, pin in pins)}
     vecs = ["i(VLOAD)"] + [f"v({x})" for x in
-                           sorted((set(nets) | set(ON_MODULE_NETS[board])) - {"GND"})]
+                           sorted((in_deck | set(ON_MODULE_NETS[board])) - {"GND"})]
     vecs += [f"i({x})" for x, there in (("VUSB", sc.vbus_src is not None),
                                         ("VPACK", sc.pack_fitted)) if there]
     lines.append(".control")

@@ -32,7 +32,7 @@ from pathlib import Path
 from tools.circuit import design
 
 ROOT = Path(__file__).resolve().parents[2]
-ROWS, COLS = 39, 80  # 100 x 203 mm of stripboard (offboard.py's)
+ROWS, COLS = 39, 86  # 100 x 203 mm of stripboard (offboard.py's)
 GAP = 3  # free holes kept between two parts along a strip: a tap each side of a cut
 VGAP = 1  # free strips kept between two parts above one another
 
@@ -101,6 +101,8 @@ def shape(part: design.Part) -> Shape:
         return Shape({p: at[p] for p in part.pins}, (0, 0, 7, 3), "board")
     if fp.startswith("Fuse:Fuseholder_Clip"):
         return Shape({"1": (0, 0), "2": (7, 0)}, (0, -1, 7, 1), "board")
+    if "L_Bourns-SRU1028" in fp:  # a 10 mm SMD inductor on its two pads, 4 strips apart
+        return Shape({"1": (0, 0), "2": (4, 0)}, (0, -2, 4, 2), "board")
     if fp.startswith("Buzzer_Beeper"):
         return Shape({"1": (0, 0), "2": (3, 0)}, (-1, -2, 4, 2), "board")
     if fp.startswith("Package_TO_SOT_THT:TO-220"):

@@ -79,7 +79,7 @@ def drawing() -> schemdraw.Drawing:
     d.add(elm.Ground().at(bat.start))
     y = bat.end[1]
     _wire(d, bat.end, (1.4, y))
-    _box(d, 1.4, y - 0.7, 3.6, y + 0.7, f"boost\n{rail_v:g} V", 11)
+    _box(d, 1.4, y - 0.7, 3.6, y + 0.7, f"U2 boost\n{rail_v:g} V", 11)
     _wire(d, (3.6, y), (4.6, y))
     d.add(elm.Dot().at((4.6, y)))
     d.add(elm.Resistor().right().at((4.6, y)).label("R_limit 220 Ω"))
