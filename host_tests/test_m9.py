@@ -4,6 +4,8 @@ S5-S16); `make test` runs one session per profile here, `make soak` the slow
 ones too. Each session: the whole firmware on the simulated board, a person
 drawn within the brief's nominal ranges (tools/ionto/m9.py)."""
 
+import importlib
+
 import pytest
 
 from tools.ionto import m9
@@ -12,6 +14,9 @@ from tools.ionto import m9
 RANGES = {"series_ohm": (100, 800), "skin_uf": (0.1, 2.0), "skin_walk_pct": (0, 5),
           "skin_start_ohm": (1800, 4300), "skin_end_ohm": (1800, 4300),
           "adc_noise_lsb": (0.5, 3)}  # the boards' ADC noise (issue 14)
+# A charged pack of each board's own build (issue 18 item 2): the Pico's one Li-ion cell,
+# the ESP32's two, 3.7-4.2 V a cell (tools/circuit/design.py PACK_V's nominal to full).
+PACK_MV = {"pico": (3700, 4200), "esp32_devkitc": (7400, 8400)}
 
 
 def one_per_profile():
@@ -30,6 +35,13 @@ def test_the_sessions_are_nominal():
             assert lo <= params[key] <= hi, (seed, key, params[key])
         assert params["skin_end_ohm"] <= params["skin_start_ohm"]
         assert set(config) == {"profile", "duration_ms"}, config
+        for board, (lo, hi) in PACK_MV.items():  # the seed's board, or the other
+            mv = (params if board == m9.board_of(seed) else m9.nominal(seed, board)[1])[
+                "battery_mv"]
+            assert lo <= mv <= hi, (seed, board, mv)
+            # a start is allowed (110 % of the cut-off, SR-16)
+            b_min = importlib.import_module("firmware.boards." + board).BOARD["battery_min_mv"]
+            assert mv >= b_min * 1.1, (seed, board, mv)
     assert m9.nominal(7) == m9.nominal(7) and m9.nominal(7) != m9.nominal(8)  # seeded
 
 

@@ -5,9 +5,10 @@ from firmware import faults, states
 from firmware.supervisor import CUT, OK, STOP, STOP_BATTERY, STOP_USB, Supervisor
 
 
-def _check(sup, i_ua, v_mv=50000, target_ua=15000, rail_mv=58000, battery_mv=8000,
+def _check(sup, i_ua, v_mv=50000, target_ua=15000, rail_mv=58000, battery_mv=3900,
            dt_us=1000):
-    # One tick of both: the slow checks (every 16 ms in the app) every tick here.
+    # One tick of both: the slow checks (every 16 ms in the app) every tick here. The
+    # battery: the pico's (FakeHal's board) one cell at 3.9 V (tools/sim/circuit.py).
     slow = sup.check_slow(rail_mv, battery_mv, dt_us)
     fast = sup.check(i_ua, v_mv, target_ua, dt_us)
     return fast if fast != OK else slow

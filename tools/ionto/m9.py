@@ -15,6 +15,7 @@ expectations through the same function.
 
 from __future__ import annotations
 
+import importlib
 import json
 import random
 from concurrent.futures import Executor, ProcessPoolExecutor
@@ -26,9 +27,19 @@ DONE, FAULT = 7, 8  # firmware/states.py
 ST_STATE, ST_FAULT, ST_REFUSAL = 0, 7, 17  # firmware/names.py STATUS
 
 
-def nominal(seed: int) -> tuple[dict, dict]:
-    """(config, model params) of nominal session `seed`: a profile's normal
-    session, and a person within the ranges of measures.md (not a fault)."""
+def pack_cells(board: str) -> int:
+    """The cells of the pack `board`'s build runs on in the circuit model
+    (tools/sim/circuit.py pack(): the Pico family one, the ESP32 two)."""
+    from tools.sim.circuit import pack
+
+    return pack(importlib.import_module("firmware.boards." + board).BOARD)["cells"]
+
+
+def nominal(seed: int, board: str | None = None) -> tuple[dict, dict]:
+    """(config, model params) of nominal session `seed` on `board` (None: the
+    board M9 runs the seed on, board_of): a profile's normal session, and a
+    person within the ranges of measures.md (not a fault)."""
+    cells = pack_cells(board or board_of(seed))
     r = random.Random(seed)
     skin_start = r.uniform(2500.0, 4300.0)  # a measured DIY session: 1.9-4.3 kOhm
     params = {
@@ -41,7 +52,9 @@ def nominal(seed: int) -> tuple[dict, dict]:
         # White noise sigma: the boards' range, 0.5-3 LSB (issue 14: SR-12's frozen
         # check must not trip on a quiet ADC; the brief's model says 2 LSB).
         "adc_noise_lsb": r.uniform(0.5, 3.0),
-        "battery_mv": r.uniform(7400.0, 8400.0),  # a charged 2-cell pack
+        # A charged pack of the board's build: 3.7-4.2 V a cell (design.PACK_V's
+        # nominal to full; the same draw as the 2-cell 7.4-8.4 V before issue 18).
+        "battery_mv": cells * r.uniform(3700.0, 4200.0),
     }
     config = {"profile": r.choice(PROFILES), "duration_ms": DURATION_MS}
     return config, params
@@ -53,7 +66,7 @@ def run_nominal(seed: int, board: str = "pico", noise_lsb: float | None = None) 
     import tools.sim.mpshim  # noqa: F401
     from tools.sim.simboard import SimBoard
 
-    config, params = nominal(seed)
+    config, params = nominal(seed, board)
     if noise_lsb is not None:
         params["adc_noise_lsb"] = noise_lsb
     b = SimBoard(board, seed=seed, params=params, flash_dir=f"build/m9_flash/{board}_{seed}")

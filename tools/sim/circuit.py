@@ -31,10 +31,13 @@ DEFAULTS = {
     "short_ohm": 50.0,
     "reimmerse_ohm": 20000.0,  # partial contact, falling to nominal over 200 ms
     "reimmerse_s": 0.2,
-    "battery_mv": 7800.0,  # 2-cell Li-ion pack
-    "battery_drop_mv_per_mah": 2.0,  # slow fall with the charge drawn
+    # The pack (None: the board's build's, pack() below): its voltage at the start,
+    # its fall per mAh drawn by the output, and the pack voltage below which the rail
+    # sags (in proportion).
+    "battery_mv": None,
+    "battery_drop_mv_per_mah": None,
     "rail_out_ohm": 100.0,  # boost converter output resistance: the rail sags with load
-    "rail_min_battery_mv": 6400.0,  # below this the boost cannot hold its rail
+    "rail_min_battery_mv": None,
     "adc_gain_pct": 1.0,  # per channel, +- (seeded)
     "adc_offset_lsb": 3,  # per channel, +- (seeded)
     "adc_noise_lsb": 2.0,  # white noise sigma
@@ -42,6 +45,62 @@ DEFAULTS = {
 }
 SPIKES = (512, 1536, 2560, 3584)  # RP2040 ADC DNL: widened codes (errata E11)
 CHANNELS = ("current", "voltage", "rail", "battery")
+
+# The pack each build runs on (issue 18 item 2; docs/wiring.md, "The power path").
+# The Pico build: one protected Li-ion cell on VSYS (GP29 reads VSYS/3, the cell), and
+# U7, a one-cell-to-12 V boost, feeding the op-amps, the 5 V buck and the rail boost
+# U2. The ESP32 DevKitC build: a 2S pack feeding the buck and U2 itself. Per cell,
+# tools/circuit/design.py PACK_V (lowest, nominal, full) divided by its cells:
+CELL_MIN_MV = 3000.0  # the cut-off: each board file's battery_min_mv is this a cell
+CELL_NOMINAL_MV = 3700.0
+CELL_FULL_MV = 4200.0
+# The simulator's own assumption: a charged cell under the session's load, between
+# PACK_V's nominal and full (2 x 3900 was the simulator's one pack, for every board,
+# until issue 18 item 2).
+CELL_START_MV = 3900.0
+# By the MicroPython port a board runs (its "port"): every rp2 board is the Pico
+# build (pico, pico2, pico_oled, pico_rtc; picow and pico2w read no battery but take
+# the same power path, docs/wiring.md), esp32 the DevKitC build.
+#   cells: the pack's cells in series;
+#   rail_min_battery_mv: the lowest pack voltage at which the rail holds. Pico: U7's
+#     lowest input, 2.9 V (design.py U7, the Pololu U3V40F12's figure as recalled):
+#     below it there is no 12 V for U2. ESP32: the simulator's assumption (6.4 V since
+#     its start, 3.2 V a cell), above the 6 V lowest input design.py states for U1
+#     (and U2), so that the rail sags a little before the firmware's 6.0 V cut-off;
+#   efficiency: from the pack to the rail. Pico: U7 then U2; ESP32: U2. 85 % each
+#     (design.py's F1 comment takes U7 at 85 %; U2's assumed the same);
+#   cell_mah: a cell's capacity, the pack in the build's order list (hardware/
+#     order_*.csv, tools/circuit/offboard.py): Adafruit 328 (2500 mAh, Pico), Tenergy
+#     31003 (2S 2200 mAh, ESP32).
+BUILDS = {
+    "rp2": {"cells": 1, "rail_min_battery_mv": 2900.0, "efficiency": 0.85 * 0.85,
+            "cell_mah": 2500.0},
+    "esp32": {"cells": 2, "rail_min_battery_mv": 6400.0, "efficiency": 0.85,
+              "cell_mah": 2200.0},
+}
+
+
+def pack(board):
+    # The model's pack for `board`'s build: {"cells", "battery_mv",
+    # "battery_drop_mv_per_mah", "rail_min_battery_mv"}. The fall with the charge the
+    # output draws (mAh at the rail): the energy it takes at the rail (rail_mv x mAh),
+    # divided by the path's efficiency, out of the pack's energy (cells x nominal x
+    # capacity), over which the pack falls from full to its cut-off (cells x 1.2 V) --
+    # linear in the energy, steeper than a Li-ion cell's flat middle: a pessimistic
+    # law. The cells cancel: mV/mAh = rail x (full - min) / (eff x nominal x mAh), a
+    # cell's figures: about 10 mV a mAh on both builds (the model had 2.0 for every
+    # board before issue 18 item 2, with no source). Left out: what the board, the
+    # op-amps and the relay draw.
+    port = board["port"]
+    if port not in BUILDS:
+        raise ValueError("no simulated pack for port " + port)
+    build = BUILDS[port]
+    cells = build["cells"]
+    drop = (board["rail_mv"] / 1000.0 * (CELL_FULL_MV - CELL_MIN_MV)
+            / (build["efficiency"] * CELL_NOMINAL_MV / 1000.0 * build["cell_mah"]))
+    return {"cells": cells, "battery_mv": cells * CELL_START_MV,
+            "battery_drop_mv_per_mah": drop,
+            "rail_min_battery_mv": build["rail_min_battery_mv"]}
 BENCH_SKIN_OHM = 100.0  # bench_resistor(): the part of the resistor modelled as "skin"
 
 
@@ -63,6 +122,10 @@ class Circuit:
                 if k not in p:
                     raise ValueError("unknown model parameter " + k)
                 p[k] = params[k]
+        own = pack(board)
+        for k in ("battery_mv", "battery_drop_mv_per_mah", "rail_min_battery_mv"):
+            if p[k] is None:
+                p[k] = own[k]
         self.p = p
         self.board = board
         rng = Prng(seed)

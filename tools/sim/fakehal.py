@@ -12,7 +12,11 @@ class FakeHal:
         self.i_ua = 0
         self.v_mv = 0
         self.rail_mv = 58000
-        self.battery_mv = 8000
+        # A charged pack, 130 % of the board's cut-off: the Pico's one cell at 3.9 V, the
+        # ESP32's two at 7.8 V, as tools/sim/circuit.py pack() starts them
+        # (host_tests/device/test_sim_pack.py); 0 on a board with no battery reading,
+        # as its hal reads.
+        self.battery_mv = self.board["battery_min_mv"] * 13 // 10
         self.button = False
         self.adjust = 0  # the up and down buttons: bit 0 up, bit 1 down (Hal.adjust_pressed)
         self.trip = False
