@@ -32,6 +32,7 @@ from firmware.states import (
     RAMP_DOWN,
     RAMP_UP,
     REVERSING,
+    SESSION_STATES,
     TREAT,
     WAIT_CONTACT,
 )
@@ -55,11 +56,10 @@ REFUSE_USB = const(3)  # SR-17
 REFUSE_BATTERY = const(4)  # SR-16: the pack cannot last the session
 REFUSE_RAIL = const(5)  # the boost rail reads outside its range (limits.RAIL_START_*)
 
-# States in which the session wants the output on (a module-level tuple: a
-# tuple written inside the method would be built, on the heap, every tick).
+# States in which the session wants the output on (the reversal decides by its
+# phase: output_wanted). A module-level tuple: a tuple written inside the
+# method would be built, on the heap, every tick.
 _OUTPUT_STATES = (WAIT_CONTACT, RAMP_UP, TREAT, PAUSED, RAMP_DOWN)
-# States in which a session is under way (a fault there ends it, journaled).
-_SESSION_STATES = _OUTPUT_STATES + (REVERSING,)
 
 # Why a session ended (the journal's "end": firmware/names.py ENDS).
 END_TIMER = const(1)
@@ -130,7 +130,7 @@ class Session:
         self.dose_cap_mas = set_ua * (duration_ms // 1000) // 1000 * limits.DOSE_CAP_PCT // 100
 
     def in_session(self):
-        return self.state in _SESSION_STATES
+        return self.state in SESSION_STATES
 
     def output_wanted(self):
         s = self.state
@@ -200,7 +200,7 @@ class Session:
         # most one step above the set point the session started with. True
         # when it changed (journaled: adjusts).
         s = self.state
-        if s == RAMP_DOWN or s not in _SESSION_STATES:
+        if s == RAMP_DOWN or s not in SESSION_STATES:
             return False
         if up:
             top = self.cap_ua
@@ -282,7 +282,7 @@ class Session:
 
     def _faulted(self):
         if self.state != FAULT:
-            if self.state in _SESSION_STATES:
+            if self.state in SESSION_STATES:
                 self.end_reason = END_FAULT
                 self.unjournaled = True
             self._reg.cut()
@@ -300,7 +300,7 @@ class Session:
         self._us = us - ms * 1000
         self._ms = ms
         self.phase_ms += ms
-        if self.i_avg_ua > 0 and self.state in _SESSION_STATES:
+        if self.i_avg_ua > 0 and self.state in SESSION_STATES:
             us = self._charge_acc + self.i_avg_ua * ms
             while us >= 1000000:
                 us -= 1000000

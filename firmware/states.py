@@ -12,3 +12,8 @@ DONE = const(7)  # session over, output off
 FAULT = const(8)  # fault latched, output off until acknowledged
 SAFE_MODE = const(9)  # button held at power-up: no app, REPL only (SR-20)
 CHECKS = const(10)  # pre-session checks with the output off (SR-9, SR-16, SR-17, SR-19)
+
+# A session under way (a fault in one ends it, journaled): the only states in
+# which the supervisor lets the output on (SR-2). The session says which of
+# them want it on (session.py).
+SESSION_STATES = (WAIT_CONTACT, RAMP_UP, TREAT, PAUSED, REVERSING, RAMP_DOWN)

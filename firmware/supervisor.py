@@ -32,9 +32,6 @@ STOP_USB = const(2)
 
 _SLOW_DUE_US = const(50000)  # check_slow() runs every 16 ticks; 50 ms late: the loop is broken
 
-_TREATMENT = (states.WAIT_CONTACT, states.RAMP_UP, states.TREAT, states.PAUSED,
-              states.REVERSING, states.RAMP_DOWN)
-
 
 # The every-reading checks' state: one preallocated array of integers, so
 # check() runs as viper code over machine words (no attribute lookups, no
@@ -87,7 +84,7 @@ _FROZEN_US = const(41)
 _FROZEN_PROBE_US = const(42)
 _PROBING = const(43)  # SR-12: the channels (bit 0 current, 1 voltage) probed now
 _FROZEN_SLOW_US = const(44)
-_TREATMENT_BITS = const(45)  # bit s set: state s is one of _TREATMENT
+_TREATMENT_BITS = const(45)  # bit s set: state s is one of states.SESSION_STATES
 _I_UA = const(46)  # this tick's readings for _sensors (below 0: 0, which its
 _V_MV = const(47)  # conditions read alike: each compares with a positive limit),
 _TARGET_UA = const(48)  # the ramped set point and the time since the last tick:
@@ -144,7 +141,7 @@ class Supervisor:
         st[_FROZEN_SLOW_US] = limits.FROZEN_SLOW_MS * 1000
         st[_SLOW_FROZEN + _CODE] = _NO_CODE
         st[_SLOW_FROZEN + 3 + _CODE] = _NO_CODE
-        for s in _TREATMENT:
+        for s in states.SESSION_STATES:  # SR-2: a session under way
             st[_TREATMENT_BITS] |= 1 << s
         self._battery_us = 0
 
