@@ -37,7 +37,9 @@ def test_the_worst_case_rail_stays_under_60_v(board):
     assert hi < 60.0, f"{board}: the rail can reach {hi:.2f} V"
     # and the nominal is the board files' rail (rail_mv, design.RAIL_V) within 0.5 %
     assert abs(boost.vout_nominal(board) - design.RAIL_V) < 0.005 * design.RAIL_V
-    assert lo > 55.0  # compliance: the SPICE runs take the rail down to 56.3 V
+    # the SPICE compliance runs (test_circuit_spice.py) take the rail at +-3 %: that
+    # band must hold the boost's worst case
+    assert design.RAIL_V * 0.97 <= lo and hi <= design.RAIL_V * 1.03
 
 
 def test_the_worst_case_would_pass_60_v_with_1_percent_resistors(monkeypatch):
@@ -87,8 +89,8 @@ def test_the_rail_is_off_while_the_microcontroller_is_unpowered(board):
     hi = boost.vin_range(board)[1]
     for k in range(41):
         vin = boost.VIN_MIN + (hi - boost.VIN_MIN) * k / 40
-        v = boost.fa_sd_off(vin, board)
-        assert boost.FA_SD_HIGH_MAX + 0.2 < v < boost.FA_SD_ABS_MAX, (vin, v)
+        assert boost.fa_sd_off(vin, board, boost.VZ_MIN) > boost.FA_SD_HIGH_MAX + 0.2, vin
+        assert boost.fa_sd_off(vin, board, boost.VZ_MAX) < boost.FA_SD_ABS_MAX, vin
     # the gate of Q9 is the board's 3.3 V, and R45 comes from U2's own input
     assert design.part(board, "Q9").pins["1"] == "V3V3"
     assert design.part(board, "R45").pins["1"] == design.part(board, "U2").pins["8"]

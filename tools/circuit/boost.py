@@ -51,9 +51,11 @@ IFB_MAX = 1e-6  # FB pin bias current, a bound (into the pin: raises the output)
 # 1362009, which quotes Bourns' table).
 L_TOL, L_ISAT = 0.30, 1.1
 # RECALLED, to be checked: onsemi MBR1100 (D6) 100 V, 1 A, VF 0.85 V max at 1 A
-# (onsemi MBR1100 datasheet); the 1N4148's and the BZX79's forward drop 0.6-0.7 V.
+# (onsemi MBR1100 datasheet); the 1N4148's forward drop 0.6-0.7 V; the BZX79-C5V1's
+# VZ 4.8-5.4 V at 5 mA (Nexperia BZX79 datasheet).
 VD = 0.85
 VD_SMALL = 0.6
+VZ_MIN, VZ_MAX = 4.8, 5.4
 # An assumption, not a datasheet figure: 85 % efficiency at full load (the losses in
 # the switch, the diode, the inductor's DCR and the sense resistor).
 EFFICIENCY = 0.85
@@ -122,13 +124,13 @@ def worst_points(board: str) -> list[Point]:
     return [operating_point(lo + (hi - lo) * k / 10, board) for k in range(11)]
 
 
-def fa_sd_off(vin: float, board: str = "pico") -> float:
+def fa_sd_off(vin: float, board: str = "pico", vz: float = VZ_MIN) -> float:
     """FA/SD's voltage with the microcontroller unpowered (Q9 off): R45 from U2's input
-    through D8 into R43, the node clamped by D7 (5.1 V)."""
+    through D8 into R43, the node clamped by D7 (at `vz`: its lowest for the shutdown
+    level, its highest for the pin's maximum)."""
     r_pu, _ = _ohm("R45", board)
     r_fa, _ = _ohm("R43", board)
     v_fa = max(vin - VD_SMALL, 0) * r_fa / (r_pu + r_fa)
-    vz = 5.1
     return min(v_fa, vz - VD_SMALL)
 
 

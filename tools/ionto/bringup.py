@@ -233,18 +233,20 @@ class Wizard(Steps):
                  f"{z['current']['offset']}, {z['voltage']['offset']} codes")
 
         self._progress("the rail against the meter")
-        rail = self._volts("the rail (the boost module's output, at R1) to GND")
+        rail = self._volts("the rail (the boost U2's output, at R1) to GND")
         if rail * 1000 > RAIL_MAX_MV:
-            self._fail("rail", f"{rail:g} V: the rail must stay under 60 V (hardware.md): turn "
-                       "the boost module's trimmer down before anything else",
-                       meter_mv=round(rail * 1000))
+            self._fail("rail", f"{rail:g} V: the rail must stay under 60 V (hardware.md): take "
+                       "the pack off and check U2's feedback divider R41/R42 (126 kOhm / "
+                       "2.80 kOhm, 0.1 %; an open R41 runs the rail away) before anything "
+                       "else", meter_mv=round(rail * 1000))
         st = self._call("status()")
         nominal = _board(st["board"]).get("rail_mv", 58000)
         if rail * 1000 < nominal * RAIL_MIN_PCT / 100:
             self._fail("rail", f"{rail:g} V, under {RAIL_MIN_PCT} % of the board's "
-                       f"{nominal / 1000:g} V (the firmware refuses a start there): set the "
-                       "boost module's output, check its enable (on 3V3) and its input from "
-                       "the pack", meter_mv=round(rail * 1000))
+                       f"{nominal / 1000:g} V (the firmware refuses a start there): check "
+                       "U2's parts (R41/R42, L1, Q8, D6), its input (U7's 12 V on a Pico "
+                       "build, the pack on an ESP32) and its enable (with the board on, Q9 "
+                       "holds U2's FA/SD pin near 0 V)", meter_mv=round(rail * 1000))
         self._against("rail", "the rail", rail, st["rail_mv"],
                       "Check the rail divider (R23/R24) and its wire to the rail ADC pin")
 
