@@ -115,10 +115,13 @@ soak: devtest $(STAMP)
 	$(BIN)/pytest -m "slow or not slow"
 	$(BIN)/ionto bench --json bench.json
 
-# docs/figures/circuit.svg and .png from tools/figures/circuit.py (schemdraw);
-# host_tests/test_figures.py fails when the committed files are out of date.
+# docs/figures/circuit.svg and .png from tools/figures/circuit.py (schemdraw), and each
+# build's whole schematic, schematic_<board>.svg, from tools/figures/schematic.py (the
+# circuit source); host_tests/test_figures.py and test_schematic.py fail when the
+# committed files are out of date.
 figures: $(STAMP)
 	$(BIN)/python -m tools.figures.circuit
+	$(BIN)/python -m tools.figures.schematic
 cards: $(STAMP) ; $(BIN)/python -m tools.cards  # docs/cards/ (host_tests/test_cards.py)
 
 clean:
