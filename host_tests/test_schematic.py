@@ -12,6 +12,8 @@
   GND; on the Pico GP29 is not on the header, and the figure's module note shows the
   Pico's own VSYS/3 divider on the socket pin whose net reaches J1 through Q7 and the fuse.
 - The pin names the figure gives agree with KiCad's symbols where KiCad names the pins.
+- Every part is drawn on the page and apart from every other (control: one moved onto
+  another), the page at most about two A4 pages high; the net index is design.nets().
 """
 
 from __future__ import annotations
@@ -252,3 +254,87 @@ def test_the_pin_names_are_kicads_where_kicad_names_them():
                 assert names[n].startswith(re.sub(r"[_{}]", "", name)), (lib, sym, n)
                 checked += 1
     assert checked > 30
+
+
+def _extents(svg: str) -> tuple[float, float, dict[str, list[float]]]:
+    """The page's width and height and each part's box (x0, y0, x1, y1), from the SVG's
+    elements with their translations; a text's width is the monospaced estimate."""
+    root = ET.fromstring(svg)
+    boxes: dict[str, list[float]] = {}
+
+    def see(key, x0, y0, x1, y1):
+        b = boxes.setdefault(key, [1e9, 1e9, -1e9, -1e9])
+        b[:] = [min(b[0], x0), min(b[1], y0), max(b[2], x1), max(b[3], y1)]
+
+    def walk(el, dx, dy, part):
+        m = re.match(r"translate\(([-0-9.]+),([-0-9.]+)\)", el.get("transform") or "")
+        if m:
+            dx, dy = dx + float(m.group(1)), dy + float(m.group(2))
+        if el.tag == NS + "g" and "part" in _cls(el):
+            part = el.get("id")
+        key = part or "page"
+        if el.tag == NS + "text":
+            x, y, size = float(el.get("x")), float(el.get("y")), float(el.get("font-size"))
+            w = schematic.text_width(el.text or "", size)
+            x0 = {"end": x - w, "middle": x - w / 2}.get(el.get("text-anchor") or "", x)
+            see(key, x0 + dx, y - size + dy, x0 + w + dx, y + dy)
+        elif el.tag == NS + "line":
+            see(key, float(el.get("x1")) + dx, float(el.get("y1")) + dy,
+                float(el.get("x2")) + dx, float(el.get("y2")) + dy)
+        elif el.tag == NS + "rect":
+            x, y = float(el.get("x")) + dx, float(el.get("y")) + dy
+            see(key, x, y, x + float(el.get("width")), y + float(el.get("height")))
+        for child in el:
+            walk(child, dx, dy, part)
+
+    walk(root, 0.0, 0.0, None)
+    return float(root.get("width")), float(root.get("height")), boxes
+
+
+def layout_problems(board: str, svg: str) -> list[str]:
+    """Parts off the page or overlapping one another, a page over two A4 pages high."""
+    w, h, boxes = _extents(svg)
+    out = [] if h <= w * 2 * 1.414 * 1.1 else [f"page {w} x {h}"]
+    parts = {k: b for k, b in boxes.items() if k != "page"}
+    if set(parts) != {x.ref for x in design.parts(board)}:
+        out.append("the parts drawn are not the source's")
+    out += [f"{k} off the page" for k, b in boxes.items()
+            if b[0] < 0 or b[1] < 0 or b[2] > w or b[3] > h]
+    items = sorted(parts.items())
+    for i, (a, ba) in enumerate(items):
+        for b, bb in items[i + 1:]:
+            if not (ba[2] <= bb[0] or bb[2] <= ba[0] or ba[3] <= bb[1] or bb[3] <= ba[1]):
+                out.append(f"{a} and {b} overlap")
+    return out
+
+
+@pytest.mark.parametrize("board", design.BOARDS)
+def test_the_parts_are_on_the_page_and_do_not_overlap(board):
+    """Each part's drawing (labels included) inside the page and apart from every other
+    part's; the page at most about two A4 pages high for its width."""
+    assert layout_problems(board, _committed(board)) == []
+
+
+def test_control_a_part_moved_onto_another_overlaps():
+    svg = _committed("pico")
+    at = re.findall(r'<g transform="(translate\([^)]*\))">\n<g class="part" id="(\w+)"', svg)
+    (t1, r1), (t2, r2) = at[0], at[1]
+    moved = svg.replace(f'<g transform="{t2}">\n<g class="part" id="{r2}"',
+                        f'<g transform="{t1}">\n<g class="part" id="{r2}"')
+    assert moved != svg
+    problems = layout_problems("pico", moved)
+    assert f"{min(r1, r2)} and {max(r1, r2)} overlap" in problems, problems
+
+
+@pytest.mark.parametrize("board", design.BOARDS)
+def test_the_net_index_lists_each_nets_pins(board):
+    root = ET.fromstring(_committed(board))
+    lines = [t.text or "" for t in root.iter(NS + "text") if "idx" in _cls(t)]
+    index: dict[str, set] = {}
+    name = ""
+    for text in lines:
+        words = text.split()
+        if not text.startswith(" "):
+            name = words.pop(0).rstrip(":")
+        index.setdefault(name, set()).update(tuple(w.split(".")) for w in words)
+    assert index == {n: set(p) for n, p in design.nets(board).items()}

@@ -235,9 +235,8 @@ def _symbol(cv: Canvas, p: design.Part, x0: float, x1: float, y: float) -> None:
         cv.line(cx - 3, y - 9, cx - 3, y + 9, "body")
         if s == "C":
             cv.line(cx + 3, y - 9, cx + 3, y + 9, "body")
-        else:  # the curved (-) plate drawn as a filled one; "+" at pin 1
+        else:  # the (-) plate drawn filled; pin 1's label says "+"
             cv.rect(cx + 3, y - 9, 3, 18, "fill")
-            cv.text(cx - 9, y - 6, "+", PIN_FONT, "mark", "middle")
     elif s.startswith("D_") or s in ("1N4148", "1N5819", "LED"):
         # pin 1 (K) on the left: the triangle points left, the bar at the cathode
         cv.path([(x1 - 2, y - 7), (x1 - 2, y + 7), (cx - 5, y)], "body", close=True)
@@ -391,8 +390,8 @@ def sections(board: str) -> list[tuple[str, list[design.Part]]]:
 
 TITLE = {"pico": "Raspberry Pi Pico build", "esp32_devkitc": "ESP32-DevKitC V4 build"}
 STYLE = ("<style>text{font-family:'DejaVu Sans Mono',monospace}"
-         ".w,.body,.nc{stroke:#000;stroke-width:1.2;fill:none}"
-         ".fill{fill:#000;stroke:none}.nc{stroke:#c00000}text.nc{fill:#c00000}"
+         ".w,.body,line.nc{stroke:#000;stroke-width:1.2;fill:none}"
+         ".fill{fill:#000;stroke:none}line.nc{stroke:#c00000}text.nc{fill:#c00000}"
          ".frame{fill:none;stroke:#888;stroke-width:1}.ref{font-weight:bold}"
          ".net{font-weight:bold}.val,.mval{fill:#333}.pinno{fill:#555}"
          ".title{font-weight:bold}.idx{fill:#222}</style>")
@@ -463,29 +462,40 @@ def _shift(lines: list[str], dx: float, dy: float) -> list[str]:
 
 
 def _index(body: list[str], board: str, y: float) -> float:
-    """The net index: each net and the pins on it, in columns."""
+    """The net index: each net and the pins on it, in two columns."""
     nets = design.nets(board)
     cv = Canvas()
     cv.text(MARGIN + 8, y + 18, "Net index: each net and the pins (part.pin) on it", 13,
             "title")
-    size, line = 10, 14
-    yy = y + 38
+    size, line, cols = 10, 14, 2
+    col_w = (WIDTH - 2 * MARGIN - 16) / cols
+    limit = int((col_w - 12) / (size * CHAR))
+    entries = []  # each net's lines, wrapped to a column
     for name in sorted(nets):
-        pins = " ".join(f"{r}.{p}" for r, p in sorted(nets[name], key=_pin_key))
-        words, cur = f"{name}: {pins}".split(" "), ""
-        limit = int((WIDTH - 2 * MARGIN - 16) / (size * CHAR))
+        words, cur, lines = [name + ":"] + [f"{r}.{p}" for r, p in
+                                            sorted(nets[name], key=_pin_key)], "", []
         for w in words:
             if cur and len(cur) + 1 + len(w) > limit:
-                cv.text(MARGIN + 8, yy, cur, size, "idx")
-                yy, cur = yy + line, "    " + w
+                lines.append(cur)
+                cur = "    " + w
             else:
                 cur = f"{cur} {w}" if cur else w
-        cv.text(MARGIN + 8, yy, cur, size, "idx")
-        yy += line
+        entries.append(lines + [cur])
+    total = sum(len(e) for e in entries)
+    yy0, col, yy, used = y + 38, 0, y + 38, 0
+    bottom = yy0
+    for lines in entries:
+        if col < cols - 1 and used >= total / cols:
+            col, yy, used = col + 1, yy0, 0
+        for text in lines:
+            cv.text(MARGIN + 8 + col * col_w, yy, text, size, "idx")
+            yy += line
+        used += len(lines)
+        bottom = max(bottom, yy)
     body.append(f'<rect class="frame" x="{MARGIN}" y="{_num(y)}" width="{WIDTH - 2 * MARGIN}" '
-                f'height="{_num(yy - y)}"/>')
+                f'height="{_num(bottom - y)}"/>')
     body += cv.out
-    return yy + 4
+    return bottom + 4
 
 
 def _pin_key(rp: tuple[str, str]) -> tuple[str, int, int]:
