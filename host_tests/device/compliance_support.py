@@ -38,12 +38,13 @@ def board(skin_ohm, seed, name):
 def limits_ua(b, skin_ohm):
     # The most the rail pushes through this load, low and high over the skin's
     # walk: the rail (sagging by its output resistance) less the sink's
-    # headroom, over the series path, the sense resistor and the skin
-    # (tools/sim/circuit.py): about (58 V - 2 V) / load.
+    # headroom, over R_limit and the PTC, the series path, the sense resistor
+    # and the skin (tools/sim/circuit.py): about (58 V - 2 V) / (load + 0.4 kOhm).
     p = b.circuit.p
     bd = b.board
     avail = bd["rail_mv"] - bd["sink_headroom_mv"]
-    fixed = p["series_ohm"] + bd["current_sense_ohm"] + p["rail_out_ohm"]
+    fixed = (p["limit_ptc_ohm"] + p["series_ohm"] + bd["current_sense_ohm"]
+             + p["rail_out_ohm"])
     walk = p["skin_walk_pct"] / 100
     lo = int(avail * 1000 / (fixed + skin_ohm * (1 + walk)))
     hi = int(avail * 1000 / (fixed + skin_ohm * (1 - walk)))

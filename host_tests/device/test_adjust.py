@@ -204,7 +204,11 @@ def test_a_board_without_the_buttons_reads_none():
 def _board(name):
     from tools.sim.simboard import SimBoard
 
-    b = SimBoard("pico", seed=17, flash_dir="build/sim_flash/test_adjust_" + name)
+    # A hand of 2.5 kOhm (the model's default starts at 3 kOhm): the 58 V rail pushes
+    # the step's 16 mA through it, R_limit and the PTC (tools/sim/circuit.py: about
+    # 15.4 mA at 3 kOhm), so the current shows the step, not compliance (SR-14).
+    b = SimBoard("pico", seed=17, flash_dir="build/sim_flash/test_adjust_" + name,
+                 params={"skin_start_ohm": 2500.0})
     b.press_button(1.0, 2.5)  # the hands profile: 15 mA, 20 min, hands in the water
     return b
 

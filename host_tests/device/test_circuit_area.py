@@ -45,12 +45,13 @@ def test_a_third_of_the_area_triples_the_skin_and_the_density():
     t = _regulated(c, frac, t, 0.5)
     _near(c.skin_ohm(), 9000, 0.01)
     _near(c.load_ohm(), 9300, 0.01)
-    _near(c.i_ua, i, 1)  # 5 mA x 9.4 kOhm = 47 V: the rail (55 V for the load) holds it
+    _near(c.i_ua, i, 1)  # 5 mA x 9.6 kOhm = 48 V: the rail (55 V for the load) holds it
     _near(c.density_ua(), 3 * i, 3)
 
 
 # The rail cannot push a current through more than it holds (compliance, SR-14):
-# at a third of the area, 8 mA is more than 55 V over 9.4 kOhm. The model held
+# at a third of the area, 8 mA is more than 55 V over 9.6 kOhm (R_limit and the
+# PTC, the series path, R_sense and the skin). The model held
 # the current at the set point there until a fix (it clamped the skin's voltage
 # at the boundary, and a steady target stayed "regulated" for ever).
 def test_a_third_of_the_area_at_8_ma_is_compliance_limited():
@@ -61,7 +62,7 @@ def test_a_third_of_the_area_at_8_ma_is_compliance_limited():
     c.immerse_fraction(1 / 3, 0)
     _regulated(c, frac, t, 0.5)
     avail = c.rail_mv() - c.board["sink_headroom_mv"]
-    rs = c.p["series_ohm"] + SENSE_OHM
+    rs = c.p["limit_ptc_ohm"] + c.p["series_ohm"] + SENSE_OHM
     _near(c.i_ua, avail / (rs + 9000) * 1000, 5)
     assert c.i_ua < 6000
 

@@ -1,5 +1,6 @@
 # Issue 14 D1 on the simulated board: a skin of 4 kOhm, which the reference
-# rail (58 V) cannot push 15 mA through (compliance, SR-14: about 12.4 mA).
+# rail (58 V) cannot push 15 mA through (compliance, SR-14: about 11.9 mA through
+# R_limit and the PTC, the series path, the skin and R_sense).
 # The hands session (20 min, midway reversal) is a treatment at the most the
 # load allows: it reaches treat, reverses once at half time through zero
 # (SR-11), ends by its timer, and its journal record says it was limited and

@@ -1,6 +1,6 @@
 # Issue 14 D1 on the simulated board: skins of 5 and 6 kOhm on the reference
 # rail (58 V), which cannot push 15 mA through them (compliance, SR-14: about
-# 10.2 and 8.6 mA); and a limited treatment whose load falls, which ramps on
+# 9.8 and 8.4 mA); and a limited treatment whose load falls, which ramps on
 # to the set point at SR-8's rates. 4 kOhm, with the LED and the trace:
 # test_compliance_4k.py.
 # device-tests: one interpreter per test
@@ -27,7 +27,7 @@ def test_a_5_kohm_hands_session_treats_at_the_compliance_limit_reverses_and_jour
 
 
 def test_a_6_kohm_hands_session_treats_at_the_compliance_limit_reverses_and_journals():
-    # SR-14, SR-11 (issue 14 D1): as at 5 kOhm, at about 60 % of the set point.
+    # SR-14, SR-11 (issue 14 D1): as at 5 kOhm, at about 55 % of the set point.
     _limited_session(6000, 161, "6k")
 
 
@@ -37,9 +37,11 @@ SAMPLES = 5000  # the true current every 5 ms from just before the press: 25 s
 
 
 def test_a_limited_treatment_ramps_to_the_set_point_when_the_load_falls():
-    # SR-8, SR-14 (issue 14 D1): 6 kOhm, limited at about 8.6 mA; the hand
+    # SR-8, SR-14 (issue 14 D1): 6 kOhm, limited at about 8.4 mA; the hand
     # pressed flat halves the skin (the model's press): the rail can push
-    # 15 mA now. The current rises along the ramp (0.5 mA/s), never more than
+    # 15 mA now (through 3 kOhm and the 0.6 kOhm of R_limit, the PTC, the
+    # series path and R_sense: only while the skin's walk is under +0.8 %, as
+    # it is with this seed). The current rises along the ramp (0.5 mA/s), never more than
     # 0.2 mA within 10 ms, the session stays in treat; when the press ends
     # the current falls back to the limit, still in treat.
     b = cs.board(6000, 162, "press")
