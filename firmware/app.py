@@ -94,7 +94,7 @@ _T_WANT = const(5)  # 1: the session wants the output on (its last step)
 _T_SPAN16_US = const(6)  # the sum of the last 16 ticks' dt: decide's, the guard's, observe's
 _T_SPAN32_US = const(7)  # of the last 32: the other slow jobs' dt
 _T_TICK_US = const(8)  # the board's period
-_T_SENSE_OHM = const(9)
+_T_PATH_OHM = const(9)  # R_sense + R_limit and the PTC: their drop is no sink headroom
 _T_RUNNING = const(10)  # 1 once the first tick ran
 _T_RAIL_MV = const(11)  # the last rail reading (observe), 0 if below 0: the sink's headroom
 _T_DTS = const(12)  # the last 32 ticks' dt (us), a ring
@@ -117,7 +117,7 @@ class App:
         t = array("i", [0] * _T_SIZE)
         self._t = t
         t[_T_TICK_US] = board["tick_us"]
-        t[_T_SENSE_OHM] = board["current_sense_ohm"]
+        t[_T_PATH_OHM] = board["current_sense_ohm"] + board["limit_ohm"]
         t[_T_RAIL_MV] = board["rail_mv"]  # until the first reading
         self.reg = Regulator(board["sink_headroom_mv"])
         # SR-12: the supervisor has the regulator probe at an RP2040 widened code.
@@ -267,7 +267,9 @@ class App:
             d = self.display  # a slice of its frame (docs/display.md)
             if d:
                 d.step()
-        cmd = fast[_F_STEP](i_ua, t[_T_RAIL_MV] - v_mv - i_ua * t[_T_SENSE_OHM] // 1000, dt)
+        # The sink's voltage: the rail (read before R_limit) less the electrodes and
+        # the rest of the current's path (SR-14's compliance, the regulator).
+        cmd = fast[_F_STEP](i_ua, t[_T_RAIL_MV] - v_mv - i_ua * t[_T_PATH_OHM] // 1000, dt)
         t[_T_N] = (n + 1) & _TICKS_MAX
         # The output, then the watchdog's feed: only after a tick whose checks ran.
         fast[_F_DRIVE](self.ses.state, t[_T_WANT], cmd)

@@ -9,7 +9,7 @@ REQUIRED = (
     "current_bias_mv", "voltage_bias_mv",
     "current_sense_ohm", "current_div_ppm", "voltage_div_ppm", "rail_div_ppm",
     "battery_div_ppm", "set_pwm_hz", "set_pwm_high_mv", "set_gain_ppm", "set_filter_ms",
-    "pulse_pwm_hz", "rail_mv", "sink_headroom_mv", "hw_cap_ua",
+    "pulse_pwm_hz", "rail_mv", "limit_ohm", "sink_headroom_mv", "hw_cap_ua",
     "battery_min_mv", "tick_us", "wdt_timeout_ms", "usb_treatment", "radio_pins", "rtc",
 )
 

@@ -47,6 +47,7 @@ BOARD = {
     "set_filter_ms": 2,
     "pulse_pwm_hz": 1000,
     "rail_mv": 58000,
+    "limit_ohm": 227,  # R_limit + the PTC (design.py R1, F2): no headroom for the sink
     "sink_headroom_mv": 2000,
     "hw_cap_ua": 35000,
     "battery_min_mv": 6000,  # 2 Li-ion cells at 3.0 V each

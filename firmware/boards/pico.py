@@ -57,6 +57,11 @@ BOARD = {
     "pulse_pwm_hz": 1000,  # pulsed-DC gate frequency (1-10 kHz, hardware.md)
     # --- power stage ---
     "rail_mv": 58000,  # boost rail, never above 60 V (hardware.md)
+    # R_limit and the PTC between the rail (where it is read) and the output
+    # switch: 220 + 7.3 Ohm (tools/circuit/design.py R1, F2). Their drop is no
+    # headroom for the sink: without it the firmware could not see compliance
+    # (SR-14) on the board as drawn (docs/circuit.md).
+    "limit_ohm": 227,
     "sink_headroom_mv": 2000,  # the sink needs this much across it to regulate
     "hw_cap_ua": 35000,  # comparator trip level of the hardware latch
     "battery_min_mv": 3000,  # SR-16: the one Li-ion cell at 3.0 V is at cut-off

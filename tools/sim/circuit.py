@@ -38,8 +38,9 @@ DEFAULTS = {
     "battery_drop_mv_per_mah": None,
     "rail_out_ohm": 100.0,  # boost converter output resistance: the rail sags with load
     # The board's own series path between the rail and the electrodes, R_limit and the
-    # PTC (None: the board's build's, BUILDS below). In the current's path, not in the
-    # load the electrodes see (electrode_mv()).
+    # PTC (None: the board description's limit_ohm, design.py's R1 + F2, checked by
+    # host_tests/test_circuit_spice.py). In the current's path, not in the load the
+    # electrodes see (electrode_mv()).
     "limit_ptc_ohm": None,
     "rail_min_battery_mv": None,
     "adc_gain_pct": 1.0,  # per channel, +- (seeded)
@@ -76,16 +77,11 @@ CELL_START_MV = 3900.0
 #   cell_mah: a cell's capacity, the pack in the build's order list (hardware/
 #     order_*.csv, tools/circuit/offboard.py): Adafruit 328 (2500 mAh, Pico), Tenergy
 #     31003 (2S 2200 mAh, ESP32);
-#   limit_ptc_ohm: the series path from the rail to the output switch, design.py's
-#     R1 (R_limit, 220 Ohm) plus F2 (the PTC, Bourns MF-R005, 7.3 Ohm). Without it the
-#     compliance was 5.7 % optimistic against SPICE at 25 mA into 2.5 kOhm (issue 18
-#     item 3). This module runs in the MicroPython unix port and cannot import
-#     design.py: host_tests/test_circuit_spice.py checks the figure against it.
 BUILDS = {
     "rp2": {"cells": 1, "rail_min_battery_mv": 2900.0, "efficiency": 0.85 * 0.85,
-            "cell_mah": 2500.0, "limit_ptc_ohm": 227.3},
+            "cell_mah": 2500.0},
     "esp32": {"cells": 2, "rail_min_battery_mv": 6400.0, "efficiency": 0.85,
-              "cell_mah": 2200.0, "limit_ptc_ohm": 227.3},
+              "cell_mah": 2200.0},
 }
 
 
@@ -136,7 +132,10 @@ class Circuit:
             if p[k] is None:
                 p[k] = own[k]
         if p["limit_ptc_ohm"] is None:
-            p["limit_ptc_ohm"] = BUILDS[board["port"]]["limit_ptc_ohm"]
+            # R_limit and the PTC (the board's limit_ohm, design.py's R1 + F2): without
+            # them the compliance was 5.7 % optimistic against SPICE at 25 mA into
+            # 2.5 kOhm (issue 18 item 3).
+            p["limit_ptc_ohm"] = float(board["limit_ohm"])
         self.p = p
         self.board = board
         rng = Prng(seed)
