@@ -361,7 +361,15 @@ class Session:
                 self._enter(PAUSED)
                 return
         self.on_ms += self._ms
-        if i_ua * 100 < reg.target_ua() * CONTACT_LOST_PCT:
+        # SR-10: under a fifth of the command, or the electrodes at the rail
+        # with no current. Up to the probe level a fifth of the command is
+        # within the ADC's noise (a code is about 10 uA on the Pico): the ramp
+        # from zero after a reversal or a surge cut read 0 at a 30 uA command
+        # and paused a nominal session (S1). There the electrodes tell: a
+        # lifted hand leaves them at the rail, no headroom for the sink, which
+        # the regulator sees as limited (from 0.1 mA short of the command).
+        t = reg.target_ua()
+        if i_ua * 100 < t * CONTACT_LOST_PCT and (t > PROBE_UA or reg.limited):
             self._lost_ms += self._ms
             if self._lost_ms >= CONTACT_LOST_MS:
                 self.pauses += 1

@@ -54,6 +54,29 @@ def test_contact_loss_pauses_and_resumes_from_zero():
     assert app.reg.target_ua() <= 200 + 150, app.reg.target_ua()
 
 
+def test_a_ramp_from_zero_pauses_on_a_lifted_hand_not_on_the_adcs_resolution():
+    # SR-10: the ramp from zero after a surge cut (or a reversal) commands a
+    # few uA at first, where the ADC reads 0 with the hand in (here a current
+    # channel that cannot see below 0.1 mA): no pause. A nominal S1 session
+    # paused there. A lifted hand in the same ramp (no current, the electrodes
+    # at the rail) still pauses (the control).
+    app, hal = _started()
+    run_ticks(app, 40000, HAND)
+    assert app.ses.state == states.TREAT
+    sense = hal.sense
+
+    def coarse():
+        return sense() // 100 * 100
+    hal.sense = coarse
+    app.bind()
+    app.ses.surge_cut()  # the ramp from zero
+    run_ticks(app, 1000, HAND)  # up to 0.5 mA commanded (0.5 mA/s)
+    assert app.ses.state == states.RAMP_UP and app.ses.pauses == 0, app.reg.target_ua()
+    app.ses.surge_cut()
+    run_ticks(app, 400)  # lifted: limited once 0.1 mA short, paused 50 ms on
+    assert app.ses.state == states.PAUSED and app.ses.pauses == 1, app.reg.target_ua()
+
+
 def test_midway_reversal_switches_relay_once_with_output_off():
     # SR-11
     app, hal = _started(120000)
