@@ -91,6 +91,9 @@ def test_the_rail_is_off_while_the_microcontroller_is_unpowered(board):
         vin = boost.VIN_MIN + (hi - boost.VIN_MIN) * k / 40
         assert boost.fa_sd_off(vin, board, boost.VZ_MIN) > boost.FA_SD_HIGH_MAX + 0.2, vin
         assert boost.fa_sd_off(vin, board, boost.VZ_MAX) < boost.FA_SD_ABS_MAX, vin
-    # the gate of Q9 is the board's 3.3 V, and R45 comes from U2's own input
-    assert design.part(board, "Q9").pins["1"] == "V3V3"
+    # the gate of Q9 is pulled up from the board's 3.3 V by R51 (and down by the
+    # over-voltage cut, U5B: test_circuit_ovp.py), and R45 comes from U2's own input
+    gate = design.part(board, "Q9").pins["1"]
+    assert sorted(r for r, _ in design.nets(board)[gate]) == ["Q9", "R50", "R51", "U5"]
+    assert design.part(board, "R51").pins == {"1": "V3V3", "2": gate}
     assert design.part(board, "R45").pins["1"] == design.part(board, "U2").pins["8"]

@@ -27,6 +27,7 @@ BOARDS = ("pico", "esp32_devkitc")
 
 # Footprints (KiCad 6 library names; checked to exist by the test).
 FP_R = "Resistor_THT:R_Axial_DIN0207_L6.3mm_D2.5mm_P10.16mm_Horizontal"
+FP_RV = "Resistor_THT:R_Axial_DIN0207_L6.3mm_D2.5mm_P2.54mm_Vertical"  # stood upright
 FP_R1W = "Resistor_THT:R_Axial_DIN0414_L11.9mm_D4.5mm_P15.24mm_Horizontal"
 FP_CC = "Capacitor_THT:C_Disc_D5.0mm_W2.5mm_P5.00mm"  # ceramic
 FP_CF = "Capacitor_THT:C_Rect_L7.2mm_W3.5mm_P5.00mm_FKS2_FKP2_MKS2_MKP2"  # film
@@ -306,8 +307,49 @@ def rail_boost(vin: str) -> list[Part]:
              role="rail boost shutdown (blocks while the board is on)"))
     add(Part("Q9", "Transistor_FET", "BSS123", "BSS123", FP_SOT23,
              "N-MOSFET, 100 V, 0.17 A, VGS +-20 V", "onsemi BSS123LT1G", "Diodes BSS123-7-F",
-             {"1": "V3V3", "2": "GND", "3": "U2_SDN"}, model="BSS123",
-             role="rail boost enable: on with the board's 3.3 V"))
+             {"1": "Q9_G", "2": "GND", "3": "U2_SDN"}, model="BSS123",
+             role="rail boost enable: on with the board's 3.3 V, off on over-voltage"))
+    out.extend(rail_ovp())
+    return out
+
+
+# The rail's over-voltage cut (tools/circuit/ovp.py): U5B against its own divider and
+# its own reference. Rising threshold 60.96 V nominal, 59.90-62.03 V worst case (above the
+# boost's 59.65 V worst case at every tolerance).
+OVP_RT, OVP_RB = 284e3, 10e3  # R46 / R47, 0.1 %
+OVP_RS, OVP_RH, OVP_RG = 10e3, 470e3, 10e3  # R49 (0.1 %), R50, R51
+
+
+def rail_ovp() -> list[Part]:
+    """The independent over-voltage cut of the rail: U5B (the trip comparator's unused
+    half; U5 is in parts()) compares the rail through R46/R47 (0.1 %, C21 filters the
+    switching ripple: 9.7 us) with U8, an LM4040 2.048 V reference fed from the board's
+    3.3 V through R48, at its + input through R49; R50 from its output gives the
+    hysteresis. Its open-collector output is Q9's gate (R51 from the 3.3 V): above the
+    threshold Q9 turns off and R45 / D8 take FA/SD high, U2 stops (the enable path
+    above). With R41 open the rail hiccups around the threshold instead of running
+    away. Not the trip's TRIP_REF and not the rail divider R23/R24: its own parts."""
+    out = [R("R46", OVP_RT, "RAIL", "OVP_IN", "rail over-voltage divider (top)",
+             rating=RES_01, tol=0.001, mpn="Vishay Dale CMF55284K00BEEK",
+             alt="Yageo MFP-25BRD52-284K"),
+           R("R47", OVP_RB, "OVP_IN", "GND", "rail over-voltage divider (bottom)",
+             rating=RES_01, tol=0.001, fp=FP_RV, mpn="Vishay Dale CMF5510K000BEEK",
+             alt="Yageo MFP-25BRD52-10K"),
+           C("C21", 1e-9, "OVP_IN", "GND", 50, "rail over-voltage filter (9.7 us)"),
+           R("R48", 4.7e3, "V3V3", "OVP_VZ", "over-voltage reference feed (0.26 mA)",
+             fp=FP_RV),
+           Part("U8", "Reference_Voltage", "LM4040DBZ-2.0", "LM4040A20", FP_SOT23,
+                "shunt reference 2.048 V, +-0.1 % (25 C), +-15 mV full range, 15 mA max",
+                "TI LM4040A20IDBZR", "TI LM4040B20IDBZR (+-0.2 %: recompute ovp.py)",
+                {"1": "OVP_VZ", "2": "GND"}, model="LM4040",
+                role="rail over-voltage reference (SOT-23 on an adapter)"),
+           R("R49", OVP_RS, "OVP_VZ", "OVP_REF", "over-voltage reference to U5B +",
+             rating=RES_01, tol=0.001, fp=FP_RV, mpn="Vishay Dale CMF5510K000BEEK",
+             alt="Yageo MFP-25BRD52-10K"),
+           R("R50", OVP_RH, "Q9_G", "OVP_REF", "over-voltage hysteresis", fp=FP_RV),
+           R("R51", OVP_RG, "V3V3", "Q9_G", "Q9 gate pull-up (U5B pulls it low)", fp=FP_RV)]
+    # R47-R51 stand upright (the 0.25 W body on one lead; all under 3.3 V): the
+    # ESP32 build's stripboard has no room for five more lying down.
     return out
 
 
@@ -465,9 +507,9 @@ def parts(board: str) -> list[Part]:  # noqa: PLR0915 - one list, read top to bo
     add(C("C6", 1e-9, "CMP_IN", "GND", 50, "comparator input filter (1 us)", tol=0.1))
     add(Part("U5", "Comparator", "LM393", "LM393", FP_DIP8,
              "dual comparator, open collector, 2-36 V", "TI LM393P", "onsemi LM393NG",
-             {"2": "CMP_IN", "3": "TRIP_REF", "1": "CMP_N", "5": "GND", "6": "GND",
-              "7": "NC", "4": "GND", "8": vin}, model="LM393",
-             role="A: trip comparator; B: unused"))
+             {"2": "CMP_IN", "3": "TRIP_REF", "1": "CMP_N", "5": "OVP_REF", "6": "OVP_IN",
+              "7": "Q9_G", "4": "GND", "8": vin}, model="LM393",
+             role="A: trip comparator; B: rail over-voltage cut (ovp.py)"))
     add(R("R14", 10e3, "V3V3", "CMP_N", "comparator pull-up"))
     add(Part("U6", "74xx", "74HC00", "74HC00", FP_DIP14, "quad NAND, 2-6 V",
              "TI SN74HC00N", "Nexperia 74HC00N",

@@ -62,10 +62,12 @@ ITEMS: tuple[Item, ...] = (
          "Adafruit 1212 (SMT breakout PCB for SOIC-8, sold in a pack; number as recalled)",
          "any SOIC-8 to DIP-8 adapter", estimate(1.50),
          why="the LM3478 comes in SOIC-8 or VSSOP-8 only"),
-    Item("sot23_adapter", "SOT-23 to 2.54 mm adapter board (Q3, Q4, Q5, Q6, Q9: BSS123)", 5,
+    Item("sot23_adapter", "SOT-23 to 2.54 mm adapter board (Q3, Q4, Q5, Q6, Q9: BSS123; "
+         "U8: LM4040)", 6,
          "3 pins at 2.54 mm", "Adafruit 1230 (SOT-23 breakout, one of a pack of 6)",
          "any SOT-23 to SIP-3 adapter", estimate(1.00),
-         why="the BSS123 exists only in SOT-23; the SPICE runs model this part"),
+         why="the BSS123 and the LM4040A20 exist in SOT-23 (TI's LM4040 also in SC70); "
+             "the SPICE runs model these parts"),
     Item("heatsink", "TO-220 clip-on heatsink for Q2 (1.4 W, circuit.md)", 1,
          "about 20 K/W", "Aavid 577202B00000G", "Fischer Elektronik FK 237 SA 220",
          estimate(0.90)),

@@ -72,6 +72,10 @@ PRICES: dict[str, Price] = {
     "Vishay Dale CMF55126K00BEEK": estimate(0.90),
     "Vishay Dale CMF552K8000BEEK": estimate(0.90),
     "Nexperia BZX79-C5V1": estimate(0.15),
+    # the rail's over-voltage cut (design.rail_ovp)
+    "Vishay Dale CMF55284K00BEEK": estimate(0.90),
+    "Vishay Dale CMF5510K000BEEK": estimate(0.90),
+    "TI LM4040A20IDBZR": estimate(1.20),
 }
 
 

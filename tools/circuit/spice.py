@@ -23,7 +23,7 @@ import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from tools.circuit import boost, design
+from tools.circuit import boost, design, ovp
 
 # ---------------------------------------------------------------------------------
 # Device models. Figures at 25 C; "typ" where the datasheet gives one, else the
@@ -117,9 +117,11 @@ Bleak d s I=1u*tanh(v(d,s)/5)
 * --- LM393, one comparator (ST LM393 datasheet, table 3, VCC = 5 V): VIO 5 mV max
 * (used so that the trip comes later); response time 1.3 us for 5 mV overdrive,
 * 300 ns large signal (a 0.5 us first-order lag used); open-collector output, VOL 400 mV
-* max at 4 mA (about 100 Ohm on); output leakage 0.1 nA typ.
-.subckt LM393 inp inn out vcc vee
-Bx nx vee V=0.5*(1+tanh((v(inn)-v(inp)-5m)/1m))
+* max at 4 mA (about 100 Ohm on); output leakage 0.1 nA typ. `vio`: the offset, in the
+* direction that makes the output go low later (the over-voltage cut's worst-case runs
+* set it; the input bias current is not modelled, tools/circuit/ovp.py counts it).
+.subckt LM393 inp inn out vcc vee params: vio=5m
+Bx nx vee V=0.5*(1+tanh((v(inn)-v(inp)-{vio})/1m))
 Rx nx nd 1k
 Cx nd vee 0.5n
 Bo out vee I=v(nd,vee)*v(out,vee)/100
@@ -156,6 +158,15 @@ M1 d g s PSW
 .model DZ5V1 d is=1e-12 n=1.5 bv=5.1 ibv=5m
 """
 
+
+def _lm4040(vz: float) -> str:
+    """LM4040A20 (TI SLOS456, LM4040A20I table): V_Z 2.048 V at 100 uA (`vz`: a run's
+    corner), dynamic impedance 0.8 Ohm max at 1 mA; a diode whose breakdown is V_Z at
+    100 uA (its steepness a model choice: about 1 mV per decade of current, the
+    datasheet's 1 mV max change over I_Z,min..1 mA)."""
+    return f".model LM4040 d is=1e-14 n=1 bv={vz:.6g} ibv=100u nbv=0.02 rs=0.8\n"
+
+
 # The rail boost (design.rail_boost): its enable network (R43, R45, D7, D8, Q9) is in
 # the deck as drawn; the LM3478 (U2) is a switch at its FA/SD shutdown level and its
 # minimum supply (boost.py's figures) between the regulated rail (`rail_v` behind
@@ -163,6 +174,14 @@ M1 d g s PSW
 # and its loop are not simulated: these parts are left out of the deck.
 BOOST_AS_SOURCE = {"L1", "Q8", "R40", "D6", "C14", "C15", "C16", "C17", "R41", "R42",
                    "C20", "R44", "C18", "C19"}
+# With R41 open (Scenario.boost == "r41_open") the LM3478 has FB at 0 V and runs at its
+# current limit while it is enabled: a current source into C14 (47 uF at its -20 %) and
+# C15 (`r41_open_amps`, ovp.charge_current_max: the input power at the current limit's
+# highest peak, all delivered). It stops when FA/SD has been over its shutdown level for
+# 30 us (SNVS085X): an RC of 30 us / ln 2 on that condition, off past half (for a step on
+# FA/SD, the 30 us exactly; the restart is delayed the same). Its ripple, its inductor's
+# saturation, its start-up and its restart behaviour are not modelled.
+FA_SD_TAU = ovp.FA_SD_DELAY / math.log(2)
 
 # The microcontroller: absolute maximum voltage on an I/O pin. RP2040 datasheet,
 # absolute maximum ratings: -0.5 V to IOVDD + 0.5 V; ESP32 datasheet, absolute maximum
@@ -212,6 +231,24 @@ class Scenario:
     short_at: float | None = None  # a 0.1 Ohm short across the trays from this time
     bss123_vto: float = 1.4
     ic: dict[str, float] = field(default_factory=dict)
+    # The rail boost: "regulated" (rail_v behind rail_out_ohm) or "r41_open" (its
+    # feedback's top open: a current source while enabled, BOOST_AS_SOURCE's note).
+    boost: str = "regulated"
+    r41_open_amps: float = field(default_factory=ovp.charge_current_max)
+    # The over-voltage cut (design.rail_ovp): U8's V_Z, U5B's offset, resistors' values
+    # (ref -> ohm, a corner of their tolerances), the board's 3.3 V; ovp_fitted False:
+    # U5B's output is not connected to Q9's gate (the control).
+    ovp_vz: float = ovp.VZ
+    ovp_vio: float = 5e-3
+    ohms: dict[str, float] = field(default_factory=dict)
+    v3v3: float = V3V3
+    ovp_fitted: bool = True
+    # the regulated boost with FA/SD's 30 us shutdown delay (as in "r41_open"); without
+    # it (the default) FA/SD acts at once
+    fa_sd_delay: bool = False
+    # the regulated rail rising from 0 V to rail_v over this time (0: at rail_v from the
+    # start); a straight ramp, not the LM3478's start-up
+    rail_ramp_s: float = 0.0
 
 
 def _mos(p: design.Part) -> tuple[str, str, str]:
@@ -225,7 +262,7 @@ def _mos(p: design.Part) -> tuple[str, str, str]:
 
 def deck(board: str, sc: Scenario) -> str:
     parts = design.parts(board)
-    lines = [f"* ionto {board} {sc.name}", MODELS]
+    lines = [f"* ionto {board} {sc.name}", MODELS, _lm4040(sc.ovp_vz)]
     levels = ("low", "nominal", "full")
     pack_v = (float(sc.pack_v) if sc.pack_v is not None and sc.pack_v not in levels else
               design.PACK_V[board][levels.index(sc.pack_v or "nominal")])
@@ -235,7 +272,8 @@ def deck(board: str, sc: Scenario) -> str:
         if ref in BOOST_AS_SOURCE:
             continue
         if p.symbol == "R":
-            lines.append(f"R{ref} {n(p.pins['1'])} {n(p.pins['2'])} {p.ohm:g}")
+            lines.append(f"R{ref} {n(p.pins['1'])} {n(p.pins['2'])} "
+                         f"{sc.ohms.get(ref, p.ohm):.10g}")
         elif p.symbol in ("C", "C_Polarized"):
             lines.append(f"C{ref} {n(p.pins['1'])} {n(p.pins['2'])} {p.farad:g}")
         elif p.symbol == "Polyfuse":  # Bourns MF-R005: R min 7.3 Ohm, recalled (its trip,
@@ -247,7 +285,7 @@ def deck(board: str, sc: Scenario) -> str:
             g, d, s = _mos(p)
             extra = f" vto={sc.bss123_vto}" if p.model == "BSS123" else ""
             lines.append(f"X{ref} {n(g)} {n(d)} {n(s)} {p.model}{extra}")
-        elif p.model in ("D1N4148", "D1N5819", "DZ15", "DZ5V1"):
+        elif p.model in ("D1N4148", "D1N5819", "DZ15", "DZ5V1", "LM4040"):
             lines.append(f"D{ref} {n(p.pins['2'])} {n(p.pins['1'])} {p.model}")  # A, K
         elif p.model == "LM358":
             q = p.pins
@@ -257,6 +295,11 @@ def deck(board: str, sc: Scenario) -> str:
         elif p.model == "LM393":
             q = p.pins
             lines.append(f"X{ref}A {n(q['3'])} {n(q['2'])} {n(q['1'])} {n(q['8'])} 0 LM393")
+            out_b = n(q["7"]) if sc.ovp_fitted else f"{ref}B_open"
+            lines.append(f"X{ref}B {n(q['5'])} {n(q['6'])} {out_b} {n(q['8'])} 0 LM393 "
+                         f"vio={sc.ovp_vio:.6g}")
+            if not sc.ovp_fitted:
+                lines.append(f"R{ref}B_open {out_b} 0 100meg")
         elif p.model == "HC00":
             q = p.pins
             for unit, (a, b, y) in zip("ABCD", (("1", "2", "3"), ("4", "5", "6"),
@@ -320,12 +363,28 @@ def deck(board: str, sc: Scenario) -> str:
         elif p.model == "LM3478":  # the rail boost (U2): see BOOST_AS_SOURCE
             q = p.pins
             vin = n(q["8"])
-            if sc.pack_fitted:
+            if sc.pack_fitted and (sc.boost == "r41_open" or sc.fa_sd_delay):
+                fa = n(q["7"])
+                lines.append(f"BSDH u2_sdh 0 V=0.5*(1+tanh((v({fa})-{boost.FA_SD_HIGH_MAX})"
+                             "/0.02))")
+                lines.append("RSDQ u2_sdh u2_sdq 1k")
+                lines.append(f"CSDQ u2_sdq 0 {FA_SD_TAU / 1e3:.6g}")
+            if sc.pack_fitted and sc.boost == "r41_open":
+                on = (f"0.5*(1-tanh((v(u2_sdq)-0.5)/0.02))"
+                      f"*0.5*(1+tanh((v({vin})-{boost.VIN_MIN})/0.02))")
+                lines.append(f"BBOOST 0 RAIL I={sc.r41_open_amps:.6g}*{on}")
+                for c in ("C14", "C15"):
+                    cp = design.part(board, c)
+                    lines.append(f"C{c} RAIL 0 {cp.farad * (1 - (cp.tol or 0)):.6g}")
+            elif sc.pack_fitted:
                 # on while FA/SD is under its shutdown level and the input above the
                 # controller's minimum; off, the input through L1 and D6, less 0.4 V
-                on = (f"0.5*(1-tanh((v({n(q['7'])})-{boost.FA_SD_HIGH_MAX})/0.02))"
-                      f"*0.5*(1+tanh((v({vin})-{boost.VIN_MIN})/0.02))")
-                lines.append(f"BBOOST rail_i 0 V={on}*{sc.rail_v}+(1-{on})"
+                fa_on = ("0.5*(1-tanh((v(u2_sdq)-0.5)/0.02))" if sc.fa_sd_delay else
+                         f"0.5*(1-tanh((v({n(q['7'])})-{boost.FA_SD_HIGH_MAX})/0.02))")
+                on = f"{fa_on}*0.5*(1+tanh((v({vin})-{boost.VIN_MIN})/0.02))"
+                rail = (f"{sc.rail_v}*min(time/{sc.rail_ramp_s:g},1)" if sc.rail_ramp_s
+                        else f"{sc.rail_v}")
+                lines.append(f"BBOOST rail_i 0 V={on}*{rail}+(1-{on})"
                              f"*max(v({vin})-0.4,0)")
                 lines.append(f"RBOOST rail_i RAIL {sc.rail_out_ohm}")
             else:
@@ -338,7 +397,7 @@ def deck(board: str, sc: Scenario) -> str:
             raise ValueError(f"no SPICE model for {p.ref} ({p.symbol})")
     # The microcontroller: its 3V3 regulator, its VSYS load, and its outputs.
     if sc.mcu_powered:
-        lines.append(f"V3V3 V3V3 0 DC {V3V3}")
+        lines.append(f"V3V3 V3V3 0 DC {sc.v3v3}")
     else:
         lines.append("R3V3 V3V3 0 10")  # an unpowered regulator and chip: about 10 Ohm
     lines.append("RVSYS VSYS 0 250")  # the board's own draw (about 20 mA, an estimate)
@@ -370,6 +429,11 @@ def deck(board: str, sc: Scenario) -> str:
     ics = " ".join(f"v({k})={v}" for k, v in ic.items())
     if ics:
         lines.append(f".ic {ics}")
+    # The over-voltage cut (U5B with R50's positive feedback) is bistable: a hint for the
+    # operating point, its state with the rail under the threshold (a hint, not a force)
+    if sc.mcu_powered and "Q9_G" in nets:
+        lines.append(f".nodeset v(Q9_G)={sc.v3v3:g} v(OVP_VZ)={sc.ovp_vz:g} "
+                     f"v(OVP_REF)={sc.ovp_vz:g}")
     lines.append(".options method=gear reltol=1e-4 abstol=1e-10 vntol=1e-6 itl4=100")
     lines.append(f".tran {sc.t_step:g} {sc.t_stop:g} 0 {sc.t_step:g}")
     # the nets in the deck: not those only the rail boost's power stage touches
