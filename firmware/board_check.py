@@ -10,7 +10,7 @@ REQUIRED = (
     "current_sense_ohm", "current_div_ppm", "voltage_div_ppm", "rail_div_ppm",
     "battery_div_ppm", "set_pwm_hz", "set_pwm_high_mv", "set_gain_ppm", "set_filter_ms",
     "pulse_pwm_hz", "rail_mv", "limit_ohm", "sink_headroom_mv", "hw_cap_ua",
-    "battery_min_mv", "tick_us", "wdt_timeout_ms", "usb_treatment", "radio_pins", "rtc",
+    "battery_min_mv", "cpu", "tick_us", "wdt_timeout_ms", "usb_treatment", "radio_pins", "rtc",
 )
 
 def check(board):
@@ -20,6 +20,16 @@ def check(board):
     # SR-3: the watchdog timeout is at most 1000 ms (shared/design/safety.md).
     if not 0 < board["wdt_timeout_ms"] <= 1000:
         raise ValueError("wdt_timeout_ms must be 1..1000")
+    # The clock (pico.py): rated figures only. The RP2040: 200 MHz at most and
+    # above 133 MHz only with its core at 1.15 V; the ESP32: its three clocks.
+    cpu = board["cpu"]
+    if cpu is not None:
+        if board["port"] == "rp2":
+            ok = cpu[0] <= 133000000 and cpu[1] is None or cpu[0] <= 200000000 and cpu[1] == 1150
+        else:
+            ok = cpu[0] in (80000000, 160000000, 240000000) and cpu[1] is None
+        if not ok:
+            raise ValueError("cpu must be None or a rated (Hz, core mV): pico.py")
     if board["adc_kind"] not in ("u16", "uv"):
         raise ValueError("adc_kind must be u16 or uv")
     # A pin the board's radio chip owns (the Pico W's GP23-25 and GP29) is

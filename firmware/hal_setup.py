@@ -1,14 +1,40 @@
-# Startup only, for firmware/hal.py: the pins, the ADC readers and the fixed
-# point scale factors from the board description and the calibration. The job
-# that builds the hal (firmware.job) drops it after (M8). `machine` is passed
-# in: firmware/hal.py stays the only module that imports it.
+# Startup only, for firmware/hal.py: the CPU clock, the pins, the ADC readers
+# and the fixed point scale factors from the board description and the
+# calibration. The job that builds the hal (firmware.job) drops it after (M8).
+# `machine` is passed in: firmware/hal.py stays the only module that imports it.
 #
 # Readings: value = ((code - offset) * mul) >> shift, mul = the value at
 # 4096 codes; code < 4096 and mul < 2**18 keep every product below 2**30.
+import time
+
 _MUL_MAX = 1 << 18
+_VREG = 0x40064000  # RP2040 VREG_AND_CHIP_RESET_BASE: the VREG register (datasheet 2.10.7)
+
+
+def cpu_clock(machine, board):
+    # The board's clock (pico.py), before the first PWM: the rp2 port sets a
+    # PWM's divider from the system clock when the PWM is set up, so a later
+    # change would move every PWM's frequency.
+    cpu = board["cpu"]
+    if cpu is None or machine.freq() == cpu[0]:
+        return
+    if cpu[1] is not None:
+        # The RP2040's core voltage before its clock: VREG's VSEL (bits 7:4)
+        # = (mV - 550) / 50, 1100 = 1.15 V; pico-sdk waits 1 ms for it
+        # (SYS_CLK_VREG_VOLTAGE_AUTO_ADJUST_DELAY_US).
+        vsel = (cpu[1] - 550) // 50 << 4
+        machine.mem32[_VREG] = machine.mem32[_VREG] & ~0xF0 | vsel
+        time.sleep_ms(2)
+        # In regulation (ROK, bit 12) at that voltage, or the clock stays
+        # where it was: slower, never outside the rating.
+        if machine.mem32[_VREG] & 0x10F0 != 0x1000 | vsel:
+            print("ionto: core voltage not confirmed: clock left at", machine.freq())
+            return
+    machine.freq(cpu[0])
 
 
 def pins(machine, board):
+    cpu_clock(machine, board)
     Pin = machine.Pin
     # Outputs first, all low (SR-1); the set pin then becomes a PWM at duty 0.
     enable = Pin(board["pin_enable"], Pin.OUT, value=0)

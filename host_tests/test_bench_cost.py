@@ -88,3 +88,17 @@ def test_the_tick_budget_weighs_each_slow_job_by_its_period():
                                 "report (every 16)": 1600.0}
     assert (b["every_tick_us"], b["slow_jobs_us"], b["body_and_calls_us"], b["tick_us"]) == (
         100.0, 200.0, 200.0, 500.0)
+
+
+def test_the_estimate_at_each_boards_clock_scales_by_the_clock_the_board_sets():
+    # make bench's second M7 rows: the 125 MHz estimate at the Pico's own clock
+    # (pico.py "cpu": 200 MHz), the ESP32's 160 MHz one at its 240 MHz; a board
+    # that keeps its port's default (the Pico W) is not scaled.
+    from tools.ionto.bench import ESP32_HZ, RP2040_HZ, at_clock, board_hz
+
+    assert board_hz("pico") == 200000000 and board_hz("picow") == RP2040_HZ
+    assert board_hz("esp32_devkitc") == 240000000
+    assert at_clock(325.0, 625.0, RP2040_HZ, "pico") == (203.125, 390.625)
+    assert at_clock(325.0, 625.0, RP2040_HZ, "picow") == (325.0, 625.0)
+    mean, mx = at_clock(252.0, 486.0, ESP32_HZ, "esp32_devkitc")
+    assert math.isclose(mean, 168.0) and math.isclose(mx, 324.0)

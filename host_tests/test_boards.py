@@ -119,3 +119,21 @@ def test_deploy_to_a_served_new_board_boots_the_app_on_its_description(tmp_path,
         assert f"soft reset: ionto: ready on {name}" in out
     finally:
         b.stop()
+
+
+@pytest.mark.parametrize("name, cpu", [
+    ("pico", (200000000, None)),  # 200 MHz at the default 1.10 V: not rated
+    ("pico", (250000000, 1150)),  # above the rated 200 MHz
+    ("pico", (150000000, 1100)),  # a core voltage other than the rated 1.15 V
+    ("esp32_devkitc", (200000000, None)),  # not one of the ESP32's clocks
+    ("esp32_devkitc", (240000000, 1150)),  # the ESP32 has no core voltage to set
+])
+def test_the_board_check_refuses_a_clock_the_chip_is_not_rated_for(name, cpu):
+    # The CPU clock (issue 13, pico.py "cpu"): rated figures only.
+    board = dict(load(name))
+    assert board_check.check(dict(board)) is not None  # as shipped: passes
+    board["cpu"] = cpu
+    with pytest.raises(ValueError, match="cpu must be"):
+        board_check.check(board)
+    board["cpu"] = None  # the port's default clock
+    assert board_check.check(board) is board

@@ -51,6 +51,10 @@ BOARD = {
     "sink_headroom_mv": 2000,
     "hw_cap_ua": 35000,
     "battery_min_mv": 6000,  # 2 Li-ion cells at 3.0 V each
+    # The ESP32's rated top clock (ESP32 datasheet: CPU "up to 240 MHz";
+    # MicroPython's esp32 quick reference sets it with machine.freq); the
+    # port's default is 160 MHz. No core voltage to set (pico.py).
+    "cpu": (240000000, None),
     "tick_us": 1000,
     "wdt_timeout_ms": 1000,
     "usb_treatment": False,

@@ -50,7 +50,7 @@ BOARD = {
     "rail_div_ppm": 50000,  # ADC pin voltage / rail voltage (1/20)
     "battery_div_ppm": 333333,  # ADC pin voltage / battery voltage (VSYS/3)
     # --- set path: PWM -> 2-pole RC -> op-amp -> sink (I = V_set * gain / R_sense) ---
-    "set_pwm_hz": 20000,  # 6250 duty steps on rp2 at 125 MHz (platform.md)
+    "set_pwm_hz": 20000,  # 10000 duty steps on rp2 at 200 MHz (6250 at 125, platform.md)
     "set_pwm_high_mv": 3300,  # PWM high level (3.3 V logic): full-scale set voltage
     "set_gain_ppm": 1000000,  # sink control voltage / filtered PWM voltage
     "set_filter_ms": 2,  # each of the two RC poles (time constant)
@@ -66,6 +66,15 @@ BOARD = {
     "hw_cap_ua": 35000,  # comparator trip level of the hardware latch
     "battery_min_mv": 3000,  # SR-16: the one Li-ion cell at 3.0 V is at cut-off
     # --- loop and watchdog ---
+    # The CPU clock, set before the first PWM (hal_setup.py): (Hz, core mV), or
+    # None for the port's default. The RP2040 is rated for 200 MHz with its core
+    # at 1.15 V (Raspberry Pi, pico-sdk 2.1.1 release notes, 2025-02-19: "PLL
+    # configuration for 200MHz on RP2040"; hardware/clocks.h then raises the
+    # core to VREG_VOLTAGE_1_15 for it), 133 MHz at the default 1.10 V (RP2040
+    # datasheet). MicroPython's machine.freq() does not touch the core voltage,
+    # so the core mV is set first (RP2040 VREG register; RP2040 only). At
+    # 125 MHz the tick is over its 250 us mean (issue 13, docs/testing.md).
+    "cpu": (200000000, 1150),
     "tick_us": 1000,  # control loop period: 1 kHz (measures.md)
     "wdt_timeout_ms": 1000,  # SR-3: at most 1000 ms (rp2 hardware max 8388 ms)
     # --- policy ---

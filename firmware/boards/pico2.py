@@ -16,3 +16,6 @@ from firmware.boards.pico import BOARD as _PICO
 
 BOARD = dict(_PICO)
 BOARD["name"] = "pico2"
+# The RP2350's rated clock is its default (150 MHz); pico.py's core voltage
+# is the RP2040's register, not this chip's.
+BOARD["cpu"] = None

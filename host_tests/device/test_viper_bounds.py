@@ -154,6 +154,9 @@ def test_the_hal_sense_and_set_point_stay_in_machine_words():
         from firmware.hal import Hal
 
         board = load("pico")
+        # The board's clock as startup sets it (hal_setup.cpu_clock, which
+        # waits with MicroPython's time.sleep_ms: test_cpu_clock.py).
+        benchmachine.freq(board["cpu"][0])
         for offset in (store.OFFSET_MAX, -store.OFFSET_MAX):
             cal = {ch: {"offset": offset, "gain_ppm": store.GAIN_MAX_PPM}
                    for ch in ("current", "voltage", "rail", "battery", "set")}

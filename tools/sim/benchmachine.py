@@ -137,8 +137,28 @@ def reset():
     raise SystemExit("benchmachine: machine.reset()")
 
 
-def freq():
-    return 125000000
+_cpu = [125000000]  # the clock the firmware asked for (its cost here is the host's)
+
+
+def freq(hz=None):
+    if hz is None:
+        return _cpu[0]
+    _cpu[0] = hz
+
+
+class _Mem32:
+    # The RP2040's VREG register, the one the firmware writes (hal_setup.py).
+    def __init__(self):
+        self.vreg = 0x10B1
+
+    def __getitem__(self, addr):
+        return self.vreg
+
+    def __setitem__(self, addr, value):
+        self.vreg = value & 0xF3 | 0x1000
+
+
+mem32 = _Mem32()
 
 
 def unique_id():

@@ -1,5 +1,5 @@
 # A fake `machine` module for the simulated board: Pin, PWM, ADC, WDT, Timer,
-# RTC, reset, reset_cause, unique_id, freq, idle, mem_backup, with the semantics of
+# RTC, reset, reset_cause, unique_id, freq, mem32 (VREG), idle, mem_backup, with the semantics of
 # the rp2 and esp32 ports (flavour from the board description's "port"), and
 # SPI for the display's panel (tools/sim/oled.py).
 # Installed as sys.modules["machine"]; the state lives in `hw` (tools/sim/simboard.py).
@@ -77,6 +77,10 @@ class Hardware:
         self.pwm = {}  # pin -> [freq, duty_u16 as set, duty fraction]
         self.wdt_timeout_ms = None
         self.clock.wdt_deadline = None
+        # The CPU clock and the RP2040's core regulator (VREG: VSEL 1.10 V,
+        # enabled, in regulation) as a reset leaves them.
+        self.cpu_hz = 125000000 if self.port == "rp2" else 160000000
+        self.vreg = 0x10B1
 
     def record(self, op):
         if self.log is not None and len(self.log) < 10000:
@@ -245,7 +249,7 @@ class PWM:
 
     def _steps(self, f):
         if hw.port == "rp2":
-            return (125000000 + f // 2) // f  # top + 1 at div 1 (ports/rp2/machine_pwm.c)
+            return (hw.cpu_hz + f // 2) // f  # top + 1 at div 1 (ports/rp2/machine_pwm.c)
         bits = 1
         while bits < 20 and (80000000 // f) >> (bits + 1):
             bits += 1
@@ -508,10 +512,49 @@ def unique_id():
     return b"\xe6\x61\x41\x04\x03\x2b\x5a\x2c"
 
 
+_VREG = 0x40064000  # the RP2040's VREG register (firmware/hal_setup.py)
+_RATED_AT_110 = 133000000  # the RP2040 at its default core voltage (firmware/boards/pico.py)
+
+
 def freq(hz=None):
     if hz is None:
-        return 125000000 if hw.port == "rp2" else 160000000
+        return hw.cpu_hz
+    if hw.port == "rp2":
+        if not 48000000 <= hz <= 250000000:
+            raise ValueError("cannot change frequency")
+        # Guards of this fake (the chip would not say): above its rating at
+        # the core voltage set, and a clock change with a PWM already set up
+        # (its frequency would move: firmware/hal_setup.py).
+        if hz > _RATED_AT_110 and (hz > 200000000 or (hw.vreg >> 4) & 15 < 12):
+            raise ValueError("fakemachine: %d Hz is outside the RP2040's rating at VREG %#x"
+                             % (hz, hw.vreg))
+        if hw.pwm:
+            raise ValueError("fakemachine: clock changed after a PWM was set up")
+    elif hz not in (20000000, 40000000, 80000000, 160000000, 240000000):
+        raise ValueError("frequency must be 20MHz, 40MHz, 80Mhz, 160MHz or 240MHz")
+    hw.record(("freq", hz))
+    hw.cpu_hz = hz
     return None
+
+
+class _Mem32:
+    # machine.mem32, for the one register the firmware touches (the RP2040's
+    # VREG); any other address is a fault of the firmware here.
+    def _reg(self, addr):
+        if hw.port != "rp2" or addr != _VREG:
+            raise ValueError("fakemachine: mem32 at %#x" % addr)
+
+    def __getitem__(self, addr):
+        self._reg(addr)
+        return hw.vreg
+
+    def __setitem__(self, addr, value):
+        self._reg(addr)
+        hw.record(("vreg", value))
+        hw.vreg = value & 0xF3 | 0x1000  # ROK: in regulation (read-only)
+
+
+mem32 = _Mem32()
 
 
 def idle():
