@@ -240,15 +240,15 @@ def test_without_its_driver_the_display_board_says_so_and_runs(tmp_path, capsys,
 
 def test_make_bench_turns_the_display_slices_into_rp2040_estimates():
     # tools/ionto/bench.py: a slice's reference ticks x k; a send adds the page's
-    # 98 us on the RP2040's SPI (125 MHz / 12); the line names the worst of each.
+    # 128 us on the RP2040's SPI (48 MHz / 6); the line names the worst of each.
     from tools.ionto import bench
 
     ticks = [1.0, 1.5] * 8
     ticks[6] = 2.0  # line 3, the slowest line
     d = bench.display_estimate(ticks, 100.0)
-    assert max(d["line_us"]) == 200.0 and round(d["wire_us"], 1) == 98.3
-    assert max(d["send_us"]) == pytest.approx(150.0 + 98.304)
+    assert max(d["line_us"]) == 200.0 and d["wire_us"] == 128.0
+    assert max(d["send_us"]) == pytest.approx(150.0 + 128.0)
     assert d["worst_us"] == max(d["send_us"])
     line = bench.display_line(d, 259.0)
-    assert "the slowest line 200 us, a page sent 248 us (98 us of it on the SPI wire)" in line
+    assert "the slowest line 200 us, a page sent 278 us (128 us of it on the SPI wire)" in line
     assert line.endswith("the session's step 259 us")

@@ -324,8 +324,10 @@ def _parts_lines(tick: dict) -> list[str]:
 
 
 # A page (128 bytes) on the RP2040's SPI at the ssd1306 driver's rate: 10 MiHz asked,
-# 125 MHz / 12 given (the nearest at or below it): 1024 bits in 98 us.
-DISPLAY_WIRE_US = 1024 * 12 / 125
+# 48 MHz / 6 = 8 MHz given (the rp2 port clocks SPI from a 48 MHz peripheral clock
+# whatever the CPU's, MicroPython's rp2 quick reference; pico-sdk's spi_set_baudrate
+# takes the nearest at or below: prescale 2, post-divide 3): 1024 bits in 128 us.
+DISPLAY_WIRE_US = 1024 * 6 / 48
 
 
 def display_estimate(ref_ticks: list[float], k: float) -> dict:
