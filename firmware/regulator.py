@@ -223,7 +223,14 @@ class Regulator:
             err = _ERR_CLAMP_UA
         elif err < -_ERR_CLAMP_UA:
             err = -_ERR_CLAMP_UA
-        integ += err
+        # Anti-windup: short of the target with no headroom left across the
+        # sink, more command would not flow (the current is at the load's
+        # compliance, only less than 0.1 mA short: not yet limited). Wound up
+        # there, the trim once held the command 0.8 mA above a saturated
+        # current, so SR-12's probe (0.3 mA down) could not move a reading
+        # resting on a widened code: a false frozen fault (M9, seed 83).
+        if err < 0 or sink_mv >= r[_SINK_NEED_MV]:
+            integ += err
         # The trim corrects gain and offset errors: at most 12.5 % of the
         # target + 0.2 mA, and never more than _TRIM_MAX_UA.
         lim = (t_ua >> 3) + 200

@@ -216,3 +216,23 @@ def test_trim_is_bounded_by_the_target_when_nothing_flows():
         c = r.step(0, 40000, 1000)
     # target + the trim's bound (12.5 % + 0.2 mA) + the P term (err / 8)
     assert c <= 200 + (200 // 8 + 200) + (200 >> 3), c
+
+
+def test_no_windup_while_the_sink_has_no_headroom():
+    # Just under the load's compliance: the current 50 uA short of the target
+    # (not limited: under 0.1 mA short) with no headroom across the sink. The
+    # trim must not climb (a wound-up trim held the command 0.8 mA above a
+    # saturated current, out of SR-12's probe's reach: a false frozen fault,
+    # M9 seed 83). With headroom, the same error is integrated (the control).
+    r = _reg()
+    r.set_goal(15000)
+    for _ in range(40000):
+        r.step(r.target_ua(), 40000, 1000)  # at the set point
+    trim = r.integ
+    assert r.target_ua() == 15000
+    for _ in range(3000):
+        r.step(14950, 1000, 1000)  # 1 V across the sink: saturated
+    assert r.integ == trim and not r.limited, (r.integ, trim)
+    for _ in range(3000):
+        r.step(14950, 40000, 1000)  # headroom: the 50 uA is integrated
+    assert r.integ > trim + 100000 and not r.limited, (r.integ, trim)
