@@ -14,9 +14,33 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tools.circuit.prices import Price, estimate
-from tools.circuit.stripboard import COLS, ROWS
+from tools.circuit.stripboard import COLS, PITCH_MM, ROWS
 
 BOTH = ("pico", "esp32_devkitc")
+
+# --- what the enclosure holds, in mm. host_tests/test_enclosure_fit.py lays each build's
+# stripboard (ROWS strips x COLS holes at PITCH_MM: 99.1 x 218.4 mm) out with these and
+# fails when ENCLOSURE_INSIDE_MM is too small for it. The board lies along the box,
+# MARGIN_MM from each end wall and CORNER_MM from one long wall, on its standoffs over the
+# sheet, with MARGIN_MM under the lid; beside it, MARGIN_MM away, the pack stands on its
+# long edge against the other long wall, and the tray leads' gland goes through that wall.
+# The relay, the fuse clips and the modules (U1, and U7: the U3V40F12) are on the board,
+# under TALLEST_MM. The allowances are this project's, not makers' figures: measure the
+# parts you buy against them.
+ENCLOSURE_INSIDE_MM = (231.0, 146.0, 80.0)  # length, width, height: the enclosure's `why`
+MARGIN_MM = 5.0  # the board clear of the end walls, of the pack and of the lid
+CORNER_MM = 15.0  # allowance: the bosses of the lid's screws in the box's corners
+SHEET_MM = 0.5  # the insulating sheet on the floor (insulating_sheet)
+STANDOFF_MM = 10.0  # the board's standoffs (standoffs)
+BOARD_MM = 1.6  # allowance: the stripboard's thickness (FR2 and FR4 boards are 1.5-1.6 mm)
+TALLEST_MM = 30.0  # allowance: the tallest part over the board (Q2 on its clip-on heatsink,
+# the 10 mm electrolytics, the Pico or the DevKitC in its sockets)
+LID_PARTS_MM = 15.0  # allowance: the buttons and the LED under the lid, over the tallest part
+GLAND_MM = (20.0, 20.0)  # allowance: into the box (body, locknut, the leads' bend), along it
+PACK_MM = {  # allowance: length, height stood on its long edge, thickness
+    "pico": (75.0, 55.0, 22.0),  # a flat 2500 mAh LiPo (pack_1s), or two 18650s (its alt)
+    "esp32_devkitc": (75.0, 40.0, 22.0),  # two 18650 cells side by side (pack_2s)
+}
 
 
 @dataclass(frozen=True)
@@ -47,10 +71,12 @@ ITEMS: tuple[Item, ...] = (
          "Espressif ESP32-DEVKITC-32E", "Espressif ESP32-DEVKITC-32UE (external antenna)",
          estimate(10.00), builds=("esp32_devkitc",)),
     # --- assembly ---
-    Item("stripboard", f"stripboard, 2.54 mm pitch, {ROWS} strips x {COLS} holes "
-         f"(about {ROWS * 2.54:.0f} x {COLS * 2.54:.0f} mm), cut from a larger board", 1,
-         "paper (FR2) or epoxy (FR4) board, copper strips",
-         "material: 2.54 mm stripboard, e.g. a 100 x 220 mm board cut down",
+    Item("stripboard", f"stripboard, {PITCH_MM} mm pitch, {ROWS} strips x {COLS} holes "
+         f"({ROWS * PITCH_MM:.1f} x {COLS * PITCH_MM:.1f} mm), the strips along its length",
+         1, "paper (FR2) or epoxy (FR4) board, copper strips",
+         f"material: {PITCH_MM} mm stripboard with the strips along its long side: a 100 x "
+         f"220 mm board is just enough ({ROWS} x {COLS} holes take {ROWS * PITCH_MM:.1f} x "
+         f"{COLS * PITCH_MM:.1f} mm of it), or cut one from a longer board, e.g. 100 x 500 mm",
          "a PCB from the KiCad netlist (hardware/ionto_<board>.net)", estimate(9.00)),
     Item("dip8_socket", "DIP-8 IC socket (U2 on its adapter, U3, U4, U5)", 4,
          "2.54 mm, 7.62 mm rows",
@@ -80,12 +106,25 @@ ITEMS: tuple[Item, ...] = (
          1, "PVC, 300 V", "Alpha Wire 3051 (22 AWG solid)", "any 22 AWG solid, >= 100 V",
          estimate(6.00)),
     # --- enclosure and insulation (the rail stays under 60 V DC) ---
-    Item("enclosure", "enclosure, flame-retardant ABS (UL 94 V-0), with lid; the board "
-         "on standoffs inside", 1, "inside at least 170 x 110 x 50 mm; no metal parts",
-         "Hammond 1591ESFLBK", "Hammond 1591 series in flame-retardant ABS of the same "
-         "size", estimate(16.00),
-         why="Hammond: flame-retardant ABS is UL 94 V-0 (thevoltpost.com/hammond-"
-             "enclosure-materials-metallic-non-metallic)"),
+    Item("enclosure", "enclosure, polycarbonate, grey, with its lid; the board on standoffs "
+         "inside, the pack beside it (docs/build.md)", 1,
+         "inside about {:.0f} x {:.0f} x {:.0f} mm (an estimate: check Hammond's drawing); "
+         "polycarbonate, up to UL 94-5VA; nothing metal reaches the circuit".format(
+             *ENCLOSURE_INSIDE_MM),
+         "Hammond 1554V2GY", "Hammond 1554VA2GY (the same nominal 240 x 160 x 90 mm)",
+         estimate(44.00),
+         why=f"The board ({ROWS * PITCH_MM:.1f} x {COLS * PITCH_MM:.1f} mm) does not fit "
+             "the 1591E listed before (inside 170 x 110 x 50 mm). Outside 240 x 160 x 90 mm "
+             "nominal, as public build notes quote Hammond's part page (hammfg.com/part/"
+             "1554VA2GY), not read here. No Hammond or distributor page giving the inside "
+             "was retrieved: the inside is an estimate, the floor 231 x 146 mm from a public "
+             "CAD fit study of Hammond's own 1554V STEP model (its walls are further out at "
+             "the board's height), the height 90 mm less 2 x 5 mm. Check Hammond's drawing "
+             "(hammfg.com/files/parts/pdf/1554V2GY.pdf) before you order: the length is the "
+             f"tight one ({(ENCLOSURE_INSIDE_MM[0] - COLS * PITCH_MM) / 2:.1f} mm each end). "
+             "Flame rating: the 1554/1555 series' polycarbonate is rated up to UL94-5VA "
+             "(doclrogers.com/org/Hammond-Manufacturing). Price: an estimate; the same "
+             "notes quote AutomationDirect at 43.50 USD for the 1554VA2GY"),
     Item("standoffs", "nylon standoffs M3 x 10 mm with nylon screws", 4,
          "polyamide, insulating", "Keystone 4901 (nylon standoff)", "Harwin R30-6611094",
          estimate(0.40)),

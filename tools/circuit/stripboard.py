@@ -32,7 +32,8 @@ from pathlib import Path
 from tools.circuit import design
 
 ROOT = Path(__file__).resolve().parents[2]
-ROWS, COLS = 39, 86  # 100 x 203 mm of stripboard (offboard.py's)
+PITCH_MM = 2.54  # the holes' spacing, along and across the strips
+ROWS, COLS = 39, 86  # 99.1 x 218.4 mm of stripboard for every build (offboard.py's)
 GAP = 3  # free holes kept between two parts along a strip: a tap each side of a cut
 VGAP = 1  # free strips kept between two parts above one another
 
