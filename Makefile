@@ -5,6 +5,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.stamp
 CHROMIUM := /usr/bin/chromium
+# Debian's valgrind: callgrind counts a tick's instructions (M7, tools/ionto/m7_instr.py).
+VALGRIND := /usr/bin/valgrind
 # Debian's ngspice and KiCad 6's symbol and footprint libraries, for the circuit's tests
 # (host_tests/test_circuit_*.py, docs/circuit.md).
 CIRCUIT_DEBS := /usr/bin/ngspice /usr/share/kicad/symbols/Device.kicad_sym \
@@ -21,7 +23,17 @@ STUBS_pico2w := micropython-rp2-rpi_pico2_w-stubs==1.29.0.post1
 # The device tests run in the real MicroPython unix port with a board-sized heap.
 # (tools/run_device_tests.py: one `micropython -X heapsize=512K` per test file)
 
-.PHONY: all sim test check soak lint mpy typecheck devtest pytest bench figures circuit clean
+.PHONY: all sim test check soak lint mpy typecheck devtest pytest bench bench-instr figures circuit clean
+
+# Debian packages the tests need: installed when make runs as root with apt-get (as CI
+# does), else make says how and stops. $(1): the packages, $(2): why.
+define debs
+@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(1); \
+else \
+	echo "make: $(2): sudo apt-get install $(1) (Debian, Ubuntu)" >&2; exit 1; \
+fi
+endef
 
 all: test
 
@@ -73,20 +85,13 @@ devtest: $(STAMP)
 	$(BIN)/python -m tools.run_device_tests host_tests/device
 
 # pytest exits 5 when it collects nothing: make stops on any non-zero code.
-pytest: $(STAMP) $(CHROMIUM) $(CIRCUIT_DEBS)
+pytest: $(STAMP) $(CHROMIUM) $(CIRCUIT_DEBS) $(VALGRIND)
 	$(BIN)/pytest
 
 # The circuit's Debian packages, installed here when one is missing and make runs as root
 # (as CI does); otherwise make says how to install them.
 $(CIRCUIT_DEBS) &:
-	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-			ngspice kicad-symbols kicad-footprints; \
-	else \
-		echo "make: the circuit's tests need Debian's ngspice, kicad-symbols and" \
-			"kicad-footprints: sudo apt-get install ngspice kicad-symbols kicad-footprints" >&2; \
-		exit 1; \
-	fi
+	$(call debs,ngspice kicad-symbols kicad-footprints,the circuit's tests need them)
 
 # hardware/: the KiCad netlists (SKiDL's ERC must be clean) and the parts lists, from
 # tools/circuit/design.py; host_tests/test_circuit_erc.py fails when they are out of date.
@@ -97,17 +102,21 @@ circuit: $(STAMP) $(CIRCUIT_DEBS)
 # Debian's package, installed here when it is missing and make runs as root (as
 # CI does); otherwise make says how to install it.
 $(CHROMIUM):
-	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
-	else \
-		echo "make: host_tests/test_progress.py needs Chromium at $(CHROMIUM):" \
-			"sudo apt-get install chromium (Debian, Ubuntu)" >&2; exit 1; \
-	fi
+	$(call debs,chromium,host_tests/test_progress.py needs Chromium at $(CHROMIUM))
 
 # M1-M9 of measures.md; M9 runs 100 seeded nominal sessions (about 15 minutes
 # on two cores).
 bench: $(STAMP)
 	$(BIN)/ionto bench --json bench.json
+
+# M7 by instruction count (tools/ionto/m7_instr.py): valgrind's callgrind counts one
+# tick's instructions in the unix port, deterministic where make bench's timing is
+# not; the RP2040 estimate scales the chip's e72854b figures. Several minutes.
+bench-instr: $(STAMP) $(VALGRIND)
+	$(BIN)/python -m tools.ionto.m7_instr
+
+$(VALGRIND):
+	$(call debs,valgrind,M7's instruction count needs it)
 
 # The long run: every device test and every pytest test, those marked slow too
 # (`make test` leaves them out), then the whole bench with M9's 100 sessions.

@@ -22,11 +22,17 @@ _ROOT = os.getcwd()
 sys.path.insert(0, _ROOT)
 from tools.sim import benchmachine as bm  # noqa: E402
 
-_TREE, _FLASH, N, M6_TICKS, REVERSE = (sys.argv[1], sys.argv[2], int(sys.argv[3]),
-                                       int(sys.argv[4]), sys.argv[5] == "1")
-sys.modules["machine"] = bm  # firmware/hal.py imports machine
-sys.path.insert(0, _TREE if _TREE.startswith("/") else _ROOT + "/" + _TREE)
-os.chdir(_FLASH)
+N = 1  # ticks per timed round, M6's ticks, the reversal: main() sets them
+M6_TICKS = 0
+REVERSE = False
+
+
+def setup(tree, flash):
+    # The tree's firmware on the real hal over benchmachine, the board's flash
+    # root in `flash` (tools/sim/tick_instr.py imports this module and calls it).
+    sys.modules["machine"] = bm  # firmware/hal.py imports machine
+    sys.path.insert(0, tree if tree.startswith("/") else _ROOT + "/" + tree)
+    os.chdir(flash)
 
 HAND = 3300  # Ohm: 15 mA at 49.5 V, inside the 58 V rail's compliance
 PERIOD_US = 1000
@@ -406,6 +412,42 @@ class Bench:
             self.count += n
 
 
+def to_ramp(b):
+    # From idle: the start gesture (hold 2.1 s, release), the checks (200 ms),
+    # contact (100 ms), then 1 s into the ramp (0.5 mA/s: 30 s to 15 mA).
+    bm.pin(b.app.board["pin_button"]).val = 0  # pressed (to GND)
+    b.ticks(2100)
+    bm.pin(b.app.board["pin_button"]).val = 1  # released: the start
+    ok = b.until(RAMP_UP, 5000)
+    b.ticks(1000)
+    return ok
+
+
+def to_treat(b):
+    ok = b.until(TREAT, 60000)
+    b.ticks(1000)
+    return ok
+
+
+def to_paused(b):
+    bm.bath.load_ohm = 0  # the hand lifted: contact lost after 50 ms
+    ok = b.until(PAUSED, 5000)
+    b.ticks(1000)
+    return ok
+
+
+def reach(b, state):
+    # A fresh Bench to `state` (idle, ramp up, treatment, paused) as main()
+    # goes through them; True when it is there.
+    b.ticks(1000)  # the button is armed after 500 ms released
+    steps = {IDLE: (), RAMP_UP: (to_ramp,), TREAT: (to_ramp, to_treat),
+             PAUSED: (to_ramp, to_treat, to_paused)}[state]
+    for step in steps:
+        if not step(b):
+            return False
+    return b.state() == state
+
+
 def main():
     b = Bench()
     out = {"api": "tick(now_us)" if b.api_now else "tick()", "n": N, "rounds": ROUNDS,
@@ -413,15 +455,9 @@ def main():
     states = out["states"]
     b.ticks(1000)  # the button is armed after 500 ms released
     states["idle"] = b.measure(IDLE)
-    bm.pin(b.app.board["pin_button"]).val = 0  # pressed (to GND)
-    b.ticks(2100)
-    bm.pin(b.app.board["pin_button"]).val = 1  # released: the start
-    # Checks 200 ms, contact 100 ms, then the ramp (0.5 mA/s: 30 s to 15 mA).
-    out["reached"]["ramp_up"] = b.until(RAMP_UP, 5000)
-    b.ticks(1000)
+    out["reached"]["ramp_up"] = to_ramp(b)
     states["ramp_up"] = b.measure(RAMP_UP)
-    out["reached"]["treat"] = b.until(TREAT, 60000)
-    b.ticks(1000)
+    out["reached"]["treat"] = to_treat(b)
     states["treat"] = b.measure(TREAT)
     if b.api_now:
         out["parts_treat"] = b.parts()
@@ -432,13 +468,14 @@ def main():
             b.ticks(200)
             states["reversing"] = b.measure(REVERSING)
             b.until(RAMP_UP, 30000)
-    bm.bath.load_ohm = 0  # the hand lifted: contact lost after 50 ms
-    out["reached"]["paused"] = b.until(PAUSED, 5000)
-    b.ticks(1000)
+    out["reached"]["paused"] = to_paused(b)
     states["paused"] = b.measure(PAUSED)
     gc.collect()
     out["heap_used"] = gc.mem_alloc()
     print(json.dumps(out))
 
 
-main()
+if __name__ == "__main__":
+    N, M6_TICKS, REVERSE = int(sys.argv[3]), int(sys.argv[4]), sys.argv[5] == "1"
+    setup(sys.argv[1], sys.argv[2])
+    main()
