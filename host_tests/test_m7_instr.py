@@ -6,17 +6,12 @@ callgrind's count repeats (within 0.1 %) and sees added work (a control).
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from host_tests.test_bench_cost import BURN, _burn
 from tools.ionto import m7, m7_instr
-
-MP = str(Path(sys.executable).parent / "micropython")
 
 
 @pytest.fixture(scope="module")
@@ -28,12 +23,8 @@ def trees(tmp_path_factory: pytest.TempPathFactory) -> dict:
 
 
 def _harness(compiled: Path, state: str, n: int, what: str) -> dict:
-    flash = m7._fresh(compiled.parent / (compiled.name + ".flash"))
-    r = subprocess.run([MP, "-X", f"heapsize={m7.HEAP}", "tools/sim/tick_instr.py",
-                        str(compiled), str(flash), state, str(n), what],
-                       cwd=m7.ROOT, capture_output=True, text=True, timeout=300)
-    assert r.returncode == 0, r.stderr[-1500:]
-    return json.loads(r.stdout.strip().splitlines()[-1])
+    return m7_instr.harness(compiled, compiled.parent / (compiled.name + ".flash"), state, n,
+                            what)[0]
 
 
 @pytest.mark.parametrize("state,code", [("idle", 0), ("ramp_up", 2), ("treat", 3),

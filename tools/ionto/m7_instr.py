@@ -29,6 +29,7 @@ ticks): `make bench-instr` takes several minutes.
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -47,18 +48,28 @@ def valgrind() -> str | None:
     return shutil.which("valgrind")
 
 
-def instructions(compiled: Path, state: str, n: int, what: str, flash: Path) -> int:
-    """All instructions of one harness run (callgrind's total)."""
+def harness(compiled: Path, flash: Path, state: str, n: int, what: str,
+            under: tuple[str, ...] = ()) -> tuple[dict, str]:
+    """One run of tools/sim/tick_instr.py (under a command such as valgrind's):
+    its JSON line and its stderr."""
     m7._fresh(flash)
     mp = str(Path(sys.executable).parent / "micropython")
-    r = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", mp,
-                        "-X", f"heapsize={m7.HEAP}", "tools/sim/tick_instr.py", str(compiled),
-                        str(flash), state, str(n), what],
+    r = subprocess.run([*under, mp, "-X", f"heapsize={m7.HEAP}", "tools/sim/tick_instr.py",
+                        str(compiled), str(flash), state, str(n), what],
                        cwd=ROOT, capture_output=True, text=True, timeout=1800)
-    got = _COLLECTED.search(r.stderr)
-    if r.returncode != 0 or got is None or '"reached": true' not in r.stdout:
+    if r.returncode != 0:
         raise RuntimeError(f"tick_instr {compiled.name} {state} {what} n={n} failed: "
                            f"{r.stdout[-800:]}{r.stderr[-800:]}")
+    return json.loads(r.stdout.strip().splitlines()[-1]), r.stderr
+
+
+def instructions(compiled: Path, state: str, n: int, what: str, flash: Path) -> int:
+    """All instructions of one harness run (callgrind's total)."""
+    out, err = harness(compiled, flash, state, n, what,
+                       ("valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null"))
+    got = _COLLECTED.search(err)
+    if got is None or not out["reached"]:
+        raise RuntimeError(f"tick_instr {compiled.name} {state} {what} n={n}: {out} {err[-800:]}")
     return int(got.group(1))
 
 
