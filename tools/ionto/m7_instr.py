@@ -4,9 +4,9 @@ make bench's M7 (tools/ionto/m7.py) times the tick in the unix port against a
 reference tick; on this 2-core machine two runs of the same code moved the
 estimate by about 10 %. Here valgrind's callgrind counts the x86-64
 instructions of one tick instead (tools/sim/tick_instr.py): the count does
-not depend on the machine's load, and two runs differ by a few tens of
-instructions a tick (the conservative collector scans addresses that change
-from run to run), so a change's effect shows to a fraction of a percent.
+not depend on the machine's load, and two runs differ by up to a few 100k of
+some 180M instructions (the conservative collector scans addresses that change
+from run to run): over 2000 ticks about 100 a tick, half a percent.
 
 The estimate, per session state s, scales the chip's own figure for the tree
 measured on it (issue 13: e72854b on the emulated RP2040 at 125 MHz):
