@@ -84,9 +84,10 @@ typecheck: $(STAMP) $(BOARD_STUBS:%=.stubs/%/.ok)
 devtest: $(STAMP)
 	$(BIN)/python -m tools.run_device_tests host_tests/device
 
-# pytest exits 5 when it collects nothing: make stops on any non-zero code.
+# pytest exits 5 when it collects nothing: make stops on any non-zero code. -n auto: on
+# every core (pytest-xdist; host_tests/conftest.py says which tests share a worker).
 pytest: $(STAMP) $(CHROMIUM) $(CIRCUIT_DEBS) $(VALGRIND)
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 # The circuit's Debian packages, installed here when one is missing and make runs as root
 # (as CI does); otherwise make says how to install them.

@@ -22,10 +22,39 @@ import tools.sim.mpshim  # noqa: E402,F401  (provides `micropython` in CPython)
 # host_tests/test_heap_budget.py. Not collected here rather than reported skipped.
 collect_ignore = ["device/test_alloc.py", "device/test_sim_heap.py"]
 
+# `make test` runs pytest on every core (pytest-xdist, `-n auto`), a unit of work at
+# a time, each unit on one worker, in order. A device test file is a unit, as
+# tools/run_device_tests.py runs them in the unix port: their boards' flash folders
+# under build/ are named per file. The host tools' tests (and the device files that
+# use those tools) share folders under ROOT/build (the compiled trees, the deploy and
+# driver caches, the reference tree, M9's flash): together one unit, queued first
+# (the largest). xdist's own --dist loadgroup cannot do this under pytest 9 (it
+# renames node ids through a field pytest 9 no longer reads), hence a scheduler here.
+HOST_UNIT = "host"
+_DEVICE_FILES_OF_THE_HOST_UNIT = {"test_display.py", "test_power_cut.py", "test_sim_pack.py",
+                                  "test_realtime_session.py"}
 
-@pytest.fixture(autouse=True)
-def _history_out_of_the_home(tmp_path_factory, monkeypatch):
-    # Every ionto command that connects keeps the board's journal in the host's
-    # history (tools/ionto/history.py): in tests a fresh folder, never the
-    # person's own data folder.
-    monkeypatch.setenv("IONTO_DATA_DIR", str(tmp_path_factory.mktemp("ionto_data")))
+
+def _unit(nodeid: str) -> str:
+    path = nodeid.split("::")[0]
+    folder, _, name = path.rpartition("/")
+    if not folder.endswith("device") or name in _DEVICE_FILES_OF_THE_HOST_UNIT:
+        return HOST_UNIT
+    return path
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    items.sort(key=lambda item: _unit(item.nodeid) != HOST_UNIT)  # stable: file order kept
+
+
+try:
+    from xdist.scheduler import LoadScopeScheduling
+except ImportError:  # pytest alone: one process, nothing to schedule
+    pass
+else:
+    class _ByUnit(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return _unit(nodeid)
+
+    def pytest_xdist_make_scheduler(config, log):
+        return _ByUnit(config, log)

@@ -1,5 +1,6 @@
 # Shared helpers for the device tests (they run in CPython under pytest and in
 # the MicroPython unix port under tools/sim/mptest.py). Plain code only.
+import os
 import sys
 
 from tools.sim.fakehal import FakeHal  # noqa: F401  (the tests import it from here)
@@ -25,9 +26,12 @@ def _build_dir(path):
 def fake_flash():
     # The folder a fake-hal app writes its journal and marker to: one per test
     # file in the unix port, where tools/run_device_tests.py runs files side by side.
+    # In CPython, one per pytest-xdist worker (make test runs pytest on every core).
     name = "build/fake_flash"
     if sys.implementation.name == "micropython" and len(sys.argv) > 1:
         name += "_" + sys.argv[1].split("/")[-1].split(".")[0]
+    elif os.getenv("PYTEST_XDIST_WORKER"):
+        name += "_" + os.getenv("PYTEST_XDIST_WORKER")
     return _build_dir(name) + "/"
 
 
