@@ -122,7 +122,7 @@ $(VALGRIND):
 # The long run: every device test and every pytest test, those marked slow too
 # (`make test` leaves them out), then the whole bench with M9's 100 sessions.
 soak: devtest $(STAMP)
-	$(BIN)/pytest -m "slow or not slow"
+	$(BIN)/pytest -n auto -m "slow or not slow"
 	$(BIN)/ionto bench --json bench.json
 
 # docs/figures/circuit.svg and .png from tools/figures/circuit.py (schemdraw), and each

@@ -58,3 +58,11 @@ else:
 
     def pytest_xdist_make_scheduler(config, log):
         return _ByUnit(config, log)
+
+
+@pytest.fixture(autouse=True)
+def _history_out_of_the_home(tmp_path_factory, monkeypatch):
+    # Every ionto command that connects keeps the board's journal in the host's
+    # history (tools/ionto/history.py): in tests a fresh folder, never the
+    # person's own data folder.
+    monkeypatch.setenv("IONTO_DATA_DIR", str(tmp_path_factory.mktemp("ionto_data")))
