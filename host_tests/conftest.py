@@ -27,34 +27,24 @@ collect_ignore = ["device/test_alloc.py", "device/test_sim_heap.py"]
 # tools/run_device_tests.py runs them in the unix port: their boards' flash folders
 # under build/ are named per file. The host tools' tests (and the device files that
 # use those tools) share folders under ROOT/build (the compiled trees, the deploy and
-# driver caches, the reference tree): together one unit, queued first (the largest).
-# Three long host files use none of those and are units of their own, queued next:
-# test_m9 (M9's flash, build/m9_flash, which no other test uses), test_frozen_sweep
-# (its boards' flash folders are its own: fault_sweep*) and test_button_fuzz (no
-# files). xdist's own --dist loadgroup cannot do this under pytest 9 (it renames node
-# ids through a field pytest 9 no longer reads), hence a scheduler here.
+# driver caches, the reference tree, M9's flash): together one unit, queued first
+# (the largest). xdist's own --dist loadgroup cannot do this under pytest 9 (it
+# renames node ids through a field pytest 9 no longer reads), hence a scheduler here.
 HOST_UNIT = "host"
 _DEVICE_FILES_OF_THE_HOST_UNIT = {"test_display.py", "test_power_cut.py", "test_sim_pack.py",
                                   "test_realtime_session.py"}
-_HOST_FILES_ALONE = {"test_m9.py", "test_frozen_sweep.py", "test_button_fuzz.py"}
 
 
 def _unit(nodeid: str) -> str:
     path = nodeid.split("::")[0]
     folder, _, name = path.rpartition("/")
-    if folder.endswith("device"):
-        return HOST_UNIT if name in _DEVICE_FILES_OF_THE_HOST_UNIT else path
-    return path if name in _HOST_FILES_ALONE else HOST_UNIT
-
-
-def _queue(nodeid: str) -> int:
-    # The longest units first, so that no long one starts last.
-    unit = _unit(nodeid)
-    return 0 if unit == HOST_UNIT else 1 if unit.rpartition("/")[2] in _HOST_FILES_ALONE else 2
+    if not folder.endswith("device") or name in _DEVICE_FILES_OF_THE_HOST_UNIT:
+        return HOST_UNIT
+    return path
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    items.sort(key=lambda item: _queue(item.nodeid))  # stable: file order kept
+    items.sort(key=lambda item: _unit(item.nodeid) != HOST_UNIT)  # stable: file order kept
 
 
 try:
@@ -67,9 +57,6 @@ else:
             return _unit(nodeid)
 
     def pytest_xdist_make_scheduler(config, log):
-        # In the order above (xdist would sort the units by their number of tests:
-        # then test_m9, 9 tests and the longest file, went near the last).
-        config.option.loadscopereorder = False
         return _ByUnit(config, log)
 
 
