@@ -27,9 +27,10 @@ collect_ignore = ["device/test_alloc.py", "device/test_sim_heap.py"]
 # tools/run_device_tests.py runs them in the unix port: their boards' flash folders
 # under build/ are named per file. The host tools' tests (and the device files that
 # use those tools) share folders under ROOT/build (the compiled trees, the deploy and
-# driver caches, the reference tree, M9's flash): together one unit, queued first
-# (the largest). xdist's own --dist loadgroup cannot do this under pytest 9 (it
-# renames node ids through a field pytest 9 no longer reads), hence a scheduler here.
+# driver caches, the reference tree): together one unit, which xdist queues first (it
+# orders units by their number of tests: this one has the most). xdist's own --dist
+# loadgroup cannot do this under pytest 9 (it renames node ids through a field pytest 9
+# no longer reads), hence a scheduler here.
 HOST_UNIT = "host"
 _DEVICE_FILES_OF_THE_HOST_UNIT = {"test_display.py", "test_power_cut.py", "test_sim_pack.py",
                                   "test_realtime_session.py"}
@@ -41,10 +42,6 @@ def _unit(nodeid: str) -> str:
     if not folder.endswith("device") or name in _DEVICE_FILES_OF_THE_HOST_UNIT:
         return HOST_UNIT
     return path
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    items.sort(key=lambda item: _unit(item.nodeid) != HOST_UNIT)  # stable: file order kept
 
 
 try:
