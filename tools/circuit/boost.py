@@ -37,7 +37,8 @@ VSL_RATIO_MAX = 0.70
 # R_SEN x ISW_LIMIT = VSENSE - D x VSL, and ISW_LIMIT = IOUT / (1 - D) + D VIN / (2 fs L);
 # eq. 15 (programming the output voltage): R_F2 = 1.26 V x R_F1 / (VOUT - 1.26 V);
 # "a 100 pF capacitor may be connected between the feedback and ground pins".
-# RECALLED, to be checked against SNVS085X, Electrical Characteristics:
+# RECALLED, to be checked against SNVS085X, Electrical Characteristics (that table,
+# and SNVSAX8's first page of it, were not among the stored copies searched for issue 18):
 VSENSE_MIN, VSENSE_MAX = 0.125, 0.190  # current sense threshold (156 mV typ)
 FS_MIN = 300e3  # the switching frequency with R_FA = 40 kOhm: about 400 kHz typ
 D_MAX = 0.95  # the largest duty cycle the controller gives (more than the 0.91 needed)
@@ -50,9 +51,13 @@ IFB_MAX = 1e-6  # FB pin bias current, a bound (into the pin: raises the output)
 # DCR 0.167 Ohm max (read: the distributor's listing of the part, novapart.co / Farnell
 # 1362009, which quotes Bourns' table).
 L_TOL, L_ISAT = 0.30, 1.1
-# RECALLED, to be checked: onsemi MBR1100 (D6) 100 V, 1 A, VF 0.85 V max at 1 A
-# (onsemi MBR1100 datasheet); the 1N4148's forward drop 0.6-0.7 V; the BZX79-C5V1's
-# VZ 4.8-5.4 V at 5 mA (Nexperia BZX79 datasheet).
+# MBR1100 (D6): 100 V, 1.0 A (read: onsemi MBR1100 datasheet, the 2006 Pb-free
+# revision, maximum ratings: V_RRM 100 V, I_O 1.0 A). V_F 0.85 V max at 1 A, 25 C (read
+# from the same JEDEC part's IR datasheet, Bulletin PD-20587 rev. C, and Vishay's, doc
+# 93438: electrical specifications; onsemi's own V_F table was not retrieved).
+# BZX79-C5V1 (D7): V_Z 4.8-5.4 V at I_ZT 5 mA (read: the BZX79C tables of Fairchild's
+# "BZX79C 3V3 - 33 Series" and Yongerjia's BZX79C series; Nexperia's table not
+# retrieved). RECALLED: the 1N4148's forward drop, 0.6-0.7 V.
 VD = 0.85
 VD_SMALL = 0.6
 VZ_MIN, VZ_MAX = 4.8, 5.4

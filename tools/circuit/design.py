@@ -394,10 +394,12 @@ def parts(board: str) -> list[Part]:  # noqa: PLR0915 - one list, read top to bo
         # ORing using a P-channel MOSFET): gate on VBUS, so USB switches the cell off VSYS
         # and the Pico's own Schottky feeds VSYS from USB; the body diode (drain on the
         # cell) never lets USB charge the cell. DMG2305UX: V_GS(th) 0.9 V max, 100 mOhm
-        # at V_GS -2.5 V (the same section); its -20 V and -4.2 A are recalled from
-        # Diodes' datasheet. The alternative, DMG3415U, switches VBUS and a cell the
-        # same way on a board derived from Adafruit's HUZZAH32 (gliderthrow-meter.
-        # readthedocs.io, hardware design, power supply).
+        # at V_GS -2.5 V (the same section); -20 V (Diodes DMG2305UX datasheet, product
+        # summary: BV_DSS) and -4.2 A continuous at 25 C (DMG2305UXQ datasheet, maximum
+        # ratings, steady state; Farnell 2543532 lists DMG2305UX the same). The
+        # alternative, DMG3415U, switches VBUS and a cell the same way on a board derived
+        # from Adafruit's HUZZAH32 (gliderthrow-meter.readthedocs.io, hardware design,
+        # power supply).
         add(Part("Q7", "Device", "Q_PMOS_GSD", "DMG2305UX", FP_SOT23,
                  "P-MOSFET, -20 V, -4.2 A, V_GS(th) -0.9 V max, 100 mOhm at -2.5 V",
                  "Diodes DMG2305UX-7", "Diodes DMG3415U-7",

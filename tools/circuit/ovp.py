@@ -17,9 +17,10 @@ Figures and where they were read ("RECALLED": not read while this was written):
   I_Z = 100 uA, tolerance +-2 mV at 25 C, +-15 mV over the full range (-40 to 85 C);
   minimum cathode current 75 uA max at 25 C, 80 uA over the full range; V_Z change with
   I_Z between I_Z,min and 1 mA: 0.8 mV max at 25 C, 1 mV full range.
-- LM393: input offset 5 mV max at 25 C (ST LM393 datasheet, table 3, as spice.py); 9 mV
-  max over temperature and the input bias current, 250 nA max at 25 C, 400 nA over
-  temperature, flowing out of the inputs (PNP input stage): RECALLED (TI SLCS005).
+- LM393: input offset 5 mV max at 25 C, 9 mV over Tmin-Tmax; input bias current 250 nA
+  max at 25 C, 400 nA over Tmin-Tmax, out of the inputs (PNP input stage) (ST LM393
+  datasheet, Doc ID 2164 Rev 14, table 3 and its note 2; the same in TI SLCS162,
+  LM393-MIL, electrical characteristics, 0-70 C: 9 mV, -400 nA).
   Input common-mode range 0 V to V_CC - 2 V (TI SLCS005AF, the design example's table).
 - LM3478: FA/SD high for longer than 30 us turns the device off (TI SNVS085X, pin
   functions); its current-sense threshold (0.19 V max) is boost.py's (RECALLED).
@@ -42,8 +43,8 @@ from tools.circuit import boost, design
 VZ, VZ_TOL_FULL, VZ_TOL_25C = 2.048, 0.015, 0.002  # LM4040A20, volts
 VZ_IZ_SHIFT = 0.001  # V_Z change over I_Z,min..1 mA, full range
 IZ_MIN = 80e-6  # minimum cathode current, full range
-VIO_MAX = 0.009  # LM393 input offset, full temperature range (RECALLED; 5 mV at 25 C read)
-IIB_MAX = 400e-9  # LM393 input bias current, full range (RECALLED), out of each input
+VIO_MAX = 0.009  # LM393 input offset, Tmin-Tmax (ST LM393 table 3)
+IIB_MAX = 400e-9  # LM393 input bias current, Tmin-Tmax, out of each input (ST table 3)
 VOL_MAX = 0.4  # LM393 output low at 4 mA (ST LM393 datasheet, table 3)
 V3V3 = 3.3
 V3V3_TOL = 0.05  # the board's 3.3 V (see above: wider than either regulator's)

@@ -154,7 +154,7 @@ M1 d g s PSW
 .ends
 * BZX79-C15: 15 V zener (Nexperia BZX79 datasheet: VZ 14.1-15.9 V at 5 mA)
 .model DZ15 d is=1e-12 n=1.5 bv=15 ibv=5m
-* BZX79-C5V1: 5.1 V zener (Nexperia BZX79 datasheet: VZ 4.8-5.4 V at 5 mA; recalled)
+* BZX79-C5V1: 5.1 V zener (VZ 4.8-5.4 V at 5 mA: Fairchild's BZX79C table, boost.py)
 .model DZ5V1 d is=1e-12 n=1.5 bv=5.1 ibv=5m
 """
 
@@ -276,8 +276,9 @@ def deck(board: str, sc: Scenario) -> str:
                          f"{sc.ohms.get(ref, p.ohm):.10g}")
         elif p.symbol in ("C", "C_Polarized"):
             lines.append(f"C{ref} {n(p.pins['1'])} {n(p.pins['2'])} {p.farad:g}")
-        elif p.symbol == "Polyfuse":  # Bourns MF-R005: R min 7.3 Ohm, recalled (its trip,
-            # seconds at 0.1 A, is slower than these runs and not modelled)
+        elif p.symbol == "Polyfuse":  # Bourns MF-R005: R min 7.3 Ohm (Bourns MF-R series
+            # datasheet, electrical characteristics: 7.3-11.1 Ohm; trip 5 s max at 0.5 A,
+            # slower than these runs, not modelled)
             lines.append(f"R{ref} {n(p.pins['1'])} {n(p.pins['2'])} {p.ohm:g}")
         elif p.symbol == "Fuse":
             lines.append(f"R{ref} {n(p.pins['1'])} {n(p.pins['2'])} 0.1")
