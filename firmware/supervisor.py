@@ -51,16 +51,27 @@ _SHORT_N = const(5)
 _PINNED_N = const(6)
 _DEAD_N = const(7)
 _SURGE_HELD_US = const(8)  # time the surge condition has held
-# (word 9 spare)
+_DEAD_HELD_US = const(9)  # time the probe-level dead-channel condition has held
 _RAIL_MV = const(10)  # the last rail reading (check_slow)
 _FROZEN = const(11)  # SR-12 frozen, per channel (current, then voltage) three
 _CODE = const(0)  # words from _FROZEN + 3 x channel: the last code
-_SAME_US = const(1)  # and how long it has held (the third word spare)
+_SAME_US = const(1)  # and how long it has held (the third word spare, but
+_DEAD_CODE = const(13)  # the current's: the code the probe-level dead check saw)
 _SLOW_FROZEN = const(17)  # the same words per slow channel (rail, then battery)
 _NO_CODE = const(0x7FFF)  # above every ADC code: no code seen yet
 _FROZEN_GAP_US = const(20000)  # a reading adds at most this to its frozen window:
 # a stall between two readings (F34: 600 ms) is not a channel that stopped
 # moving; frozen means hundreds of identical readings (limits.FROZEN_MS)
+# SR-12 at the contact probe (SR-9's 0.2 mA), where limits.DEAD_I_* do not
+# reach: with at least half the probe asked for, a current reading under half
+# the ramped target for this long while the electrodes show a load is a dead
+# or frozen current channel. Project defaults: half the probe is 10 codes of
+# current (about 10 uA a code) over the floor, so 100 readings in a row of a
+# live channel 5 codes short of it (0.5-3 LSB of noise, measures.md) do not
+# happen, and 100 ms is many times the sense filters' time constants. Private
+# here, not in limits.py: each public name there is a qstr on the chip (M8).
+_DEAD_PROBE_MIN_UA = const(100)
+_DEAD_PROBE_US = const(100000)
 # The limits, copied in by __init__.
 _OFF_SETTLE_US = const(23)
 _OVERCURRENT_UA = const(24)
@@ -93,7 +104,8 @@ _ON = const(50)  # 1: the output is on (this tick, as check() found it)
 _CODE_HI = const(51)  # the hal's full-scale code (pinned, SR-12), and 1 when its
 _WIDE = const(52)  # ADC has the RP2040's widened codes: the hal's constants
 _SLOW_LAST = const(53)  # the last slow channel's frozen words: battery, or rail when none
-_SIZE = const(54)
+_BAT_FLOOR = const(54)  # 1: a battery code at the floor with the output on is a sensor fault
+_SIZE = const(55)
 
 
 class Supervisor:
@@ -115,6 +127,9 @@ class Supervisor:
         # A board without a battery channel (picow.py) has no battery code to
         # watch: its constant 0 would read as frozen.
         st[_SLOW_LAST] = _SLOW_FROZEN + (0 if board["pin_adc_battery"] is None else 3)
+        # The pack powers the board whenever the output is on (SR-17: no
+        # treatment on USB power), so its reading cannot be 0 V then.
+        st[_BAT_FLOOR] = 1 if board["pin_adc_battery"] is not None and not self._usb_ok else 0
         # The limits check() compares against, copied from firmware/limits.py
         # (viper code sees another module's constants only as objects, and
         # looks each up by name).
@@ -274,13 +289,34 @@ class Supervisor:
             self.latch(faults.SENSOR)
         # A dead current channel: current is asked for, the electrodes show a
         # conducting load (an open one sits at the rail), yet it reads ~0.
-        if (on and target_ua >= st[_DEAD_I_MIN_TARGET_UA] and i_ua < st[_OFF_LEAK_UA]
-                and v_mv >= st[_DEAD_I_MV] and v_mv * 100 < rail_mv * st[_DEAD_I_RAIL_PCT]):
+        # From 1 mA it is cut in two readings; at the probe, where the
+        # electrodes show less, after _DEAD_PROBE_US (F81: a current reading
+        # frozen at the floor as the probe starts; the regulator's trim would
+        # push up to 0.45 mA, over SR-9's 0.2). The load must not look like a
+        # short (SR-13's 250 Ohm at the target) there: a floor of a few codes.
+        conducting = on and v_mv * 100 < rail_mv * st[_DEAD_I_RAIL_PCT]
+        if (conducting and target_ua >= st[_DEAD_I_MIN_TARGET_UA] and i_ua < st[_OFF_LEAK_UA]
+                and v_mv >= st[_DEAD_I_MV]):
             st[_DEAD_N] += 1
             if st[_DEAD_N] >= st[_DEAD_I_TICKS]:
                 self.latch(faults.SENSOR)
         else:
             st[_DEAD_N] = 0
+        # The code it read all along is frozen (fault 8), else dead (3).
+        if (conducting and target_ua >= _DEAD_PROBE_MIN_UA and i_ua * 2 < target_ua
+                and v_mv * 1000 >= st[_SHORT_OHM] * target_ua):
+            held = st[_DEAD_HELD_US]
+            if held == 0:
+                st[_DEAD_CODE] = code_i
+            elif code_i != st[_DEAD_CODE]:
+                st[_DEAD_CODE] = _NO_CODE  # it moved
+            held += dt_us if dt_us < _FROZEN_GAP_US else _FROZEN_GAP_US
+            if held >= _DEAD_PROBE_US:
+                held = _DEAD_PROBE_US  # (a word stays a word)
+                self.latch(faults.FROZEN if st[_DEAD_CODE] == code_i else faults.SENSOR)
+            st[_DEAD_HELD_US] = held
+        else:
+            st[_DEAD_HELD_US] = 0
         # Frozen (SR-12, within 500 ms in every output state): an identical
         # code with the output on for FROZEN_MS, per channel. Not at the floor
         # (the honest zero of a lifted hand: contact loss, SR-10) nor at full
@@ -342,14 +378,17 @@ class Supervisor:
     def _check_slow_codes(self, dt_us: int):
         # SR-12 for the slow readings (app.py reads the last one changed):
         # a battery code at full scale (a reading pinned high: a full pack
-        # reads below it, docs/wiring.md), and, per channel as _sensors does,
-        # a rail or battery code identical for FROZEN_SLOW_MS with the output
-        # on (not at a widened code, where a live reading may rest).
+        # reads below it, docs/wiring.md) or, with the output on, at the
+        # floor (pinned at zero: the pack that powers the board cannot read
+        # 0 V while it runs it), and, per channel as _sensors does, a rail or
+        # battery code identical for FROZEN_SLOW_MS with the output on (not
+        # at a widened code, where a live reading may rest).
         st = ptr32(self._st)
         hal = self._hal
-        if int(hal.code_bat) >= st[_CODE_HI]:
-            self.latch(faults.SENSOR)
         on = bool(hal.output_is_on)
+        code = int(hal.code_bat)
+        if code >= st[_CODE_HI] or (on and st[_BAT_FLOOR] and code <= st[_FROZEN_MIN_CODE]):
+            self.latch(faults.SENSOR)
         wide = st[_WIDE]
         f = _SLOW_FROZEN
         code = int(hal.code_rail)

@@ -77,8 +77,7 @@ CASES = (
     ("F10", "battery reading pinned high", "SR-12 SR-16", "treat", "stuck", ("battery", 4095),
      "latch", "sensor", _SLOW, ""),
     ("F11", "battery reading pinned at zero", "SR-12 SR-16", "treat", "stuck", ("battery", 0),
-     "stop", ("battery", "battery"), None,
-     "SR-12 asks for the sensor latch; handled as a flat pack (SR-16: ramp-down, end)"),
+     "latch", "sensor", _SLOW, ""),
     ("F12", "battery reading frozen", "SR-12 SR-16", "treat", "frozen", "battery",
      "latch", "frozen", _FROZEN_SLOW, ""),
     # ---- current: overcurrent, surge, short, trip, leak ----
@@ -229,9 +228,7 @@ CASES = (
     ("F80", "current reading frozen in treatment, the set point steady (S8-like)", "SR-12",
      "treat", "frozen", "current", "latch", "frozen", _FROZEN, ""),
     ("F81", "current reading frozen as the contact probe starts", "SR-12 SR-9", "wait_contact",
-     "frozen", "current", "go_on", None, 3,
-     "SR-12 frozen: at the probe's start the reading is the floor, the honest zero of an empty "
-     "tray; no contact is ever seen, so only the 0.2 mA probe flows (SR-9)"),
+     "frozen", "current", "latch", "frozen", _FROZEN, ""),
     ("F82", "current reading frozen in the user's pause (ramping down)", "SR-12", "pause",
      "frozen", "current", "latch", "frozen", _FROZEN, ""),
     ("F83", "current reading frozen in the ramp down", "SR-12", "ramp_down", "frozen",

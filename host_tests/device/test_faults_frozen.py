@@ -1,7 +1,9 @@
 # Fault matrix (host_tests/device/fault_matrix.py): SR-12's frozen readings in
 # every output state (issue 14 D2): the current at a steady set point (S8-like),
 # at the probe, in the user's pause and in the ramp down; the voltage in
-# treatment and at the probe. Each is cut within 500 ms with fault 8 (frozen).
+# treatment and at the probe. Each is cut within 500 ms with fault 8 (frozen),
+# but the voltage frozen at the floor as the probe starts, which reads as a
+# dead short once 2 mA flow (SR-13, fault 5: docs/SAFETY.md's gaps).
 # Each test gets a unix-port interpreter (and heap) of its own: the marker below.
 # device-tests: one interpreter per test
 from fault_support import check
@@ -12,8 +14,9 @@ def test_f80_current_frozen_at_a_steady_set_point_latches_frozen():
     check("F80", 280)
 
 
-def test_f81_current_frozen_as_the_probe_starts_stays_at_the_probe():
-    # SR-12 (gap), SR-9: frozen at the floor, it reads as an empty tray
+def test_f81_current_frozen_as_the_probe_starts_latches_frozen():
+    # SR-12, SR-9 (issue 14 D2): frozen at the floor while the electrodes show
+    # a hand: the probe-level dead-channel check, within 500 ms
     check("F81", 281)
 
 

@@ -31,8 +31,9 @@ def test_f10_battery_pinned_high_latches_sensor():
     check("F10", 210)
 
 
-def test_f11_battery_pinned_at_zero_ramps_down_and_refuses_the_next_start():
-    # SR-16
+def test_f11_battery_pinned_at_zero_latches_sensor():
+    # SR-12 (issue 14), SR-16: the pack that powers the board cannot read 0 V
+    # with the output on
     check("F11", 211)
 
 

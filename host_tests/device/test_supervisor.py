@@ -311,6 +311,32 @@ def test_battery_reading_pinned_high_latches():
     assert sup.fault == faults.SENSOR
 
 
+def test_battery_reading_pinned_at_zero_with_the_output_on_latches():
+    # SR-12 (issue 14, F11): the pack powers the board while the output is on
+    # (SR-17: no treatment on USB power), so a battery code at the floor then
+    # is a sensor fault, not a flat pack. Controls: the same code with the
+    # output off (an ESP32 on USB with no pack: the start is refused, SR-16),
+    # and on a board whose description allows treatment on USB power.
+    sup, hal = _sup()
+    hal.hold_codes = True
+    hal.code_bat = 0
+    _check(sup, 0, 0)
+    assert sup.fault == faults.NONE  # the output off
+    _on(sup, hal)
+    assert sup.fault == faults.NONE  # switched on in this tick, after the checks
+    _on(sup, hal)
+    assert sup.fault == faults.SENSOR and not hal.output_is_on
+    hal = FakeHal()
+    hal.board = dict(hal.board, usb_treatment=True)
+    sup = Supervisor(hal, hal.board, _Probe())
+    sup.start_watchdog()
+    hal.hold_codes = True
+    hal.code_bat = 0
+    for _ in range(3):
+        _on(sup, hal)
+    assert sup.fault == faults.NONE and hal.output_is_on
+
+
 def test_the_honest_zero_of_a_lifted_hand_is_not_frozen():
     # The floor while the contact probe's current (0.2 mA) flows into an empty
     # tray: no sensor fault (SR-12, SR-10).
@@ -368,6 +394,58 @@ def test_lifted_hand_is_not_a_dead_sensor():
     _on(sup, hal)
     for _ in range(100):
         _on(sup, hal, 0, 57000)
+    assert sup.fault == faults.NONE
+
+
+def _probe_ticks(sup, hal, n, i_ua, v_mv, target_ua=200, codes=None):
+    # n ticks of 1 ms at the contact probe (SR-9: 0.2 mA asked), the output
+    # on; codes: the current codes to cycle through (a live or dead channel).
+    for k in range(n):
+        if codes:
+            hal.code_i = codes[k % len(codes)]
+        _check(sup, i_ua, v_mv, target_ua)
+        sup.drive(states.WAIT_CONTACT, True, target_ua)
+        if sup.fault:
+            return k + 1
+    return None
+
+
+def test_current_frozen_at_the_floor_at_the_probe_latches_frozen_after_100_ms():
+    # SR-12 / SR-9 (F81, issue 14 D2): the probe asks 0.2 mA, the electrodes
+    # show a hand (0.9 V, far below the rail), the current reads the floor's
+    # code all along: frozen after 100 ms of readings, not one before, and the
+    # output off in the same tick (the regulator's trim would push more and more).
+    sup, hal = _sup()
+    _probe_ticks(sup, hal, 1, 200, 900)  # on, the probe read
+    hal.code_i = 1
+    assert _probe_ticks(sup, hal, 99, 9, 900) is None
+    assert hal.output_is_on
+    assert _probe_ticks(sup, hal, 1, 9, 900) == 1
+    assert sup.fault == faults.FROZEN and not hal.output_is_on
+
+
+def test_a_dead_current_channel_at_the_probe_latches_sensor():
+    # SR-12: the same with a floor that moves (a dead channel's noise): fault 3.
+    sup, hal = _sup()
+    _probe_ticks(sup, hal, 1, 200, 900)  # on, the probe read
+    assert _probe_ticks(sup, hal, 500, 9, 900, codes=(0, 1, 2, 1)) == 100
+    assert sup.fault == faults.SENSOR and not hal.output_is_on
+
+
+def test_a_live_probe_an_empty_tray_or_a_short_at_the_probe_is_not_a_dead_channel():
+    # SR-12, controls of the check above: the probe's current read (even 0.1 mA
+    # short of the target, a worst offset), the electrodes at the rail (an
+    # empty tray: SR-10's honest zero), and a load under 250 Ohm at the target
+    # (a short's few codes: SR-13's, from 2 mA): no fault over 3 s each. And
+    # the ramp from zero up to the probe with the current following it.
+    for i_ua, v_mv in ((200, 900), (101, 900), (0, 58000), (0, 45)):
+        sup, hal = _sup()
+        hal.code_i = 1
+        assert _probe_ticks(sup, hal, 3000, i_ua, v_mv) is None, (i_ua, v_mv)
+    sup, hal = _sup()
+    for target in range(0, 201):
+        hal.code_i = target // 10
+        assert _probe_ticks(sup, hal, 2, target * 6 // 10, 900, target) is None, target
     assert sup.fault == faults.NONE
 
 

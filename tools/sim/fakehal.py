@@ -36,7 +36,7 @@ class FakeHal:
         self.code_i = 0  # raw codes follow the readings unless hold_codes is set
         self.code_v = 0
         self.code_rail = 0
-        self.code_bat = 0
+        self.code_bat = self.battery_mv * 4096 // 9900  # the pack's, as read_battery_mv
         self.code_hi = 4095
         self.wide_codes = True  # the pico's read_u16
         self.hold_codes = False
