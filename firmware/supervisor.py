@@ -104,7 +104,7 @@ _ON = const(50)  # 1: the output is on (this tick, as check() found it)
 _CODE_HI = const(51)  # the hal's full-scale code (pinned, SR-12), and 1 when its
 _WIDE = const(52)  # ADC has the RP2040's widened codes: the hal's constants
 _SLOW_LAST = const(53)  # the last slow channel's frozen words: battery, or rail when none
-_BAT_FLOOR = const(54)  # 1: a battery code at the floor with the output on is a sensor fault
+_BAT_FLOOR = const(54)  # 1: a battery under a quarter of its cut-off, output on: sensor fault
 _SIZE = const(55)
 
 
@@ -358,6 +358,13 @@ class Supervisor:
         self._st[_SLOW_AGE_US] = 0
         self._st[_RAIL_MV] = rail_mv if rail_mv > 0 else 0  # below 0: 0 (above)
         self._check_slow_codes(dt_us)
+        # SR-12: the pack powers the board while the output is on (SR-17), so
+        # it cannot read under a quarter of its cut-off then (the Pico's VSYS
+        # stops at 1.8 V, 60 % of its cell's 3.0 V: Pico datasheet): pinned at
+        # zero (rp2) or the ADC's floor (the ESP32's read_uv, about 75 mV at
+        # the pin: 450 mV of its pack). A sag is SR-16's, ended above this.
+        if battery_mv * 4 < self._battery_min_mv and self._st[_BAT_FLOOR] and hal.output_is_on:
+            self.latch(faults.SENSOR)
         if self.fault != faults.NONE:
             return OK
         # SR-16: battery low for BATTERY_LOW_MS -> controlled ramp-down and end.
@@ -378,17 +385,14 @@ class Supervisor:
     def _check_slow_codes(self, dt_us: int):
         # SR-12 for the slow readings (app.py reads the last one changed):
         # a battery code at full scale (a reading pinned high: a full pack
-        # reads below it, docs/wiring.md) or, with the output on, at the
-        # floor (pinned at zero: the pack that powers the board cannot read
-        # 0 V while it runs it), and, per channel as _sensors does, a rail or
-        # battery code identical for FROZEN_SLOW_MS with the output on (not
-        # at a widened code, where a live reading may rest).
+        # reads below it, docs/wiring.md), and, per channel as _sensors does,
+        # a rail or battery code identical for FROZEN_SLOW_MS with the output
+        # on (not at a widened code, where a live reading may rest).
         st = ptr32(self._st)
         hal = self._hal
-        on = bool(hal.output_is_on)
-        code = int(hal.code_bat)
-        if code >= st[_CODE_HI] or (on and st[_BAT_FLOOR] and code <= st[_FROZEN_MIN_CODE]):
+        if int(hal.code_bat) >= st[_CODE_HI]:
             self.latch(faults.SENSOR)
+        on = bool(hal.output_is_on)
         wide = st[_WIDE]
         f = _SLOW_FROZEN
         code = int(hal.code_rail)

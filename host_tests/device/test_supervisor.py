@@ -313,27 +313,30 @@ def test_battery_reading_pinned_high_latches():
 
 def test_battery_reading_pinned_at_zero_with_the_output_on_latches():
     # SR-12 (issue 14, F11): the pack powers the board while the output is on
-    # (SR-17: no treatment on USB power), so a battery code at the floor then
-    # is a sensor fault, not a flat pack. Controls: the same code with the
-    # output off (an ESP32 on USB with no pack: the start is refused, SR-16),
-    # and on a board whose description allows treatment on USB power.
-    sup, hal = _sup()
-    hal.hold_codes = True
-    hal.code_bat = 0
-    _check(sup, 0, 0)
+    # (SR-17: no treatment on USB power), so a battery reading under a quarter
+    # of its cut-off then (0 V, or the ESP32 ADC's floor) is a sensor fault,
+    # not a flat pack. Controls: a quarter of it; the same reading with the
+    # output off (an ESP32 on USB with no pack: the start is refused, SR-16);
+    # a board whose description allows treatment on USB power.
+    sup, hal = _sup()  # the pico: one cell, cut-off 3000 mV
+    for _ in range(3):
+        _check(sup, 0, 0, battery_mv=0)
     assert sup.fault == faults.NONE  # the output off
     _on(sup, hal)
-    assert sup.fault == faults.NONE  # switched on in this tick, after the checks
-    _on(sup, hal)
+    for _ in range(3):
+        _check(sup, 15000, 50000, battery_mv=750)
+        sup.drive(states.TREAT, True, 15000)
+    assert sup.fault == faults.NONE and hal.output_is_on
+    _check(sup, 15000, 50000, battery_mv=749)
     assert sup.fault == faults.SENSOR and not hal.output_is_on
     hal = FakeHal()
     hal.board = dict(hal.board, usb_treatment=True)
     sup = Supervisor(hal, hal.board, _Probe())
     sup.start_watchdog()
-    hal.hold_codes = True
-    hal.code_bat = 0
+    _on(sup, hal)
     for _ in range(3):
-        _on(sup, hal)
+        _check(sup, 15000, 50000, battery_mv=0)
+        sup.drive(states.TREAT, True, 15000)
     assert sup.fault == faults.NONE and hal.output_is_on
 
 
