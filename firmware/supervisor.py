@@ -72,6 +72,12 @@ _FROZEN_GAP_US = const(20000)  # a reading adds at most this to its frozen windo
 # here, not in limits.py: each public name there is a qstr on the chip (M8).
 _DEAD_PROBE_MIN_UA = const(100)
 _DEAD_PROBE_US = const(100000)
+# SR-13 under limits.SHORT_MIN_UA (the probe, the foot of the ramp): from
+# this current a short's 250 Ohm is 2 codes or more of electrode voltage (16
+# mV a code on the Pico, 29 on the ESP32), a nominal hand (1.9 kOhm and more,
+# measures.md) 18 or more; held _DEAD_PROBE_US, which the skin's RC (up to
+# 40 ms: 2 uF x 20 kOhm, measures.md) and the filters settle well within.
+_PROBE_SHORT_MIN_UA = const(150)
 # The limits, copied in by __init__.
 _OFF_SETTLE_US = const(23)
 _OVERCURRENT_UA = const(24)
@@ -105,7 +111,8 @@ _CODE_HI = const(51)  # the hal's full-scale code (pinned, SR-12), and 1 when it
 _WIDE = const(52)  # ADC has the RP2040's widened codes: the hal's constants
 _SLOW_LAST = const(53)  # the last slow channel's frozen words: battery, or rail when none
 _BAT_FLOOR = const(54)  # 1: a battery under a quarter of its cut-off, output on: sensor fault
-_SIZE = const(55)
+_SHORT_HELD_US = const(55)  # time the probe-level short condition has held
+_SIZE = const(56)
 
 
 class Supervisor:
@@ -317,6 +324,24 @@ class Supervisor:
             st[_DEAD_HELD_US] = held
         else:
             st[_DEAD_HELD_US] = 0
+        # SR-13 at the probe: the current flows, the electrodes show a short's
+        # few codes (F85: a voltage frozen at the floor reads alike: cut alike).
+        # The window counts up while they do and down while they do not: a
+        # short's reading is at the floor, where the ADC's noise lifts a
+        # reading over the line now and then.
+        held = st[_SHORT_HELD_US]
+        step = dt_us if dt_us < _FROZEN_GAP_US else _FROZEN_GAP_US
+        if (on and i_ua >= _PROBE_SHORT_MIN_UA and i_ua < st[_SHORT_MIN_UA]
+                and v_mv * 1000 < st[_SHORT_OHM] * i_ua):
+            held += step
+            if held >= _DEAD_PROBE_US:
+                held = _DEAD_PROBE_US  # (a word stays a word)
+                self.latch(faults.SHORT)
+        elif on:
+            held = held - step if held > step else 0
+        else:
+            held = 0
+        st[_SHORT_HELD_US] = held
         # Frozen (SR-12, within 500 ms in every output state): an identical
         # code with the output on for FROZEN_MS, per channel. Not at the floor
         # (the honest zero of a lifted hand: contact loss, SR-10) nor at full

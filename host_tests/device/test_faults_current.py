@@ -26,6 +26,11 @@ def test_f16_short_in_the_ramp_latches_in_2_ticks():
     check("F16", 216)
 
 
+def test_f86_short_as_the_probe_starts_latches_within_500_ms():
+    # SR-13 under its 2 mA (issue 14): at the probe, before any ramp
+    check("F86", 286)
+
+
 def test_f17_hardware_trip_latches_and_is_acknowledged():
     # SR-15 (S10)
     check("F17", 217)

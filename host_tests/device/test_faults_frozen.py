@@ -3,7 +3,7 @@
 # at the probe, in the user's pause and in the ramp down; the voltage in
 # treatment and at the probe. Each is cut within 500 ms with fault 8 (frozen),
 # but the voltage frozen at the floor as the probe starts, which reads as a
-# dead short once 2 mA flow (SR-13, fault 5: docs/SAFETY.md's gaps).
+# short at the probe (SR-13, fault 5: docs/SAFETY.md's gaps).
 # Each test gets a unix-port interpreter (and heap) of its own: the marker below.
 # device-tests: one interpreter per test
 from fault_support import check
@@ -36,5 +36,6 @@ def test_f84_voltage_frozen_in_treatment_latches_frozen():
 
 
 def test_f85_voltage_frozen_as_the_probe_starts_latches_short():
-    # SR-12 (gap), SR-13: frozen at the floor, the ramp's current reads as a short
+    # SR-12 (gap: the short's code, not 8), SR-13: frozen at the floor, the
+    # probe's current reads as a short, cut within 500 ms
     check("F85", 285)

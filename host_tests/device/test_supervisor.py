@@ -452,6 +452,43 @@ def test_a_live_probe_an_empty_tray_or_a_short_at_the_probe_is_not_a_dead_channe
     assert sup.fault == faults.NONE
 
 
+def test_a_short_at_the_probe_latches_the_short_fault_after_100_ms():
+    # SR-13 under its 2 mA (issue 14, F86, and F85: a voltage frozen at the
+    # floor reads alike): the probe's 0.2 mA flows and the electrodes show
+    # 10 mV (50 Ohm): the short fault after 100 ms of readings, not one before.
+    sup, hal = _sup()
+    _probe_ticks(sup, hal, 1, 200, 900)  # on, a hand
+    assert _probe_ticks(sup, hal, 99, 200, 10) is None and hal.output_is_on
+    assert _probe_ticks(sup, hal, 1, 200, 10) == 1
+    assert sup.fault == faults.SHORT and not hal.output_is_on
+
+
+def test_a_noisy_short_at_the_probe_latches_too():
+    # SR-13: one reading in four over the line (the ADC's noise at the floor)
+    # slows the window, it does not reset it: 100 ms net, after about 200
+    # readings (three up, one down), where a reset would never get there.
+    sup, hal = _sup()
+    _probe_ticks(sup, hal, 1, 200, 900)
+    n = 0
+    while not sup.fault and n < 1000:
+        _probe_ticks(sup, hal, 1, 200, 64 if n % 4 == 3 else 10)
+        n += 1
+    assert sup.fault == faults.SHORT and 190 <= n <= 210, n
+
+
+def test_a_hand_at_the_probe_is_not_a_short_even_while_its_skin_charges():
+    # SR-13, controls: a 1 kOhm load at the probe (200 mV), and a hand whose
+    # skin capacitance charges over 40 ms from the series path's drop (100 Ohm:
+    # 20 mV, under the line) to 380 mV, again and again: no fault over 3 s.
+    sup, hal = _sup()
+    assert _probe_ticks(sup, hal, 3000, 200, 200) is None
+    sup, hal = _sup()
+    for _ in range(75):
+        for ms in range(40):
+            assert _probe_ticks(sup, hal, 1, 200, 20 + 360 * ms // 40) is None
+    assert sup.fault == faults.NONE
+
+
 def test_one_noisy_reading_with_output_off_is_not_a_leak():
     sup, hal = _sup()
     for k in range(200):
