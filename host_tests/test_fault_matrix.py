@@ -61,3 +61,14 @@ def test_each_row_is_well_formed():
             assert code in ("interrupted", "reset"), row  # the SR-4 record's end
         elif outcome == "go_on":
             assert type(bound) is int and bound > 0, row
+
+
+def test_the_docs_give_the_number_of_cases_the_table_has():
+    # README.md and docs/SAFETY.md say how many cases the matrix has; the
+    # README's figure had drifted (72 for 73) before this test.
+    root = DEVICE.parent.parent
+    n = len(fault_matrix.CASES)
+    readme = (root / "README.md").read_text()
+    safety = (root / "docs" / "SAFETY.md").read_text()
+    assert re.findall(r"fault matrix of (\d+) injected faults", readme) == [str(n)]
+    assert re.findall(r"is one table of (\d+) cases", safety) == [str(n)]
