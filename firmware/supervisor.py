@@ -56,7 +56,8 @@ _RAIL_MV = const(10)  # the last rail reading (check_slow)
 _FROZEN = const(11)  # SR-12 frozen, per channel (current, then voltage) three
 _CODE = const(0)  # words from _FROZEN + 3 x channel: the last code
 _SAME_US = const(1)  # and how long it has held (the third word spare, but
-_DEAD_CODE = const(13)  # the current's: the code the probe-level dead check saw)
+_DEAD_CODE = const(13)  # the current's: the code the probe-level dead check saw,
+_SHORT_CODE = const(16)  # the voltage's: the code the probe-level short check saw)
 _SLOW_FROZEN = const(17)  # the same words per slow channel (rail, then battery)
 _NO_CODE = const(0x7FFF)  # above every ADC code: no code seen yet
 _FROZEN_GAP_US = const(20000)  # a reading adds at most this to its frozen window:
@@ -325,18 +326,22 @@ class Supervisor:
         else:
             st[_DEAD_HELD_US] = 0
         # SR-13 at the probe: the current flows, the electrodes show a short's
-        # few codes (F85: a voltage frozen at the floor reads alike: cut alike).
-        # The window counts up while they do and down while they do not: a
-        # short's reading is at the floor, where the ADC's noise lifts a
-        # reading over the line now and then.
+        # few codes. The window counts up while they do and down while they
+        # do not: a short's reading is at the floor, where the ADC's noise
+        # lifts a reading over the line now and then. A voltage code that
+        # never moved meanwhile is frozen (F85: fault 8), else a short (5).
         held = st[_SHORT_HELD_US]
         step = dt_us if dt_us < _FROZEN_GAP_US else _FROZEN_GAP_US
         if (on and i_ua >= _PROBE_SHORT_MIN_UA and i_ua < st[_SHORT_MIN_UA]
                 and v_mv * 1000 < st[_SHORT_OHM] * i_ua):
+            if held == 0:
+                st[_SHORT_CODE] = code_v
+            elif code_v != st[_SHORT_CODE]:
+                st[_SHORT_CODE] = _NO_CODE  # it moved
             held += step
             if held >= _DEAD_PROBE_US:
                 held = _DEAD_PROBE_US  # (a word stays a word)
-                self.latch(faults.SHORT)
+                self.latch(faults.FROZEN if st[_SHORT_CODE] == code_v else faults.SHORT)
         elif on:
             held = held - step if held > step else 0
         else:

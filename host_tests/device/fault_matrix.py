@@ -236,9 +236,7 @@ CASES = (
     ("F84", "voltage reading frozen in treatment", "SR-12", "treat", "frozen", "voltage",
      "latch", "frozen", _FROZEN, ""),
     ("F85", "voltage reading frozen as the contact probe starts", "SR-12 SR-13", "wait_contact",
-     "frozen", "voltage", "latch", "short", _FROZEN,
-     "SR-12 asks for the frozen code; frozen at the floor, the probe's current reads as a "
-     "short (SR-13 at the probe), off alike (as F05)"),
+     "frozen", "voltage", "latch", "frozen", _FROZEN, ""),
     ("F86", "short as the contact probe starts", "SR-13", "wait_contact", "contact", "short",
      "latch", "short", _FROZEN, ""),
 )

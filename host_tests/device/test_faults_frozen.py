@@ -1,9 +1,7 @@
 # Fault matrix (host_tests/device/fault_matrix.py): SR-12's frozen readings in
 # every output state (issue 14 D2): the current at a steady set point (S8-like),
 # at the probe, in the user's pause and in the ramp down; the voltage in
-# treatment and at the probe. Each is cut within 500 ms with fault 8 (frozen),
-# but the voltage frozen at the floor as the probe starts, which reads as a
-# short at the probe (SR-13, fault 5: docs/SAFETY.md's gaps).
+# treatment and at the probe. Each is cut within 500 ms with fault 8 (frozen).
 # Each test gets a unix-port interpreter (and heap) of its own: the marker below.
 # device-tests: one interpreter per test
 from fault_support import check
@@ -35,7 +33,7 @@ def test_f84_voltage_frozen_in_treatment_latches_frozen():
     check("F84", 284)
 
 
-def test_f85_voltage_frozen_as_the_probe_starts_latches_short():
-    # SR-12 (gap: the short's code, not 8), SR-13: frozen at the floor, the
-    # probe's current reads as a short, cut within 500 ms
+def test_f85_voltage_frozen_as_the_probe_starts_latches_frozen():
+    # SR-12 (issue 14 D2), SR-13: frozen at the floor, the probe's current
+    # reads as a short whose code never moves: frozen, within 500 ms
     check("F85", 285)

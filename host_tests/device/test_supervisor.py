@@ -400,12 +400,15 @@ def test_lifted_hand_is_not_a_dead_sensor():
     assert sup.fault == faults.NONE
 
 
-def _probe_ticks(sup, hal, n, i_ua, v_mv, target_ua=200, codes=None):
+def _probe_ticks(sup, hal, n, i_ua, v_mv, target_ua=200, codes=None, vcodes=None):
     # n ticks of 1 ms at the contact probe (SR-9: 0.2 mA asked), the output
-    # on; codes: the current codes to cycle through (a live or dead channel).
+    # on; codes, vcodes: the current and voltage codes to cycle through (a
+    # live or dead channel); else they stay as they are (frozen).
     for k in range(n):
         if codes:
             hal.code_i = codes[k % len(codes)]
+        if vcodes:
+            hal.code_v = vcodes[k % len(vcodes)]
         _check(sup, i_ua, v_mv, target_ua)
         sup.drive(states.WAIT_CONTACT, True, target_ua)
         if sup.fault:
@@ -452,15 +455,29 @@ def test_a_live_probe_an_empty_tray_or_a_short_at_the_probe_is_not_a_dead_channe
     assert sup.fault == faults.NONE
 
 
+_FLOOR = (0, 1, 0, 2, 1)  # a live voltage code at the floor: it moves with the noise
+
+
 def test_a_short_at_the_probe_latches_the_short_fault_after_100_ms():
-    # SR-13 under its 2 mA (issue 14, F86, and F85: a voltage frozen at the
-    # floor reads alike): the probe's 0.2 mA flows and the electrodes show
-    # 10 mV (50 Ohm): the short fault after 100 ms of readings, not one before.
+    # SR-13 under its 2 mA (issue 14, F86): the probe's 0.2 mA flows and the
+    # electrodes show 10 mV (50 Ohm), their code moving at the floor: the
+    # short fault after 100 ms of readings, not one before.
     sup, hal = _sup()
     _probe_ticks(sup, hal, 1, 200, 900)  # on, a hand
+    assert _probe_ticks(sup, hal, 99, 200, 10, vcodes=_FLOOR) is None and hal.output_is_on
+    assert _probe_ticks(sup, hal, 1, 200, 10, vcodes=_FLOOR) == 1
+    assert sup.fault == faults.SHORT and not hal.output_is_on
+
+
+def test_a_voltage_frozen_at_the_floor_at_the_probe_latches_frozen():
+    # SR-12 (issue 14 D2, F85), SR-13: the same readings with a voltage code that
+    # never moves: fault 8, at the same 100 ms.
+    sup, hal = _sup()
+    _probe_ticks(sup, hal, 1, 200, 900)
+    hal.code_v = 1
     assert _probe_ticks(sup, hal, 99, 200, 10) is None and hal.output_is_on
     assert _probe_ticks(sup, hal, 1, 200, 10) == 1
-    assert sup.fault == faults.SHORT and not hal.output_is_on
+    assert sup.fault == faults.FROZEN and not hal.output_is_on
 
 
 def test_a_noisy_short_at_the_probe_latches_too():
@@ -471,6 +488,7 @@ def test_a_noisy_short_at_the_probe_latches_too():
     _probe_ticks(sup, hal, 1, 200, 900)
     n = 0
     while not sup.fault and n < 1000:
+        hal.code_v = _FLOOR[n % 5]
         _probe_ticks(sup, hal, 1, 200, 64 if n % 4 == 3 else 10)
         n += 1
     assert sup.fault == faults.SHORT and 190 <= n <= 210, n
