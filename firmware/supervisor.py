@@ -64,9 +64,10 @@ _FROZEN_GAP_US = const(20000)  # a reading adds at most this to its frozen windo
 # a stall between two readings (F34: 600 ms) is not a channel that stopped
 # moving; frozen means hundreds of identical readings (limits.FROZEN_MS)
 # SR-12 at the contact probe (SR-9's 0.2 mA), where limits.DEAD_I_* do not
-# reach: with at least half the probe asked for, a current reading under half
-# the ramped target for this long while the electrodes show a load is a dead
-# or frozen current channel. Project defaults: half the probe is 10 codes of
+# reach, and above: with at least half the probe asked for, a current reading
+# under half the ramped target for this long while the electrodes show a load
+# is a dead or frozen current channel (when compliance holds the current back,
+# the electrodes sit near the rail and the regulator's target near the current). Project defaults: half the probe is 10 codes of
 # current (about 10 uA a code) over the floor, so 100 readings in a row of a
 # live channel 5 codes short of it (0.5-3 LSB of noise, measures.md) do not
 # happen, and 100 ms is many times the sense filters' time constants. Private
