@@ -130,3 +130,30 @@ def test_control_a_missing_cut_shorts_two_nets():
     text = stripboard.csv_path("pico").read_text(encoding="utf-8")
     with pytest.raises(AssertionError, match="shorted|unused pin"):
         _check("pico", _without(text, "cut", 0))
+
+
+@pytest.mark.parametrize("board", design.BOARDS)
+def test_the_trip_test_button_has_its_four_legs_each_pin_on_one_strip(board):
+    # SW4 (Omron B3F) stands on the board: each pin's two legs, joined inside the switch,
+    # on one strip 3 holes apart and the two pins 2 strips apart. The checker above sees
+    # them as pins: a leg on another net's piece of strip would short it.
+    rows = [r for r in csv.DictReader(io.StringIO(stripboard.csv_path(board).read_text(
+        encoding="utf-8"))) if r["what"] == "pin" and r["ref_or_net"] == "SW4"]
+    legs = {p: sorted(_hole(r["hole"]) for r in rows if r["pin"] == p) for p in ("1", "2")}
+    assert len(rows) == 4
+    for (ra, ca), (rb, cb) in legs.values():
+        assert ra == rb and cb - ca == 3
+    assert legs["2"][0][0] - legs["1"][0][0] == 2
+
+
+def test_control_a_cut_between_the_button_legs_of_one_pin_fails():
+    # The checker reads the second leg as the pin too: a cut between the two legs puts
+    # SW4's pin 1 on two pieces of strip, which it reports as a split net.
+    text = stripboard.csv_path("pico").read_text(encoding="utf-8")
+    rows = [r for r in csv.DictReader(io.StringIO(text))
+            if r["what"] == "pin" and r["ref_or_net"] == "SW4" and r["pin"] == "1"]
+    r, c = min(_hole(x["hole"]) for x in rows)
+    cut = f"cut,,,{stripboard.hole_name((r, c + 1))},{stripboard.hole_name((r, c + 2))},\n"
+    assert cut not in text
+    with pytest.raises(AssertionError, match="split"):
+        _check("pico", text + cut)

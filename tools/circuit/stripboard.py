@@ -45,6 +45,8 @@ class Shape:
     pins: dict[str, Hole]  # pin -> offset from the part's origin
     body: tuple[int, int, int, int]  # rows and columns the part covers: r0, c0, r1, c1
     how: str  # "board", "pads" (wired from the lid), "module"
+    # a pin's further legs, joined to it inside the part (SW4's B3F): pin -> offsets
+    legs: dict[str, tuple[Hole, ...]] = field(default_factory=dict)
 
 
 @dataclass
@@ -56,6 +58,12 @@ class Placed:
     def pin_holes(self) -> dict[str, Hole]:
         r, c = self.origin
         return {p: (r + dr, c + dc) for p, (dr, dc) in self.shape.pins.items()}
+
+    def all_holes(self) -> list[tuple[str, Hole]]:
+        """Every leg's hole: the pins', then the further legs of a pin (same pin name)."""
+        r, c = self.origin
+        return list(self.pin_holes().items()) + [
+            (p, (r + dr, c + dc)) for p, offs in self.shape.legs.items() for dr, dc in offs]
 
     def box(self) -> tuple[int, int, int, int]:
         r, c = self.origin
@@ -90,6 +98,11 @@ def shape(part: design.Part) -> Shape:
     """The part's pins on the grid, across the strips (one pin per strip)."""
     fp = part.footprint
     pins = _sorted_pins(part)
+    if "SW_TH_Tactile_Omron_B3F" in fp:  # on the board (SW4): its four legs 6.5 mm apart
+        # along the strips and 4.5 mm across (the footprint), rounded to 3 holes and 2
+        # strips: each pin's two legs (joined inside the switch) on one strip
+        return Shape({"1": (0, 0), "2": (2, 0)}, (0, 0, 2, 3), "board",
+                     legs={"1": ((0, 3),), "2": ((2, 3),)})
     if fp.startswith(("Button_Switch", "LED_THT")):
         return Shape(_column(pins), (0, 0, len(pins) - 1, 0), "pads")
     if fp.startswith("Package_DIP:DIP-"):
@@ -221,7 +234,7 @@ def place(board: str, rows: int = ROWS, cols: int = COLS) -> Layout:
     placed_at: dict[str, list[Hole]] = {}
 
     def note(p: Placed) -> None:
-        for pin, h in p.pin_holes().items():
+        for pin, h in p.all_holes():
             placed_at.setdefault(by_ref[p.ref].pins[pin], []).append(h)
 
     for p in lay.parts:
@@ -241,7 +254,7 @@ def _uses(lay: Layout) -> tuple[dict[Hole, tuple[str, str]], set[Hole]]:
         if p.shape.how == "socket":  # an open-frame IC socket: links go under it first
             r1 = r0 - 1
         covered.update((r, c) for r in range(r0, r1 + 1) for c in range(c0, c1 + 1))
-        for pin, h in p.pin_holes().items():
+        for pin, h in p.all_holes():
             if h in pins:
                 raise ValueError(f"{p.ref}.{pin} and {pins[h]} share hole {h}")
             pins[h] = (p.ref, pin)
@@ -348,7 +361,7 @@ def text(lay: Layout) -> str:
     w.writerow(("what", "ref_or_net", "pin", "hole", "to_hole", "how"))
     w.writerow(("board", f"{lay.rows} strips x {lay.cols} holes", "", "", "", ""))
     for p in lay.parts:
-        for pin, h in sorted(p.pin_holes().items(), key=lambda x: (len(x[0]), x[0])):
+        for pin, h in sorted(p.all_holes(), key=lambda x: (len(x[0]), x[0], x[1])):
             w.writerow(("pin", p.ref, pin, hole_name(h), "", p.shape.how))
     for r, c in sorted(lay.cuts):  # across the strip between the two holes
         w.writerow(("cut", "", "", hole_name((r, c)), hole_name((r, c + 1)), ""))

@@ -55,7 +55,7 @@ def svg(lay: Layout) -> str:
         out.append(f'<rect x="{x0}" y="{y0}" width="{(c1 - c0 + 1) * P - 4}" '
                    f'height="{(r1 - r0 + 1) * P - 4}" fill="{fill}" fill-opacity="0.85" '
                    'stroke="#333333" rx="2"/>')
-        for pin, hp in p.pin_holes().items():
+        for pin, hp in p.all_holes():
             x, y = _xy(hp)
             out.append(f'<rect x="{x - 3.5}" y="{y - 3.5}" width="7" height="7" '
                        'fill="#333333"/>' if pin == "1" else

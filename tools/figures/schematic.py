@@ -94,7 +94,7 @@ SECTIONS = [
     ("Set path and current sink", ["R6", "R7", "C1", "U3", "R8", "C2", "R9", "C3", "R35",
                                    "D5", "R10", "Q2", "R5", "C4"]),
     ("Hardware trip: comparator and latch", ["R13", "C6", "R11", "R12", "C5", "U5", "R14",
-                                             "U6", "C7", "R17"]),
+                                             "R52", "SW4", "U6", "C7", "R17"]),
     ("Readings: electrode voltage, rail, current, battery (ADC dividers)",
      ["R18", "R19", "R20", "R21", "U4", "R36", "R22", "C9", "C8", "R28", "R29", "R23", "R24",
       "C10", "R25", "R26", "R27", "C11", "R30", "R31", "C12"]),
