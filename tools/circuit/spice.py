@@ -205,6 +205,9 @@ ON_MODULE_NETS = {"pico": {"ADC_B": ("VSYS", 200e3, 100e3), "USB_S": ("VBUS", 10
 USB_NET = {"pico": "VBUS", "esp32_devkitc": "USB_VBUS"}
 V3V3 = 3.3
 V5 = 5.0
+# The push buttons, Omron B3F (Omron B3F datasheet, characteristics): insulation
+# resistance 100 MOhm min (at 250 V DC), contact resistance 100 mOhm max.
+SW_OPEN_OHM, SW_CLOSED_OHM = 100e6, 0.1
 
 
 @dataclass
@@ -249,6 +252,9 @@ class Scenario:
     # the regulated rail rising from 0 V to rail_v over this time (0: at rail_v from the
     # start); a straight ramp, not the LM3478's start-up
     rail_ramp_s: float = 0.0
+    # push buttons pressed: ref -> a source text of 0 (open) to 1 (closed) over time, e.g.
+    # the trip test button SW4 (docs/bringup.md); any other button stays open
+    press: dict[str, str] = field(default_factory=dict)
 
 
 def _mos(p: design.Part) -> tuple[str, str, str]:
@@ -326,8 +332,15 @@ def deck(board: str, sc: Scenario) -> str:
             lines.append(f"D{ref} {n(p.pins['2'])} {n(p.pins['1'])} D1N4148")
         elif p.symbol == "Buzzer":
             lines.append(f"R{ref} {n(p.pins['2'])} {n(p.pins['1'])} 167")  # 5 V, 30 mA
-        elif p.symbol == "SW_Push":
-            lines.append(f"R{ref} {n(p.pins['1'])} {n(p.pins['2'])} 1e9")  # not pressed
+        elif p.symbol == "SW_Push":  # Omron B3F (design.py): 100 MOhm open (its
+            # insulation resistance, min), 0.1 Ohm closed (its contact resistance, max)
+            a, b = n(p.pins["1"]), n(p.pins["2"])
+            if ref in sc.press:
+                lines.append(f"V{ref}c {ref}_c 0 {sc.press[ref]}")
+                lines.append(f"B{ref} {a} {b} I=v({a},{b})*({1 / SW_OPEN_OHM:g}"
+                             f"+v({ref}_c)/{SW_CLOSED_OHM:g})")
+            else:
+                lines.append(f"R{ref} {a} {b} {SW_OPEN_OHM:g}")  # not pressed
         elif p.ref == "J1":  # the pack (or nothing)
             if sc.pack_fitted:
                 lines.append(f"VPACK {n(p.pins['1'])} 0 {sc.pack_src or f'DC {pack_v}'}")
