@@ -4,9 +4,10 @@ real `ionto` command and mpremote's serial transport; and ionto calibrate's refu
 without a passed bring-up report, and its override.
 
 The person at the bench is modelled in the fake machine (fakemachine.Hardware.person):
-a button press of the given length, and the trip comparator's test lead, each once the
-firmware has polled that input for a while (it waits for the person). The meter's
-answers are typed through --answers. Faults come from tools/sim/faults.py by name.
+a button press of the given length, and the trip test button SW4 pressed ("trip_lead",
+the model's name from the test lead SW4 replaced), each once the firmware has polled that
+input for a while (it waits for the person). The meter's answers are typed through
+--answers. Faults come from tools/sim/faults.py by name.
 """
 
 from __future__ import annotations
@@ -25,10 +26,10 @@ BIN = Path(sys.executable).parent
 ROOT = Path(__file__).resolve().parents[1]
 OHM = 1000.0
 SEED = 1
-PERSON = {"presses": [2.5, 2.5], "trip_lead": 1}  # two long presses, the lead once
+PERSON = {"presses": [2.5, 2.5], "trip_lead": 1}  # two long presses, SW4 once
 # The answers in the order asked: the electrode voltage held in reset (4 mV) and with
 # the firmware stopped (3 mV; under 10 uA x 1 kOhm), the rail, the pack, ready for the
-# test lead, the relay clicked and clicked back, the LED on and off. The rail and the
+# trip test button, the relay clicked and clicked back, the LED on and off. The rail and the
 # pack are the model's: 58 V (pico.py) and each build's own pack (tools/sim/circuit.py
 # pack()): the Pico's one cell at 3.9 V (VSYS, which its channel reads as VSYS/3), the
 # ESP32's two cells at 7.8 V.
@@ -117,6 +118,7 @@ def test_a_passing_bringup_stores_the_report_on_the_board_and_the_host(served, d
     r = bringup(b, GOOD_FOR[name])
     assert r.returncode == 0, (r.stdout, r.stderr)
     assert "[10/10] the LED" in r.stdout and "passed" in r.stdout
+    assert "press the trip test button SW4" in r.stdout  # the button, not the lead
     rep = board_report(b)
     assert rep["passed"] is True and rep["board"] == name and rep["bench_ohm"] == OHM
     names = [s["step"] for s in rep["steps"]]

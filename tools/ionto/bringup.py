@@ -16,14 +16,14 @@ Steps:
  6. the pack (the battery channel) against the meter, where the board has one;
  7. the button up, then a long press that also acknowledges the trip latch's reset
     (SR-15: reset only with the output off, after a long press);
- 8. the hardware trip: the person makes the comparator fire with the test lead
+ 8. the hardware trip: the person makes the comparator fire with the test button SW4
     (docs/bringup.md; the output stays off), then the latch's reset after a long press;
  9. the relay's click, with the output off (SR-11), the person confirms;
 10. the LED, the person confirms;
 and the report: on the board (console.bringup_save, atomic) and on the host (JSON).
 
 The firmware never drives current above 25 mA (SR-5), so the trip (35 mA) is never
-reached through the output: see docs/bringup.md for the test lead and its limits.
+reached through the output: see docs/bringup.md for the test button and its limits.
 """
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ RAIL_MAX_MV = 60000  # hardware.md: the rail never above 60 V
 RAIL_MIN_PCT = 80  # firmware/limits.py RAIL_START_MIN_PCT: a start is refused below it
 READ_PCT = 10.0  # the board's uncalibrated reading vs the meter: store.py's gain range
 READ_MIN_MV = 100  # plus this much (the meter's last digits, a few ADC codes)
-WAIT_S = 30  # the console's waits for the person (button, test lead), 1-60 s
+WAIT_S = 30  # the console's waits for the person (button, trip test button), 1-60 s
 VOLT_TOP = 100.0  # no voltage on this device is near this (a typo above it)
 
 # Where each board's battery channel is measured (docs/bringup.md).
@@ -275,35 +275,37 @@ class Wizard(Steps):
         if r["trip"]:
             self._fail("trip_reset", "the trip input still reads tripped after the latch's "
                        "reset: check U6 (74HC00), R17 and the trip_reset wire, U5's output "
-                       "and R14 (a comparator that fires with no current: C6/R13, the "
-                       "reference R11/R12)", trip_before=r["trip_before"])
+                       "and R14 (a comparator that fires with no current: SW4 stuck closed, "
+                       "C6/R13, the reference R11/R12)", trip_before=r["trip_before"])
         self._record("trip_reset", True, trip_before=r["trip_before"])
         self.say(f"  the latch was {'tripped' if r['trip_before'] else 'clear'} at power-up "
                  "(either is possible); it reads clear after the reset")
 
         self._progress("the hardware trip: make the comparator fire (output off)")
-        self.say(f"  touch the 100 Ohm test lead from 3V3 to the comparator's input (U5 pin 2) "
-                 f"and keep it there: the tool waits {self.wait_s} s for the trip input "
-                 "(docs/bringup.md)")
-        if not self._yes("ready to touch the lead"):
+        self.say(f"  press the trip test button SW4 on the board (lid open) and hold it: the "
+                 f"tool waits {self.wait_s} s for the trip input. A board without SW4: touch "
+                 "the 100 Ohm test lead from 3V3 to U5 pin 2 instead (docs/bringup.md)")
+        if not self._yes("ready to press the test button"):
             self._fail("trip_fire", "not done: the hardware trip is part of the bring-up")
         r = self._call(f"trip_wait({self.wait_s})")
         if r["trip"] and r["after_ms"] == 0:
-            self._fail("trip_fire", "the trip input was asserted before the lead could touch: "
-                       "the latch sets by itself after its reset (C6/R13 or the reference "
-                       "R11/R12 near the sense level, U5, U6)")
+            self._fail("trip_fire", "the trip input was asserted before the button could be "
+                       "pressed: the latch sets by itself after its reset (SW4 stuck closed, "
+                       "C6/R13 or the reference R11/R12 near the sense level, U5, U6)")
         if not r["trip"]:
             self._fail("trip_fire", f"the trip input did not assert within {self.wait_s} s: "
-                       "check the reference (U5 pin 3 should read 2.87 V), R14, the 74HC00 "
+                       "check SW4 and R52 (U5 pin 2 should read 3.02 V while SW4 is held), "
+                       "the reference (U5 pin 3 should read 2.87 V), R14, the 74HC00 "
                        "latch (U6) and the wire from OK_G to the trip pin")
         self._record("trip_fire", True, after_ms=r["after_ms"])
-        self.say(f"  tripped {r['after_ms']} ms after the wait began. Take the lead away; then "
+        self.say(f"  tripped {r['after_ms']} ms after the wait began. Let go of SW4; then "
                  f"hold the button 2 s within {self.wait_s} s to reset the latch")
         r = self._call(f"trip_reset({self.wait_s})")
         if not r["held"] or r["trip"]:
             self._fail("trip_release", "no 2 s press" if not r["held"] else
-                       "the latch stays tripped: is the lead away from U5 pin 2? Else the "
-                       "reset path: U6 gate A, R17, the trip_reset wire")
+                       "the latch stays tripped: is SW4 released (U5 pin 2 back near 0 V; "
+                       "or the lead away from it)? Else the reset path: U6 gate A, R17, "
+                       "the trip_reset wire")
         self._record("trip_release", True)
 
         self._progress("the relay, with the output off (SR-11)")

@@ -37,10 +37,10 @@ class Hardware:
         self.usb_present = False
         # The person at a bring-up (tools/ionto/bringup.py), None or a dict:
         # "presses", the seconds of each button press still to come, and
-        # "trip_lead", how many times the comparator's test lead is still to be
-        # connected (docs/bringup.md). Each happens once the firmware has
-        # polled that input PERSON_POLLS times in a row (it waits for the
-        # person), as a person acts some time after being asked.
+        # "trip_lead", how many times the trip test button SW4 (on a board without it,
+        # the test lead) is still to be pressed (docs/bringup.md). Each happens once
+        # the firmware has polled that input PERSON_POLLS times in a row (it waits for
+        # the person), as a person acts some time after being asked.
         self.person = None
         self._polls = {}  # pin -> (reads in a row, current_reads at the last)
         self._press_until = -1
