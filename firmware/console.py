@@ -295,7 +295,7 @@ def bench(set_ua, seconds):
 BRINGUP_FILE = "bringup.json"
 BRINGUP_VERSION = 1
 BRINGUP_MAX = 4000  # bytes of JSON: a report of a dozen steps is about 1.5 kB
-WAIT_S = (1, 60)  # the waits for the person: the button, the trip test lead
+WAIT_S = (1, 60)  # the waits for the person: the button, the trip test button
 
 
 def _wait(hal, seconds, ready):

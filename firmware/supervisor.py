@@ -67,11 +67,12 @@ _FROZEN_GAP_US = const(20000)  # a reading adds at most this to its frozen windo
 # reach, and above: with at least half the probe asked for, a current reading
 # under half the ramped target for this long while the electrodes show a load
 # is a dead or frozen current channel (when compliance holds the current back,
-# the electrodes sit near the rail and the regulator's target near the current). Project defaults: half the probe is 10 codes of
-# current (about 10 uA a code) over the floor, so 100 readings in a row of a
-# live channel 5 codes short of it (0.5-3 LSB of noise, measures.md) do not
-# happen, and 100 ms is many times the sense filters' time constants. Private
-# here, not in limits.py: each public name there is a qstr on the chip (M8).
+# the electrodes sit near the rail and the regulator's target near the current).
+# Project defaults: half the probe is 10 codes of current (about 10 uA a code)
+# over the floor, so 100 readings in a row of a live channel 5 codes short of
+# it (0.5-3 LSB of noise, measures.md) do not happen, and 100 ms is many times
+# the sense filters' time constants. Private here, not in limits.py: each
+# public name there is a qstr on the chip (M8).
 _DEAD_PROBE_MIN_UA = const(100)
 _DEAD_PROBE_US = const(100000)
 # SR-13 under limits.SHORT_MIN_UA (the probe, the foot of the ramp): from
