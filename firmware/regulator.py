@@ -78,9 +78,8 @@ class Regulator:
         return self._r[_INTEG] - _BIAS
 
     @property
-    @micropython.viper  # the session reads it every step: a native getter is the cheaper
-    def limited(self) -> bool:
-        return ptr32(self._r)[_LIMITED] != 0
+    def limited(self):  # (bytecode: native code is heap on the chip, M8)
+        return self._r[_LIMITED] != 0
 
     @property
     def up_ua_s(self):
@@ -142,11 +141,10 @@ class Regulator:
     def target_ua(self) -> int:
         return ptr32(self._r)[_TARGET_NUA] // 1000  # (never below 0)
 
-    @micropython.viper  # every session step in RAMP_UP
-    def at_top(self) -> bool:
+    def at_top(self):  # every session step in RAMP_UP (bytecode: M8)
         # The ramp has reached its goal, the density guard's cap below it, or
         # the most the load lets through (compliance-limited, SR-14).
-        r = ptr32(self._r)
+        r = self._r
         if r[_LIMITED]:
             return True
         goal = r[_GOAL_UA]
@@ -154,10 +152,9 @@ class Regulator:
             goal = r[_CAP_UA]
         return r[_TARGET_NUA] >= goal * 1000
 
-    @micropython.viper  # every session step (SR-5's cap)
-    def ramp_down_ms(self) -> int:
+    def ramp_down_ms(self):  # every session step (SR-5's cap; bytecode: M8)
         # How long the ramp down from the present target takes (ms).
-        r = ptr32(self._r)
+        r = self._r
         return r[_TARGET_NUA] // 1000 * 1000 // r[_DOWN_UA_S]
 
     @micropython.viper  # every tick: machine words, frame on the C stack (platform.md)

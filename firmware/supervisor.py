@@ -413,26 +413,23 @@ class Supervisor:
             return STOP  # also with the output off (the reversal's off time, a pause)
         return OK
 
-    @micropython.viper  # (its loop's frame would not fit the VM's 11 words)
-    def _check_slow_codes(self, dt_us: int):
+    def _check_slow_codes(self, dt_us):
         # SR-12 for the slow readings (app.py reads the last one changed):
         # a battery code at full scale (a reading pinned high: a full pack
         # reads below it, docs/wiring.md), and, per channel as _sensors does,
         # a rail or battery code identical for FROZEN_SLOW_MS with the output
-        # on (not at a widened code, where a live reading may rest).
-        st = ptr32(self._st)
-        hal = self._hal
-        if int(hal.code_bat) >= st[_CODE_HI]:
+        # on (not at a widened code, where a live reading may rest). Bytecode
+        # (native code is heap on the chip, M8) in the VM's 11 words: no heap
+        # frame (test_alloc).
+        st = self._st
+        if self._hal.code_bat >= st[_CODE_HI]:
             self.latch(faults.SENSOR)
-        on = bool(hal.output_is_on)
-        wide = st[_WIDE]
+        on = self._hal.output_is_on
         f = _SLOW_FROZEN
-        code = int(hal.code_rail)
+        code = self._hal.code_rail
         while f <= st[_SLOW_LAST]:
-            if on and code == st[f + _CODE] and not (wide and code & 1023 == 512):
-                same = st[f + _SAME_US] + dt_us
-                if same > st[_FROZEN_SLOW_US]:
-                    same = st[_FROZEN_SLOW_US]  # enough to know (a word stays a word)
+            if on and code == st[f + _CODE] and not (st[_WIDE] and code & 1023 == 512):
+                same = min(st[f + _SAME_US] + dt_us, st[_FROZEN_SLOW_US])
                 st[f + _SAME_US] = same
                 if same >= st[_FROZEN_SLOW_US]:
                     self.latch(faults.FROZEN)
@@ -440,7 +437,7 @@ class Supervisor:
                 st[f + _CODE] = code
                 st[f + _SAME_US] = 0
             f += 3
-            code = int(hal.code_bat)
+            code = self._hal.code_bat
 
     @micropython.viper  # every tick, last
     def drive(self, state: int, want_on: int, cmd_ua: int):
