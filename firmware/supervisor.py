@@ -138,7 +138,8 @@ class Supervisor:
         # watch: its constant 0 would read as frozen.
         st[_SLOW_LAST] = _SLOW_FROZEN + (0 if board["pin_adc_battery"] is None else 3)
         # The pack powers the board whenever the output is on (SR-17: no
-        # treatment on USB power), so its reading cannot be 0 V then.
+        # treatment on USB power), so it cannot read far under its cut-off
+        # then (check_slow: a quarter of it).
         st[_BAT_FLOOR] = 1 if board["pin_adc_battery"] is not None and not self._usb_ok else 0
         # The limits check() compares against, copied from firmware/limits.py
         # (viper code sees another module's constants only as objects, and
