@@ -313,7 +313,10 @@ class Supervisor:
                 self.latch(faults.SENSOR)
         else:
             st[_DEAD_N] = 0
-        # The code it read all along is frozen (fault 8), else dead (3).
+        # The code it read all along is frozen (fault 8), else dead (3). Any
+        # reading over the line starts the window again (the short's below
+        # counts down instead): a dead or frozen reading never crosses it, so
+        # this costs no detection and spares a live channel near the line.
         if (conducting and target_ua >= _DEAD_PROBE_MIN_UA and i_ua * 2 < target_ua
                 and v_mv * 1000 >= st[_SHORT_OHM] * target_ua):
             held = st[_DEAD_HELD_US]

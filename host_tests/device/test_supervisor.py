@@ -202,15 +202,22 @@ def test_usb_power_in_the_off_time_of_a_session_still_asks_the_stop():
     assert _check(sup, 0, 0) == STOP and sup.stop_reason == STOP_USB
 
 
-def _frozen_ticks(sup, hal, n, cmd=12000, step=0, i_ua=12000):
-    # n ticks of 1 ms with the output on at cmd (+ step uA a tick); the codes
-    # as the test set them (hold_codes).
-    for _ in range(n):
-        _check(sup, i_ua)
-        sup.drive(states.TREAT, True, cmd)
-        cmd += step
+def _on_ticks(sup, hal, n, i_ua=12000, v_mv=50000, target_ua=15000, cmd=12000,
+              state=states.TREAT, codes=None, vcodes=None):
+    # n ticks of 1 ms with the output on in `state` at cmd; codes, vcodes: the
+    # current and voltage codes to cycle through (a live or dead channel); else
+    # they stay as the test set them (hold_codes: frozen). Returns the tick that
+    # latched a fault (1: the first), or None.
+    for k in range(n):
+        if codes:
+            hal.code_i = codes[k % len(codes)]
+        if vcodes:
+            hal.code_v = vcodes[k % len(vcodes)]
+        _check(sup, i_ua, v_mv, target_ua)
+        sup.drive(state, True, cmd)
         if sup.fault:
-            return
+            return k + 1
+    return None
 
 
 def test_frozen_current_at_a_steady_set_point_latches_within_500_ms():
@@ -221,12 +228,12 @@ def test_frozen_current_at_a_steady_set_point_latches_within_500_ms():
     hal.hold_codes = True
     hal.code_i = 1489  # 12 mA through 100 Ohm, not a widened code
     hal.code_v = 2000
-    _frozen_ticks(sup, hal, 1)  # the first reading of the code
+    _on_ticks(sup, hal, 1)  # the first reading of the code
     for k in range(399):  # 399 ms later: the same code still
         hal.code_v = 2000 + (k & 1)  # the voltage lives
-        _frozen_ticks(sup, hal, 1)
+        _on_ticks(sup, hal, 1)
     assert sup.fault == faults.NONE and hal.output_is_on
-    _frozen_ticks(sup, hal, 1)
+    _on_ticks(sup, hal, 1)
     assert sup.fault == faults.FROZEN and not hal.output_is_on
 
 
@@ -237,7 +244,7 @@ def test_frozen_voltage_latches_within_500_ms():
     hal.code_v = 2000
     for k in range(402):
         hal.code_i = 1489 + (k & 1)  # the current lives
-        _frozen_ticks(sup, hal, 1)
+        _on_ticks(sup, hal, 1)
     assert sup.fault == faults.FROZEN and not hal.output_is_on
 
 
@@ -253,15 +260,15 @@ def test_frozen_at_a_widened_code_probes_then_latches_within_500_ms():
     hal.code_v = 2000
     for k in range(400):
         hal.code_v = 2000 + (k & 1)  # the voltage lives
-        _frozen_ticks(sup, hal, 1)
+        _on_ticks(sup, hal, 1)
         if k == 99:
             assert probe.calls == [], k  # 99 ms: not yet
         if k == 101:
             assert probe.calls == [1], probe.calls
     assert sup.fault == faults.NONE and hal.output_is_on
-    _frozen_ticks(sup, hal, 1)
+    _on_ticks(sup, hal, 1)
     assert sup.fault == faults.FROZEN and not hal.output_is_on
-    _frozen_ticks(sup, hal, 1)  # the output off: the probe ends
+    _on_ticks(sup, hal, 1)  # the output off: the probe ends
     assert probe.calls == [1, 0]
 
 
@@ -273,13 +280,13 @@ def test_a_live_reading_at_a_widened_code_ends_the_probe_when_it_moves():
     hal.hold_codes = True
     hal.code_i = 1536
     hal.code_v = 2560
-    _frozen_ticks(sup, hal, 150)
+    _on_ticks(sup, hal, 150)
     assert probe.calls == [1]
     hal.code_i = 1530  # the current left its widened code; the voltage not yet
-    _frozen_ticks(sup, hal, 5)
+    _on_ticks(sup, hal, 5)
     assert probe.calls == [1]
     hal.code_v = 2549
-    _frozen_ticks(sup, hal, 1)
+    _on_ticks(sup, hal, 1)
     assert probe.calls == [1, 0] and sup.fault == faults.NONE
 
 
@@ -294,7 +301,7 @@ def test_frozen_rail_or_battery_with_the_output_on_latches_after_10_s():
             hal.code_i = 1489 + (k & 1)
             hal.code_v = 2000 + (k & 1)
             setattr(hal, other, 2500 + (k & 1))
-            _frozen_ticks(sup, hal, 1)
+            _on_ticks(sup, hal, 1)
             if k == 9990:
                 assert sup.fault == faults.NONE, field
         assert sup.fault == faults.FROZEN, field
@@ -401,19 +408,9 @@ def test_lifted_hand_is_not_a_dead_sensor():
 
 
 def _probe_ticks(sup, hal, n, i_ua, v_mv, target_ua=200, codes=None, vcodes=None):
-    # n ticks of 1 ms at the contact probe (SR-9: 0.2 mA asked), the output
-    # on; codes, vcodes: the current and voltage codes to cycle through (a
-    # live or dead channel); else they stay as they are (frozen).
-    for k in range(n):
-        if codes:
-            hal.code_i = codes[k % len(codes)]
-        if vcodes:
-            hal.code_v = vcodes[k % len(vcodes)]
-        _check(sup, i_ua, v_mv, target_ua)
-        sup.drive(states.WAIT_CONTACT, True, target_ua)
-        if sup.fault:
-            return k + 1
-    return None
+    # _on_ticks at the contact probe (SR-9: 0.2 mA asked, and commanded).
+    return _on_ticks(sup, hal, n, i_ua, v_mv, target_ua, target_ua, states.WAIT_CONTACT,
+                     codes, vcodes)
 
 
 def test_current_frozen_at_the_floor_at_the_probe_latches_frozen_after_100_ms():
