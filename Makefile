@@ -86,8 +86,9 @@ devtest: $(STAMP)
 
 # pytest exits 5 when it collects nothing: make stops on any non-zero code. -n auto: on
 # every core (pytest-xdist; host_tests/conftest.py says which tests share a worker).
+# --durations: the slowest tests in every log (where make test's time goes).
 pytest: $(STAMP) $(CHROMIUM) $(CIRCUIT_DEBS) $(VALGRIND)
-	$(BIN)/pytest -n auto
+	$(BIN)/pytest -n auto --durations=25
 
 # The circuit's Debian packages, installed here when one is missing and make runs as root
 # (as CI does); otherwise make says how to install them.
