@@ -28,6 +28,16 @@ def run(hal, board, calibrated, set_ua, seconds):
     # for a bounded time (ramp up, `seconds` at the set point, ramp down) and
     # returns the means over the hold. The output is off when it returns, and
     # off if anything escapes (Ctrl-C included, SR-1).
+    app = _start(hal, board, set_ua, seconds)
+    try:
+        sums = _hold(app, set_ua, seconds)
+    finally:
+        hal.output_off()
+    return _result(app, calibrated, set_ua, seconds, sums)
+
+
+def _start(hal, board, set_ua, seconds):
+    # The app, in the CHECKS state, as on the release of a 2 s hold.
     import gc
 
     gc.collect()  # the trace's 2.7 KB come in one piece: collect before
@@ -35,14 +45,20 @@ def run(hal, board, calibrated, set_ua, seconds):
     b["usb_treatment"] = True  # SR-17: allowed on the bench, reported as "usb"
     app = App(hal, b, True)
     app.journal_dir = BENCH_PREFIX
-    ses = app.ses
-    ses.configure(set_ua, (seconds + 60) * 1000, POLARITY_NONE)  # the bench ends it first
+    app.ses.configure(set_ua, (seconds + 60) * 1000, POLARITY_NONE)  # the bench ends it first
     app.reg.set_rates(limits.RAMP_UP_MAX_UA_S, limits.RAMP_DOWN_UA_S)  # SR-8's fastest
     hal.set_pulsed(0, 50)  # DC
-    # The start, as the app does on the release of a 2 s hold: the CHECKS state.
     app.sup.new_session()
-    ses.begin(False)
+    app.ses.begin(False)
     app.trace.start()
+    return app
+
+
+def _hold(app, set_ua, seconds):
+    # The app's loop until the session ends: the sums of the readings over the
+    # hold (after _SETTLE_MS at the set point) and how long it was held.
+    hal = app.hal
+    ses = app.ses
     hold_ms = seconds * 1000
     # Bounds: the contact wait, the ramp up, the hold, then the ramp down.
     stop_ms = _CONTACT_WAIT_MS + set_ua * 1000 // limits.RAMP_UP_MAX_UA_S + hold_ms + 1000
@@ -54,39 +70,41 @@ def run(hal, board, calibrated, set_ua, seconds):
     t = held = n = si = sv = sci = scv = sd = 0
     stopped = False
     t0 = last = time.ticks_ms()
-    try:
-        while True:
-            app.run(_CHUNK)
-            now = time.ticks_ms()
-            step = time.ticks_diff(now, last)
-            last = now
-            t = time.ticks_diff(now, t0)
-            state = ses.state
-            if state in _ENDED:
-                if not ses.unjournaled or t >= end_ms:
-                    break  # journaled by the app's record job (every 32 ticks)
-                continue
-            if state == states.TREAT:
-                held += step
-                if held > _SETTLE_MS:
-                    n += 1
-                    si += s[i_at]
-                    sv += s[v_at]
-                    sci += hal.code_i
-                    scv += hal.code_v
-                    sd += s[duty_at]
-            if stopped:
-                if t >= end_ms:
-                    break  # the hard bound: the finally below switches off
-            elif held >= hold_ms or t >= stop_ms:
-                ses.stop(END_TIMER)
-                stopped = True
-            elif state == states.WAIT_CONTACT and t >= _CONTACT_WAIT_MS:
-                ses.stop(END_NO_CONTACT)
-                stopped = True
-    finally:
-        hal.output_off()
+    while True:
+        app.run(_CHUNK)
+        now = time.ticks_ms()
+        step = time.ticks_diff(now, last)
+        last = now
+        t = time.ticks_diff(now, t0)
+        state = ses.state
+        if state in _ENDED:
+            if not ses.unjournaled or t >= end_ms:
+                break  # journaled by the app's record job (every 32 ticks)
+            continue
+        if state == states.TREAT:
+            held += step
+            if held > _SETTLE_MS:
+                n += 1
+                si += s[i_at]
+                sv += s[v_at]
+                sci += hal.code_i
+                scv += hal.code_v
+                sd += s[duty_at]
+        if stopped:
+            if t >= end_ms:
+                break  # the hard bound: run()'s finally switches off
+        elif held >= hold_ms or t >= stop_ms:
+            ses.stop(END_TIMER)
+            stopped = True
+        elif state == states.WAIT_CONTACT and t >= _CONTACT_WAIT_MS:
+            ses.stop(END_NO_CONTACT)
+            stopped = True
+    return held, n, si, sv, sci, scv, sd
 
+
+def _result(app, calibrated, set_ua, seconds, sums):
+    held, n, si, sv, sci, scv, sd = sums
+    ses = app.ses
     i = si // n if n else 0
     v = sv // n if n else 0
     return {"bench": True, "set_ua": set_ua, "seconds": seconds, "held_ms": held,
@@ -95,4 +113,4 @@ def run(hal, board, calibrated, set_ua, seconds):
             "charge_mas": ses.charge_mas, "state": names.STATES[ses.state],
             "end": names.ENDS[ses.end_reason], "fault": names.FAULTS[app.sup.fault],
             "refusal": names.REFUSALS[ses.refusal], "calibrated": calibrated,
-            "usb": hal.usb_present(), "overruns": app.overruns}
+            "usb": app.hal.usb_present(), "overruns": app.overruns}
