@@ -18,6 +18,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -39,6 +40,7 @@ SIM_ROOT = ROOT / "build" / "mpy" / "sim"
 # more heap than the run leaves.
 HELPERS_MPY = ROOT / "build" / "mpy" / "sim_helpers"
 HELPERS = ("host_tests/device/fault_checks.py",)
+SLOWEST = 10  # the interpreters the summary names, slowest first
 _CLOSING = re.compile(r"^(\d+) passed, (\d+) failed, (\d+) skipped$", re.M)
 
 
@@ -99,12 +101,14 @@ def build_helpers(out: Path = HELPERS_MPY) -> str | None:
     return None
 
 
-def _run(micropython: str, rel: str, pick: str) -> subprocess.CompletedProcess:
+def _run(micropython: str, rel: str, pick: str) -> tuple[subprocess.CompletedProcess, float]:
     cmd = [micropython, "-X", f"heapsize={HEAP}", "tools/sim/mptest.py", rel]
     env = dict(os.environ, IONTO_SIM_ROOT=str(SIM_ROOT),  # tools/sim/simboard.py
                IONTO_TEST_MPY=str(HELPERS_MPY))  # tools/sim/mptest.py
-    return subprocess.run(cmd + ([pick] if pick else []), cwd=ROOT, capture_output=True,
-                          text=True, timeout=900, env=env)
+    t0 = time.monotonic()
+    r = subprocess.run(cmd + ([pick] if pick else []), cwd=ROOT, capture_output=True,
+                       text=True, timeout=900, env=env)
+    return r, time.monotonic() - t0
 
 
 def main(argv: list[str]) -> int:
@@ -123,7 +127,7 @@ def main(argv: list[str]) -> int:
     # The interpreters are independent: one per CPU at a time, results in order.
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
         results = list(pool.map(lambda job: _run(micropython, *job), jobs))
-    for (rel, pick), r in zip(jobs, results):
+    for (rel, pick), (r, _) in zip(jobs, results):
         label = pick or rel
         m = _CLOSING.search(r.stdout)
         if m is None or (r.returncode != 0 and int(m.group(2)) == 0):
@@ -138,6 +142,10 @@ def main(argv: list[str]) -> int:
         if counts[1]:
             print("\n".join(line for line in r.stdout.splitlines()
                             if not line.startswith("ok ")))
+    # Where the time went (as pytest's --durations): the slowest interpreters.
+    slow = sorted(((sec, pick or rel) for (rel, pick), (_, sec) in zip(jobs, results)),
+                  reverse=True)[:SLOWEST]
+    print("slowest: " + ", ".join(f"{label} {sec:.0f} s" for sec, label in slow))
     print(f"micropython: "
           f"{totals[0]} passed, {totals[1] + len(broken)} failed, {totals[2]} skipped")
     return 1 if totals[1] or broken or totals[0] == 0 else 0
