@@ -38,7 +38,12 @@ VSL_RATIO_MAX = 0.70
 # eq. 15 (programming the output voltage): R_F2 = 1.26 V x R_F1 / (VOUT - 1.26 V);
 # "a 100 pF capacitor may be connected between the feedback and ground pins".
 # RECALLED, to be checked against SNVS085X, Electrical Characteristics (that table,
-# and SNVSAX8's first page of it, were not among the stored copies searched for issue 18):
+# and SNVSAX8's first page of it, were not among the stored copies searched for issue 18;
+# a second search, by the rows' names, found only the opening of SNVSAX8's page 6: the
+# rows from V_SL to the error amplifier, none of these). Not to be filled from the
+# sibling LM3488's table (TI SNVS089O, specifications): its V_SENSE, 135/156/180 mV at
+# 25 C and 125-190 mV over temperature, is the same as the recalled figures below, so
+# the recollection may be the LM3488's.
 VSENSE_MIN, VSENSE_MAX = 0.125, 0.190  # current sense threshold (156 mV typ)
 FS_MIN = 300e3  # the switching frequency with R_FA = 40 kOhm: about 400 kHz typ
 D_MAX = 0.95  # the largest duty cycle the controller gives (more than the 0.91 needed)
