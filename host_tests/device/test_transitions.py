@@ -34,11 +34,7 @@ class Rig:
         self.ms(1000)  # the button arms after 0.5 s released (SR-20)
 
     def ticks(self, n):
-        app = self.app
-        hal = self.hal
-        for _ in range(n):
-            tick(app, TICK_US)
-            hal.bath(self.load)
+        run_ticks(self.app, n, self.load, TICK_US)
 
     def ms(self, ms):
         self.ticks(ms * 1000 // TICK_US)
