@@ -6,6 +6,7 @@ and import their helpers from host_tests/device/support.py.
 """
 
 import gc
+import inspect
 import sys
 from pathlib import Path
 
@@ -42,6 +43,16 @@ def _collect(generation: int = 2) -> int:
 
 gc.collect = _collect
 
+def pytest_generate_tests(metafunc):
+    # A device test module's PARAMETRISE = {"test_x": (p, ...)} runs test_x(p) once
+    # per p, ids test_x[p]: pytest here, tools/sim/mptest.py in the unix port
+    # (which has no pytest to import a decorator from).
+    params = getattr(metafunc.module, "PARAMETRISE", {}).get(metafunc.function.__name__)
+    if params is not None:
+        (arg,) = inspect.signature(metafunc.function).parameters
+        metafunc.parametrize(arg, params, ids=[str(p) for p in params])
+
+
 # `make test` runs pytest on every core (pytest-xdist, `-n auto`), a unit of work at
 # a time, each unit on one worker, in order. A device test file is a unit, as
 # tools/run_device_tests.py runs them in the unix port: their boards' flash folders
@@ -54,10 +65,11 @@ gc.collect = _collect
 HOST_UNIT = "host"
 _DEVICE_FILES_OF_THE_HOST_UNIT = {"test_display.py", "test_power_cut.py", "test_sim_pack.py",
                                   "test_realtime_session.py"}
-# Device files whose tests write only to the fake hal's flash folder, which is per
-# worker (support.fake_flash): each test a unit of its own, so both cores share the
-# file (test_transitions: two tests, about 22 s in one process, the longest of make check).
-_DEVICE_FILES_BY_TEST = {"test_transitions.py"}
+# Device files whose tests each write to a flash folder of their own: the fake hal's
+# is per worker (support.fake_flash), a fault-matrix case's is named by its id
+# (fault_support.Run): each test a unit of its own, so both cores share the file
+# (test_transitions: two tests, about 22 s in one process, the longest of make check).
+_DEVICE_FILES_BY_TEST = {"test_transitions.py", "test_faults.py"}
 
 
 def _unit(nodeid: str) -> str:

@@ -22,7 +22,7 @@ SAFETY = ROOT / "docs" / "SAFETY.md"
 _SR_LINE = re.compile(r"^- SR-(\d+) ([^.:\n]+)", re.M)
 _SR_TEXT = re.compile(r"\bSR-(\d+)\b")
 _SR_NAME = re.compile(r"sr_?(\d+)")
-_CITED = re.compile(r"`([\w/.]+\.py)::(test_\w+)`")
+_CITED = re.compile(r"`([\w/.]+\.py)::(test_\w+(?:\[\w+\])?)`")
 
 
 def brief_srs(text: str) -> dict[int, str]:
@@ -51,7 +51,21 @@ def naming_tests() -> dict[str, set[int]]:
             srs = {int(n) for n in _SR_TEXT.findall(" ".join(text))}
             srs |= {int(n) for n in _SR_NAME.findall(node.name)}
             out[f.relative_to(ROOT).as_posix() + "::" + node.name] = srs
+    out.update(fault_cases())
     return out
+
+
+def fault_cases() -> dict[str, set[int]]:
+    """The fault matrix's cases, "file::test_fault[Fnn]" -> the SRs of the row:
+    one test runs each row (host_tests/device/test_faults.py), which names its
+    SRs in its third column."""
+    import fault_matrix  # host_tests/device is on the path (conftest.py)
+
+    test = "host_tests/device/test_faults.py::test_fault"
+    if not (ROOT / test.split("::")[0]).exists():
+        return {}  # a made-up tree (the control below)
+    return {f"{test}[{row[0]}]": {int(n) for n in _SR_TEXT.findall(row[2])}
+            for row in fault_matrix.CASES}
 
 
 def safety_rows() -> dict[int, list[str]]:

@@ -87,6 +87,28 @@ def test_the_unix_ports_simulated_boards_run_the_current_sources_compiled(tmp_pa
     assert broken.returncode != 0 and "changed" in broken.stdout, broken.stdout
 
 
+def test_a_parametrised_device_test_runs_each_parameter_alone_in_both_interpreters(tmp_path):
+    # PARAMETRISE (the fault matrix's mechanism, test_faults.py): each parameter is a
+    # test of its own, an interpreter of its own in the unix port (the file's marker),
+    # selectable by its id; a failing parameter fails alone.
+    tree = _copy(tmp_path, ())
+    (tree / "host_tests/device/test_p.py").write_text(
+        "# device-tests: one interpreter per test\n"
+        "PARAMETRISE = {'test_p': ('A1', 'B2', 'C3')}\n\n\n"
+        "def test_p(case_id):\n    assert case_id != 'B2', case_id\n")
+    unix = _unix_port(tree)
+    for case, result in (("A1", "1 passed, 0 failed"), ("B2", "0 passed, 1 failed"),
+                         ("C3", "1 passed, 0 failed")):
+        assert f"test_p.py::test_p[{case}]: {result}" in unix.stdout, unix.stdout
+    assert "micropython: 2 passed, 1 failed" in unix.stdout and unix.returncode == 1
+    cpython = _cpython(tree)
+    assert "1 failed, 2 passed" in cpython.stdout and "test_p[B2]" in cpython.stdout
+    one = subprocess.run([sys.executable, "-m", "tools.run_device_tests",
+                          "host_tests/device/test_p.py::test_p[C3]"], cwd=tree,
+                         capture_output=True, text=True, timeout=600)
+    assert one.returncode == 0 and "micropython: 1 passed, 0 failed" in one.stdout, one.stdout
+
+
 def _mpy(tree: Path) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "tools.check_device", str(tree)], cwd=ROOT,
                           capture_output=True, text=True, timeout=300)

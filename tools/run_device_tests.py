@@ -1,7 +1,8 @@
 """Run the device tests inside the MicroPython unix port, one interpreter per file.
 
-Usage: python -m tools.run_device_tests [FOLDER | FILE ...]: every test_*.py of a
-folder (default host_tests/device), or the files named.
+Usage: python -m tools.run_device_tests [FOLDER | FILE | FILE::TEST ...]: every
+test_*.py of a folder (default host_tests/device), the files named, or one test
+(FILE::test_x, or one parameter of it: FILE::test_x[F13]).
 
 Each file gets a fresh `micropython -X heapsize=512K`, as a board runs one
 program at a time (a file marked ONE_PER_TEST: each test); as many run at once as
@@ -51,14 +52,19 @@ _CLOSING = re.compile(r"^(\d+) passed, (\d+) failed, (\d+) skipped$", re.M)
 ONE_PER_TEST = "# device-tests: one interpreter per test"
 
 
-def _jobs(files: list[Path]) -> list[tuple[str, str]]:
+def _jobs(micropython: str, files: list[Path]) -> list[tuple[str, str]]:
+    # (file, pick): a whole file, or one test of a ONE_PER_TEST file, each
+    # parameter of a parametrised test on its own (mptest.py --list names them).
     jobs = []
     for f in files:
         rel = f.relative_to(ROOT).as_posix()
-        text = f.read_text()
-        if ONE_PER_TEST in text:
-            name = f.name
-            jobs += [(rel, f"{name}::{t}") for t in re.findall(r"^def (test_\w+)\(", text, re.M)]
+        if ONE_PER_TEST in f.read_text():
+            r, _ = _run(micropython, rel, "--list")
+            labels = [x for x in r.stdout.splitlines() if x.startswith(f.name + "::")]
+            if r.returncode != 0 or not labels:
+                jobs.append((rel, ""))  # the file's own run reports why
+            else:
+                jobs += [(rel, label) for label in labels]
         else:
             jobs.append((rel, ""))
     return jobs
@@ -116,14 +122,19 @@ def main(argv: list[str]) -> int:
     totals = [0, 0, 0]
     broken = []
     files = []
+    picked = []  # FILE::test or FILE::test[param]: that test alone
     for arg in argv or ["host_tests/device"]:
-        path = ROOT / arg
-        files += [path] if path.suffix == ".py" else sorted(path.glob("test_*.py"))
-    jobs = _jobs(files)
+        path = ROOT / arg.split("::")[0]
+        if "::" in arg:
+            picked.append((path.relative_to(ROOT).as_posix(),
+                           path.name + "::" + arg.split("::", 1)[1]))
+        else:
+            files += [path] if path.suffix == ".py" else sorted(path.glob("test_*.py"))
     error = build_sim_root() or build_helpers()
     if error is not None:
         print(error)
         return 1
+    jobs = _jobs(micropython, files) + picked
     # The interpreters are independent: one per CPU at a time, results in order.
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
         results = list(pool.map(lambda job: _run(micropython, *job), jobs))

@@ -20,6 +20,11 @@ from fault_support import (
 from firmware import names
 
 
+def check(r):
+    # The checks of the run's outcome (fault_support.run).
+    globals()["check_" + r.outcome](r, r.b)
+
+
 def journal(b):
     # (valid records, torn lines) of journal.jsonl on the sim flash.
     recs = []

@@ -1,9 +1,9 @@
 # The fault matrix (issue 6, shared/design/measures.md S5-S16 and more): what is
 # injected, when, and the safe outcome expected of the whole firmware on the
 # simulated board. host_tests/device/fault_support.py runs a case and
-# fault_checks.py checks its outcome; the test_faults_*.py files hold one test
-# per case (a few boards per file: the unix port's 192K heap). docs/SAFETY.md
-# cites them per safety requirement.
+# fault_checks.py checks its outcome; test_faults.py runs its one test once per
+# row, the id its parameter (test_fault[F13]). docs/SAFETY.md cites the cases
+# per safety requirement, each under the SRs of its third column.
 #
 # A row: (id, what, SRs, when, injector, argument, outcome, code, bound, gap)
 #   when      boot (first microsecond), idle (0.3 s), ramp (6 s, about 3 mA of

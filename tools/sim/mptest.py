@@ -3,8 +3,12 @@
 #   micropython -X heapsize=192K tools/sim/mptest.py host_tests/device [name-part]
 #   micropython -X heapsize=192K tools/sim/mptest.py host_tests/device/test_x.py
 #   micropython -X heapsize=192K tools/sim/mptest.py host_tests/device/test_x.py test_x.py::test_y
+#   micropython -X heapsize=192K tools/sim/mptest.py host_tests/device/test_x.py --list
 # Ends with the line "N passed, N failed, N skipped"; exits 1 on any failure,
-# any module that fails to import, or when no test ran.
+# any module that fails to import, or when no test ran. --list prints the
+# tests' labels (file::test, file::test[param]) and runs none.
+# A module's PARAMETRISE = {"test_y": (p, ...)} runs test_y(p) once per p, as
+# host_tests/conftest.py has pytest do: labels test_x.py::test_y[p].
 import gc
 import os
 import sys
@@ -12,6 +16,9 @@ import sys
 
 class SkipTest(Exception):
     pass
+
+
+_NONE = object()  # a test without parameters
 
 
 def _root():
@@ -63,28 +70,40 @@ def main(argv):
             print("FAIL", name, "(import)", repr(e))
             _print_exc(e)
             continue
+        table = getattr(mod, "PARAMETRISE", {})
         for fn in sorted(dir(mod)):
-            label = name + "::" + fn
-            # "file.py::test_x" picks that test alone; any other pick, what contains it.
-            if not fn.startswith("test_") or (pick and (
-                    pick != label if "::" in pick else pick not in label)):
-                continue
             f = getattr(mod, fn)
-            if not callable(f):
+            if not fn.startswith("test_") or not callable(f):
                 continue
-            try:
-                f()
-                passed += 1
-                print("ok  ", name + "::" + fn)
-            except Exception as e:  # noqa: BLE001 - report every failure, go on
-                if type(e).__name__ == "SkipTest":  # ours, or unittest's under CPython
-                    skipped += 1
-                    print("SKIP", name + "::" + fn, e)
+            params = table.get(fn)
+            for p in (params if params is not None else (_NONE,)):
+                label = name + "::" + fn + ("" if p is _NONE else "[" + str(p) + "]")
+                # "file.py::test_x" picks that test alone (all its parameters),
+                # "file.py::test_x[p]" one parameter; any other pick, what contains it.
+                if pick == "--list":
+                    print(label)
                     continue
-                failed += 1
-                print("FAIL", name + "::" + fn, repr(e))
-                _print_exc(e)
-            gc.collect()
+                if pick and (pick not in (label, name + "::" + fn) if "::" in pick
+                             else pick not in label):
+                    continue
+                try:
+                    if p is _NONE:
+                        f()
+                    else:
+                        f(p)
+                    passed += 1
+                    print("ok  ", label)
+                except Exception as e:  # noqa: BLE001 - report every failure, go on
+                    if type(e).__name__ == "SkipTest":  # ours, or unittest's under CPython
+                        skipped += 1
+                        print("SKIP", label, e)
+                        continue
+                    failed += 1
+                    print("FAIL", label, repr(e))
+                    _print_exc(e)
+                gc.collect()
+    if pick == "--list":
+        return 1 if failed else 0
     print(str(passed) + " passed, " + str(failed) + " failed, " + str(skipped) + " skipped")
     if failed or passed == 0:
         return 1
