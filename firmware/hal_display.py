@@ -14,7 +14,7 @@ def oled(board):
     # screen): horizontal addressing over all 8 pages, the address at page 0.
     # SPI, not I2C: a 128-byte page takes about 0.1 ms at the driver's
     # 10 MHz, where I2C at 400 kHz takes about 3 ms (docs/display.md).
-    # Fetched by the deploy step, not in the tree (tools/ionto/display_driver.py):
+    # Fetched by the deploy step, not in the tree (tools/display_driver.py):
     # host_tests/device/test_display.py runs this firmware on it.
     import ssd1306  # pyright: ignore[reportMissingImports]
 

@@ -12,6 +12,7 @@ from test_host_tools import _Board
 
 from firmware import board_check
 from firmware.boards import default_name, load
+from tools import firmware_build
 from tools.check_device import ARCHS, MPY_ARCHS
 from tools.device_files import BOARD_NAMES
 from tools.ionto import cli, deploy, link
@@ -80,7 +81,7 @@ def test_deploy_takes_each_chips_architecture_from_the_board_and_every_file_comp
     assert deploy.check_board(_Board("rp2", _mpy("rv32imc"))) == "rv32imc"  # RP2350, RISC-V
     assert {"armv6m", "armv7emsp", "rv32imc", "xtensawin"} <= set(ARCHS)
     for arch in ("armv7emsp", "rv32imc"):
-        files = deploy.build(arch, tmp_path / arch)
+        files = firmware_build.build(arch, tmp_path / arch)
         mods = [data for path, data in files if path.endswith(".mpy")]
         assert mods and all(d[0] == ord("M") and d[1] == 6 for d in mods)
         # The .mpy header's feature byte carries the architecture of a module

@@ -1,5 +1,5 @@
 """The display's host side (issue 17): the ssd1306 driver from its declared source
-(tools/ionto/display_driver.py: pinned by sha256, no copy committed), the CPython
+(tools/display_driver.py: pinned by sha256, no copy committed), the CPython
 framebuf stand-in the simulator runs it on (tools/sim/framebuf.py: the unix port's
 own glyphs), and the simulated panel's PNG (tools/sim/oled.py)."""
 
@@ -16,8 +16,9 @@ from pathlib import Path
 
 import pytest
 
+from tools import display_driver as dd
 from tools.check_device import ARCHS, compile_file
-from tools.ionto import display_driver as dd
+from tools.ionto import deploy
 from tools.sim import framebuf as fake_fb
 from tools.sim import oled
 
@@ -94,12 +95,12 @@ class _Link:
 
 
 def test_deploy_adds_the_driver_only_for_a_board_that_names_a_display(tmp_path):
-    assert dd.board_name(_Link(None)) == "pico"
-    assert dd.board_name(_Link(None, "Raspberry Pi Pico W with RP2040")) == "picow"
-    assert dd.board_name(_Link(b"esp32_devkitc\n")) == "esp32_devkitc"
+    assert deploy.board_name(_Link(None)) == "pico"
+    assert deploy.board_name(_Link(None, "Raspberry Pi Pico W with RP2040")) == "picow"
+    assert deploy.board_name(_Link(b"esp32_devkitc\n")) == "esp32_devkitc"
     for name in (b"pico", b"picow", b"esp32_devkitc"):
-        assert dd.board_files(_Link(name), "armv6m", tmp_path) == []
-    files = dd.board_files(_Link(b"pico_oled\n"), "armv6m", tmp_path)
+        assert deploy.board_files(_Link(name), "armv6m", tmp_path) == []
+    files = deploy.board_files(_Link(b"pico_oled\n"), "armv6m", tmp_path)
     assert [p for p, _ in files] == ["lib/ssd1306.mpy"]
     assert files[0][1][:2] == b"M\x06"  # a .mpy, version 6
 
@@ -231,7 +232,7 @@ def test_deploy_installs_the_driver_and_the_served_display_board_starts_it(tmp_p
 def test_without_its_driver_the_display_board_says_so_and_runs(tmp_path, capsys, monkeypatch):
     # The control: the same deploy with no driver sent; the board says why
     # there is no display, and the app starts all the same.
-    monkeypatch.setattr(dd, "board_files", lambda link, arch: [])
+    monkeypatch.setattr(deploy, "board_files", lambda link, arch: [])
     out, boot = _deploy_and_boot(tmp_path, capsys)
     assert "0 to copy" in out, out
     assert "ionto: display not started: ImportError" in boot, boot

@@ -25,6 +25,7 @@ from test_replboard import read_until, wait_for
 
 from firmware import profiles
 from firmware.version import VERSION
+from tools import firmware_build
 from tools.device_files import device_files
 from tools.ionto import cli, deploy, link, logs
 from tools.sim import scenarios
@@ -113,7 +114,7 @@ def test_deploy_compiles_for_the_native_code_the_board_loads():
 def test_deploy_copies_only_what_changed_verified_and_the_board_boots_the_app(served, capsys):
     b, port = served()  # no firmware: straight to the REPL
     arch = _served_arch()
-    built = deploy.build(arch)
+    built = firmware_build.build(arch)
     rc, out, err = ionto(capsys, "deploy", "--port", port)
     assert rc == 0, err
     assert f"{len(device_files())} device files for {arch}, {len(built)} to copy" in out

@@ -23,11 +23,10 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from tools import display_driver
 from tools.check_device import compile_file
 from tools.device_files import ROOT, TOP
-from tools.ionto import display_driver
-from tools.ionto.deploy import build
-from tools.ionto.link import LinkError
+from tools.firmware_build import BuildError, build
 
 # The simulator shares the heap with the firmware: 192K, about a Pico's, no longer
 # holds both for the fault matrix since issues 13 and 14 (the cases whose board
@@ -79,7 +78,7 @@ def build_sim_root(out: Path = SIM_ROOT) -> str | None:
     shutil.rmtree(out, ignore_errors=True)  # nothing of a module since removed
     try:
         files = build(None, out)
-    except LinkError as e:
+    except BuildError as e:
         return str(e)
     for path, data in files:
         if path in TOP:  # build() compiles the modules in place, returns these as they are

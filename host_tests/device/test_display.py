@@ -1,5 +1,5 @@
 # The optional display (issue 17, firmware/display.py) on micropython-lib's
-# ssd1306 driver (tools/ionto/display_driver.py) and a simulated SSD1306 panel
+# ssd1306 driver (tools/display_driver.py) and a simulated SSD1306 panel
 # (tools/sim/oled.py): what it shows, that a frame is 16 bounded slices that
 # reach the panel's RAM, that a slice allocates nothing (unix port:
 # micropython.mem_total, frames included) and what its worst slice costs

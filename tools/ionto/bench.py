@@ -345,7 +345,7 @@ def display_estimate(ref_ticks: list[float], k: float) -> dict:
 
 
 def _display(k: float) -> dict:
-    from tools.ionto import display_driver
+    from tools import display_driver
 
     mp = str(Path(sys.executable).parent / "micropython")
     r = subprocess.run([mp, "-X", "heapsize=192K", "tools/sim/bench_display.py",

@@ -493,11 +493,12 @@ def main(argv: list[str] | None = None) -> int:
         given = [f"--{k.replace('_', '-')}" for k in _SERVE_ONLY if getattr(args, k)]
         if given:
             s.error(f"{', '.join(given)} only with --serve (the served board)")
+    from tools.firmware_build import BuildError
     from tools.ionto.link import LinkError
 
     try:
         return args.func(args)
-    except (LinkError, history.HistoryError) as e:
+    except (LinkError, BuildError, history.HistoryError) as e:
         print(f"ionto: {e}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:  # a deploy cut short: its next run copies what is missing

@@ -7,7 +7,7 @@ and sent as .mpy; boot.py and main.py stay .py (the board runs only those
 names at boot). A file whose sha256 on the board matches is not sent; each
 sent file is written to a temporary name and renamed, then its hash is
 checked on the board. A board whose description names a display also gets
-the ssd1306 driver (tools/ionto/display_driver.py). A .py twin of a deployed
+the ssd1306 driver (tools/display_driver.py). A .py twin of a deployed
 .mpy is removed (the board would import the .py first). A board that had no
 firmware to set its clock with at connect gets it set now
 (tools/ionto/board_clock.py). Then a soft reset starts the firmware.
@@ -21,12 +21,12 @@ import sys
 from pathlib import Path, PurePosixPath
 from typing import TextIO
 
-from tools.check_device import ARCH_BY_PORT, arch_of, compile_file, mpy_cross
-from tools.device_files import CLONE, ROOT, TOP, device_files
-from tools.ionto import board_clock, display_driver
+from tools import display_driver
+from tools.check_device import ARCH_BY_PORT, arch_of, mpy_cross
+from tools.device_files import ROOT
+from tools.firmware_build import build
+from tools.ionto import board_clock
 from tools.ionto.link import HOST_VERSION, DeviceError, Link, LinkError
-
-BUILD = (ROOT / "build" if CLONE else Path("build")) / "deploy"
 
 
 def mpy_version() -> tuple[int, int]:
@@ -36,27 +36,38 @@ def mpy_version() -> tuple[int, int]:
     return int(major), int(minor)
 
 
-def build(arch: str | None, dest: Path | None = None) -> list[tuple[str, bytes]]:
-    """(path on the board, contents) of every device file, modules compiled for
-    arch into dest (default build/deploy/ARCH). arch None: for this machine's unix port
-    with line numbers (the simulator's build, tools/run_device_tests.py)."""
-    dest = dest or BUILD / str(arch)
-    files = []
-    for rel in device_files():
-        if rel in TOP:
-            files.append((rel, (ROOT / rel).read_bytes()))
-            continue
-        dev = PurePosixPath(rel).with_suffix(".mpy").as_posix()
-        target = dest / dev
-        err = compile_file(rel, arch, target)
-        if err is not None:
-            raise LinkError(f"mpy-cross {arch or 'host'} failed on {rel}: {_one_line(err)}")
-        files.append((dev, target.read_bytes()))
-    return files
+def wanted(board: dict) -> bool:
+    """Does this board description name a display?"""
+    return bool(board.get("display"))
 
 
-def _one_line(text: str) -> str:
-    return " / ".join(x.strip() for x in text.splitlines() if x.strip())
+def board_name(link) -> str:
+    """The board description the board will load (firmware/boards/__init__.py):
+    its board.txt, else the one for the board MicroPython names."""
+    from firmware.boards import default_name
+
+    txt = link.get("board.txt")
+    if txt is not None and txt.strip():
+        return txt.decode("utf-8", "replace").strip()
+    out = link.exec("import sys\n"
+                    "print(sys.platform + '|' + getattr(sys.implementation, '_machine', ''))\n")
+    platform, _, machine = out.strip().splitlines()[-1].partition("|")
+    return default_name(platform, machine)
+
+
+def board_files(link, arch: str | None,
+                dest: Path = display_driver.CACHE / "mpy") -> list[tuple[str, bytes]]:
+    """What `ionto deploy` adds for the board's display: the driver as
+    lib/ssd1306.mpy when its description names one, else nothing."""
+    from tools.device_files import BOARD_NAMES
+    from tools.sim.simboard import load_board
+
+    name = board_name(link)
+    if name not in BOARD_NAMES:
+        return []  # the board's own check refuses it at boot, in its own words
+    if not wanted(load_board(name, str(ROOT))):
+        return []
+    return display_driver.driver_file(arch, dest)
 
 
 def sha256(data: bytes) -> str:
@@ -119,7 +130,7 @@ def deploy(link: Link, out: TextIO | None = None) -> dict:
         before_version = link.firmware_version() or "none"
     except DeviceError as e:  # a broken install is what deploy is for
         before_version = f"that does not load ({e})"
-    files = build(arch) + display_driver.board_files(link, arch)  # docs/display.md
+    files = build(arch) + board_files(link, arch)  # docs/display.md
     twins = [p[:-len(".mpy")] + ".py" for p, _ in files if p.endswith(".mpy")]
     on_board = link.hashes([p for p, _ in files] + twins)
     changed = [(p, data) for p, data in files if on_board[p] != sha256(data)]

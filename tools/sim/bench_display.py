@@ -2,7 +2,7 @@
 # the MicroPython unix port: make bench's way to an RP2040 estimate (a cost in
 # reference ticks x k, docs/testing.md), applied to the display (docs/display.md).
 #   micropython -X heapsize=192K tools/sim/bench_display.py DRIVER_DIR
-# DRIVER_DIR: the folder of ssd1306.py (tools/ionto/display_driver.py source()).
+# DRIVER_DIR: the folder of ssd1306.py (tools/display_driver.py source()).
 # Prints one JSON line: each of the 16 slices' cost in reference ticks (the
 # median of ROUNDS rounds, less an empty call's), every figure at its widest
 # and the longest words; the bus is a null one (the SPI transfer is the chip's).

@@ -1,6 +1,6 @@
 # The simulated display (issue 17): a 128x64 SSD1306 panel on a fake SPI bus.
 # The firmware's display (firmware/display.py) drives the real ssd1306 driver
-# (tools/ionto/display_driver.py fetches it), the driver writes commands and
+# (tools/display_driver.py fetches it), the driver writes commands and
 # data to this bus, and the panel keeps what a real one keeps: its 1024-byte
 # display RAM, written at an address that moves as the SSD1306 datasheet says
 # (horizontal, vertical or page addressing, within the column and page
@@ -204,7 +204,7 @@ class NullSPI:
 
 
 def load_driver():
-    # The ssd1306 driver module (tools/ionto/display_driver.py fetches it to
+    # The ssd1306 driver module (tools/display_driver.py fetches it to
     # build/drivers/lib; tools/run_device_tests.py compiles it for the unix
     # port's run), on framebuf: the port's own, or tools/sim/framebuf.py in CPython.
     import os
@@ -220,7 +220,7 @@ def load_driver():
         # compiled by tools/run_device_tests.py, as a board has it
         folder = (os.getenv("IONTO_SIM_ROOT") or "build/mpy/sim") + "/lib"
     else:
-        from tools.ionto.display_driver import source
+        from tools.display_driver import source
 
         folder = str(source().parent)
     if folder not in sys.path:

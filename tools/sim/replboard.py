@@ -694,7 +694,7 @@ def write_firmware(flash: str | Path, board: str = "pico", seed: int = 1) -> lis
     safe mode (firmware/console.py, then store, hal, ...) ran the interpreter's
     192K out in about half the runs of `ionto monitor` after a stopped app."""
     from tools.check_device import arch_of
-    from tools.ionto.deploy import build
+    from tools.firmware_build import build
     from tools.sim.simboard import SimBoard
 
     flash = Path(flash)
@@ -707,7 +707,7 @@ def write_firmware(flash: str | Path, board: str = "pico", seed: int = 1) -> lis
     arch = arch_of(int(mpy))
     built = build(arch)
     if load_board(board, str(ROOT)).get("display"):  # and its driver, as deploy sends it
-        from tools.ionto import display_driver
+        from tools import display_driver
 
         built += display_driver.driver_file(arch)
     for path, data in built:

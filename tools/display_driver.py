@@ -25,7 +25,7 @@ import urllib.request
 from pathlib import Path
 
 from tools.device_files import CLONE, ROOT
-from tools.ionto.link import LinkError
+from tools.firmware_build import BuildError
 
 PACKAGE = "micropython-ssd1306"
 VERSION = "0.3"
@@ -37,8 +37,8 @@ BOARD_PATH = "lib/ssd1306.py"  # on the board as lib/ssd1306.mpy (sys.path has /
 CACHE = (ROOT / "build" if CLONE else Path("build")) / "drivers"
 
 
-class DriverError(LinkError):
-    # A LinkError: `ionto deploy` says it in one line, as its other failures.
+class DriverError(BuildError):
+    # `ionto deploy` says it in one line, as its other failures.
     pass
 
 
@@ -90,39 +90,6 @@ def source(cache: Path = CACHE, get=_download) -> Path:
     tmp.write_bytes(data)
     tmp.replace(path)
     return path
-
-
-def wanted(board: dict) -> bool:
-    """Does this board description name a display?"""
-    return bool(board.get("display"))
-
-
-def board_name(link) -> str:
-    """The board description the board will load (firmware/boards/__init__.py):
-    its board.txt, else the one for the board MicroPython names."""
-    from firmware.boards import default_name
-
-    txt = link.get("board.txt")
-    if txt is not None and txt.strip():
-        return txt.decode("utf-8", "replace").strip()
-    out = link.exec("import sys\n"
-                    "print(sys.platform + '|' + getattr(sys.implementation, '_machine', ''))\n")
-    platform, _, machine = out.strip().splitlines()[-1].partition("|")
-    return default_name(platform, machine)
-
-
-def board_files(link, arch: str | None, dest: Path = CACHE / "mpy") -> list[tuple[str, bytes]]:
-    """What `ionto deploy` adds for the board's display: the driver as
-    lib/ssd1306.mpy when its description names one, else nothing."""
-    from tools.device_files import BOARD_NAMES
-    from tools.sim.simboard import load_board
-
-    name = board_name(link)
-    if name not in BOARD_NAMES:
-        return []  # the board's own check refuses it at boot, in its own words
-    if not wanted(load_board(name, str(ROOT))):
-        return []
-    return driver_file(arch, dest)
 
 
 def driver_file(arch: str | None, dest: Path = CACHE / "mpy") -> list[tuple[str, bytes]]:

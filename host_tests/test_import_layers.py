@@ -1,0 +1,94 @@
+"""The host side's packages import each other one way (issue 16: tools/sim and
+tools/ionto imported each other, and the fault matrix's helpers did): no cycle
+between the packages of tools/ (tools/sim, tools/ionto, ...; each top-level module
+of tools/ is a node of its own), function-level imports included, and none
+between the device tests' helpers. Read from the syntax trees."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _imports(path: Path) -> set[str]:
+    out = set()
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Import):
+            out |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            out |= {node.module} | {f"{node.module}.{a.name}" for a in node.names}
+    return out
+
+
+def _node(module: str, root: Path) -> str | None:
+    # tools.sim.simboard -> "tools.sim"; tools.check_device -> itself; else None.
+    parts = module.split(".")
+    if parts[0] != "tools" or len(parts) < 2:
+        return None
+    if (root / "tools" / parts[1]).is_dir():
+        return "tools." + parts[1]
+    return "tools." + parts[1] if (root / "tools" / (parts[1] + ".py")).exists() else None
+
+
+def graph(root: Path = ROOT) -> dict[str, set[str]]:
+    edges: dict[str, set[str]] = {}
+    for f in sorted((root / "tools").rglob("*.py")):
+        src = _node(f.relative_to(root).with_suffix("").as_posix().replace("/", "."), root)
+        for m in _imports(f):
+            dst = _node(m, root)
+            if src and dst and dst != src:
+                edges.setdefault(src, set()).add(dst)
+    return edges
+
+
+def cycle(edges: dict[str, set[str]]) -> list[str]:
+    """One cycle of the graph, or []."""
+    state: dict[str, int] = {}
+    path: list[str] = []
+
+    def visit(n: str) -> list[str]:
+        state[n] = 1
+        path.append(n)
+        for m in sorted(edges.get(n, ())):
+            if state.get(m) == 1:
+                return path[path.index(m):] + [m]
+            if m not in state and (found := visit(m)):
+                return found
+        state[n] = 2
+        path.pop()
+        return []
+
+    for n in sorted(edges):
+        if n not in state and (found := visit(n)):
+            return found
+    return []
+
+
+def test_the_packages_of_tools_import_one_way():
+    edges = graph()
+    assert "tools.ionto" in edges.get("tools.launcher", set())  # the reader sees imports
+    assert cycle(edges) == [], cycle(edges)
+
+
+def test_the_fault_matrix_helpers_import_one_way():
+    device = ROOT / "host_tests" / "device"
+    helpers = {f.stem: _imports(f) for f in device.glob("*.py") if not f.stem.startswith("test_")}
+    edges = {a: {b for b in helpers if b in imps} for a, imps in helpers.items()}
+    assert "fault_support" in edges["fault_checks"]
+    assert cycle(edges) == [], cycle(edges)
+
+
+def test_the_check_sees_a_cycle(tmp_path):
+    # Control: tools/sim importing tools/ionto inside a function, as replboard did.
+    for rel, text in (("tools/sim/a.py", "def f():\n    from tools.ionto import b\n"),
+                      ("tools/ionto/b.py", "from tools.sim import a\n"),
+                      ("tools/c.py", "import tools.sim.a\n")):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text)
+    edges = graph(tmp_path)
+    assert edges == {"tools.sim": {"tools.ionto"}, "tools.ionto": {"tools.sim"},
+                     "tools.c": {"tools.sim"}}, edges
+    assert cycle(edges) in (["tools.ionto", "tools.sim", "tools.ionto"],
+                            ["tools.sim", "tools.ionto", "tools.sim"])
