@@ -25,11 +25,15 @@ def _build_dir(path):
 
 def fake_flash():
     # The folder a fake-hal app writes its journal and marker to: one per test
-    # file in the unix port, where tools/run_device_tests.py runs files side by side.
+    # file in the unix port, where tools/run_device_tests.py runs files side by side
+    # (one per test of a file whose tests each get an interpreter: mptest.py's pick).
     # In CPython, one per pytest-xdist worker (make test runs pytest on every core).
     name = "build/fake_flash"
     if sys.implementation.name == "micropython" and len(sys.argv) > 1:
         name += "_" + sys.argv[1].split("/")[-1].split(".")[0]
+        if len(sys.argv) > 2:
+            name += "_" + "".join(c if c.isalpha() or c.isdigit() else "_"
+                                  for c in sys.argv[2].split("::")[-1])
     elif os.getenv("PYTEST_XDIST_WORKER"):
         name += "_" + os.getenv("PYTEST_XDIST_WORKER")
     return _build_dir(name) + "/"

@@ -4,6 +4,8 @@
 # firmware cannot drift apart. 1.25 ms ticks keep it quick; every duration in
 # the firmware comes from the clock, so the behaviour is the same as at 1 kHz
 # (the button and the session's step run every 16 ticks: every 20 ms here).
+# Each test gets a unix-port interpreter of its own (make check's longest file):
+# device-tests: one interpreter per test
 from support import FakeHal, fake_flash, run_ticks, tick
 
 from firmware import limits, names, states
