@@ -43,6 +43,7 @@ def _collect(generation: int = 2) -> int:
 
 gc.collect = _collect
 
+
 def pytest_generate_tests(metafunc):
     # A device test module's PARAMETRISE = {"test_x": (p, ...)} runs test_x(p) once
     # per p, ids test_x[p]: pytest here, tools/sim/mptest.py in the unix port
