@@ -1,15 +1,19 @@
 # The application: wires hal, supervisor, regulator, session and LED, and
-# runs the fixed-rate control loop. Every tick (1 kHz): read -> check ->
-# at most one slow job -> regulate -> drive -> feed the watchdog. The slow
-# jobs take turns over 32 ticks: the button, the session's step, the density
-# guard, the up and down buttons (each the tick after the one before) and
-# observe (rail, battery, the slow checks) every 16 ms; indicate (LED), record
-# (trace, journal), the buzzer, the status report and, on a board with one,
-# a slice of the display's frame every 32 ms. The other ticks (17 of 32) run
-# the fast path alone.
+# runs the fixed-rate control loop. Every period (1 ms) the loop runs the
+# tick (read -> check -> regulate -> drive -> feed the watchdog), then at most
+# one slow job in what is left of the period (App.job). The slow jobs take
+# turns over 32 periods: the button, the session's step, the density guard,
+# the up and down buttons (each the period after the one before) and observe
+# (rail, battery, the slow checks) every 16 ms; indicate (LED), record (trace,
+# journal), the buzzer, the status report and, on a board with one, a slice
+# of the display's frame every 32 ms. The other periods (17 of 32) run the
+# tick alone. A job's decision reaches the output at the next tick's drive
+# (1 ms later); the tick's own checks cut the output in the tick that reads
+# the fault.
 # docs/testing.md has the budget of each part.
-# The tick allocates nothing, frames included (host_tests/device/test_alloc.py
-# measures it with micropython.mem_total in the unix port).
+# The tick and its job allocate nothing, frames included
+# (host_tests/device/test_alloc.py measures it with micropython.mem_total in the
+# unix port).
 import time
 from array import array
 
@@ -98,7 +102,11 @@ _T_PATH_OHM = const(9)  # R_sense + R_limit and the PTC: their drop is no sink h
 _T_RUNNING = const(10)  # 1 once the first tick ran
 _T_RAIL_MV = const(11)  # the last rail reading (observe), 0 if below 0: the sink's headroom
 _T_DTS = const(12)  # the last 32 ticks' dt (us), a ring
-_T_SIZE = const(44)
+_T_JOB_N = const(44)  # _T_N when the last job ran: one job a tick, however called
+_T_SIZE = const(45)
+# The slots (a tick's count modulo 32) with a job after them (job): bit k for
+# slot k. Every 16: 0-3 and 8 (and 16-19, 24); every 32: 4, 6, 12, 20, 28.
+_JOB_SLOTS = const(0x111F115F)
 _F_SENSE = const(0)  # App._fast: hal.sense, the supervisor's check, the
 _F_CHECK = const(1)  # regulator's target, its step, the supervisor's drive
 _F_TARGET = const(2)  # (which ends the tick: it feeds the watchdog)
@@ -196,11 +204,12 @@ class App:
         return p == 4 or (p == POLARITY_ALTERNATE and not self.last_start_reversed)
 
     @micropython.viper  # every tick: machine words, frame on the C stack (platform.md)
-    def tick(self, now):
+    def tick(self, now) -> int:
         # One tick, every millisecond: readings, the checks that see every
-        # reading, at most one slow job, regulation, drive, watchdog.
-        # now: time.ticks_us() at the start of the tick; every duration
-        # below comes from its differences (a late tick never stretches one).
+        # reading, regulation, drive, watchdog. Returns 1 when a slow job is due
+        # after it (job), else 0. now: time.ticks_us() at the start of the
+        # tick; every duration below comes from its differences (a late tick
+        # never stretches one).
         now_us = int(now)  # a machine word (ticks_us < 2**30)
         t = ptr32(self._t)
         last = t[_T_LAST_US]
@@ -234,45 +243,56 @@ class App:
         t[_T_I_AVG_UA] = i_avg
         if fast[_F_CHECK](i_ua, v_mv, fast[_F_TARGET](), dt):  # CUT
             self.ses.surge_cut()  # SR-6: re-ramp from zero
-        # At most one slow job a tick: the button, the session's step, the
-        # guard and observe every 16 ticks, the others every 32. Each sees the
-        # time since it last ran: the sum of the last 16 or 32 ticks' dt.
+        # The slow jobs' time since each last ran: the sum of the last 16 or 32
+        # ticks' dt, kept here (a ring of the dts) for the job after this tick.
         n = t[_T_N]
         k = n & 31
-        span16 = t[_T_SPAN16_US] + dt - t[_T_DTS + ((k + 16) & 31)]
-        span32 = t[_T_SPAN32_US] + dt - t[_T_DTS + k]
-        t[_T_SPAN16_US] = span16
-        t[_T_SPAN32_US] = span32
+        t[_T_SPAN16_US] = t[_T_SPAN16_US] + dt - t[_T_DTS + ((k + 16) & 31)]
+        t[_T_SPAN32_US] = t[_T_SPAN32_US] + dt - t[_T_DTS + k]
         t[_T_DTS + k] = dt
-        j = k & 15
-        if j == 0:
-            self._press(span16)
-        elif j == 1:
-            self._decide(span16)
-        elif j == 2:
-            self._guard_step(span16)  # SR-23, just after the session's step
-        elif j == 3:
-            self._adjust(span16)
-        elif j == 8:
-            self._observe(span16)
-        elif k == 4:
-            self._indicate(span32)
-        elif k == 12:
-            self._record(span32)
-        elif k == 20:
-            self._buzzer_at(self.ms)
-        elif k == 28:
-            self._report()
-        elif k == 6:
-            d = self.display  # a slice of its frame (docs/display.md)
-            if d:
-                d.step()
         # The sink's voltage: the rail (read before R_limit) less the electrodes and
         # the rest of the current's path (SR-14's compliance, the regulator).
         cmd = fast[_F_STEP](i_ua, t[_T_RAIL_MV] - v_mv - i_ua * t[_T_PATH_OHM] // 1000, dt)
         t[_T_N] = (n + 1) & _TICKS_MAX
         # The output, then the watchdog's feed: only after a tick whose checks ran.
         fast[_F_DRIVE](self.ses.state, t[_T_WANT], cmd)
+        return (_JOB_SLOTS >> k) & 1
+
+    def job(self):
+        # After a tick that says so, in what is left of its period (run): the
+        # slow job of the tick's slot (its count modulo 32): the button, the
+        # session's step, the guard and observe every 16 ticks, the others
+        # every 32. Each sees the time since it last ran (the tick's spans).
+        # Once a tick: a second call before the next tick does nothing.
+        # Bytecode (native code is heap on the chip, M8): the tick's flag
+        # spares the call in the 17 periods of 32 without a job.
+        t = self._t
+        n = t[_T_N]
+        if n == t[_T_JOB_N]:
+            return
+        t[_T_JOB_N] = n
+        k = (n - 1) & 31  # the slot of the tick just run
+        j = k & 15
+        if j == 0:
+            self._press(t[_T_SPAN16_US])
+        elif j == 1:
+            self._decide(t[_T_SPAN16_US])
+        elif j == 2:
+            self._guard_step(t[_T_SPAN16_US])  # SR-23, just after the session's step
+        elif j == 3:
+            self._adjust(t[_T_SPAN16_US])
+        elif j == 8:
+            self._observe(t[_T_SPAN16_US])
+        elif k == 4:
+            self._indicate(t[_T_SPAN32_US])
+        elif k == 12:
+            self._record(t[_T_SPAN32_US])
+        elif k == 20:
+            self._buzzer_at(self.ms)
+        elif k == 28:
+            self._report()
+        elif k == 6 and self.display:
+            self.display.step()  # a slice of its frame (docs/display.md)
 
     # The slow jobs below are bytecode: each keeps its locals and stack within
     # the 11 words a call frame may take on the C stack (py/objfun.c
@@ -281,12 +301,12 @@ class App:
     # host_tests/device/test_alloc.py fails when one grows past that.
     def _press(self, dt):
         # Every 16 ticks: the button, and what its gesture means at rest; an
-        # event for the session waits for the session's step, the next tick
-        # (the two in one tick would make the longest tick, issue 13).
+        # event for the session waits for the session's step, the next job
+        # (the two in one period would make the longest period, issue 13).
         self._event = self._gesture(self.btn.update(self.hal.button_pressed(), dt))
 
     def _decide(self, dt):
-        # Every 16 ticks, the tick after the button: the session's step.
+        # Every 16 ticks, the period after the button's: the session's step.
         ses = self.ses
         ev = self._event
         self._event = 0  # button.NONE
@@ -298,7 +318,7 @@ class App:
             self._report()  # a new state shows at once, not at the next report
 
     def _guard_step(self, dt):
-        # Every 16 ticks, the tick after the session's step.
+        # Every 16 ticks, the period after the session's step.
         # SR-23: in RAMP_UP and TREAT with current, the density guard caps the
         # regulator's goal (set point x baseline load / present load); a pause
         # (SR-10) or a reversal (SR-11) starts its baseline afresh.
@@ -528,7 +548,9 @@ class App:
         deadline = ticks_add(ticks_us(), period)
         count = 0
         while ticks == 0 or count < ticks:
-            self.tick(ticks_us())
+            # (Looked up each pass: the simulator's fault injection replaces them.)
+            if self.tick(ticks_us()):
+                self.job()  # in what is left of the period
             count += 1
             late = ticks_diff(ticks_us(), deadline)
             if late > 0:

@@ -1,7 +1,8 @@
-"""Issue 16: no function in the device code over 60 lines, but the three the
+"""Issue 16: no function in the device code over 60 lines, but two the
 every-millisecond tick runs in itself. Those stay long on purpose (issue 13): each is
 viper code over one preallocated array, and a call of its own costs the tick more
-than the lines it would save (docs/testing.md, "Real time: what runs when")."""
+than the lines it would save (docs/testing.md, "Real time: what runs when").
+App.tick itself is under the limit since the slow jobs run after it (App.job)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 LIMIT = 60  # lines, the def line to the last line of the body
-TICK = {("firmware/app.py", "tick"), ("firmware/regulator.py", "step"),
-        ("firmware/supervisor.py", "_sensors")}
+TICK = {("firmware/regulator.py", "step"), ("firmware/supervisor.py", "_sensors")}
 
 
 def _long(text: str) -> dict[str, tuple[int, bool]]:

@@ -45,7 +45,9 @@ _ST = names.STATES.index
 # long after it is seen the fault goes in (rev_off: once the output is off).
 _STAGES = {
     "checks": (2.5, 0, _ST("checks"), 0),
-    "wait_contact": (2.5, 0, _ST("wait_contact"), 0),
+    # 2 ms: the status shows the state at the session's step (a job); the
+    # probe's output goes on at the next tick's drive.
+    "wait_contact": (2.5, 0, _ST("wait_contact"), 0.002),
     "pause": (12.0, 0.3, _ST("paused"), 0),  # a short press in treatment
     "ramp_down": (12.0, HOLD_S, _ST("ramp_down"), 0),  # a hold: the person stops
     "done": (12.0, HOLD_S, _ST("done"), 0.3),  # stopped, ramped down, journaled

@@ -50,11 +50,13 @@ def make_app(calibrated=True):
 
 
 def tick(app, dt_us=1000):
-    # One tick, dt_us after the last: the loop's clock (time.ticks_us) as the
-    # fake hal keeps it, wrapping at 2**30 as on the boards.
+    # One period, dt_us after the last, as App.run runs it: the tick, then the
+    # slow job after it. The loop's clock (time.ticks_us) as the fake hal
+    # keeps it, wrapping at 2**30 as on the boards.
     hal = app.hal
     hal.now_us = (hal.now_us + dt_us) & 0x3FFFFFFF
-    app.tick(hal.now_us)
+    if app.tick(hal.now_us):
+        app.job()
 
 
 def run_ticks(app, n, load_ohm=0, dt_us=1000):

@@ -1,5 +1,6 @@
-# M6 and the hot-path rule: the every-millisecond tick allocates nothing at
-# all, frames included, in idle, ramp, treatment, pause and reversal.
+# M6 and the hot-path rule: the every-millisecond tick and the slow job after
+# it (App.job) allocate nothing at all, frames included, in idle, ramp,
+# treatment, pause and reversal.
 # Measured with micropython.mem_total() in the MicroPython unix port: it
 # counts every byte ever allocated, so a call frame put on the heap and freed
 # on return (a bytecode function whose locals and stack need more than 11
@@ -37,18 +38,25 @@ def _bytes_of_ticks(app, load_ohm, ticks=TICKS):
 
 
 def _harness_bytes(app, load_ohm):
-    # The same loop around a tick that does nothing: what the measurement
-    # itself costs (support.tick, the bath), subtracted from each figure.
-    real = app.tick
+    # The same loop around a tick and a job that do nothing: what the
+    # measurement itself costs (support.tick, the bath), subtracted from each
+    # figure.
+    real = app.tick, app.job
     app.tick = _NoTick()
+    app.job = _NoJob()
     try:
         return _bytes_of_ticks(app, load_ohm)
     finally:
-        app.tick = real
+        app.tick, app.job = real
 
 
 class _NoTick:
     def __call__(self, now_us):
+        pass
+
+
+class _NoJob:
+    def __call__(self):
         pass
 
 
@@ -141,17 +149,25 @@ def _heap_frame(a, b, c, d, e, f, g, h, i, j, k, m):
 
 
 def test_the_measurement_sees_a_heap_frame():
-    # Control: a tick that calls one bytecode function with a large frame
-    # (what a hot function that grew would do) is caught. Nothing else
+    # Control: a tick, or a job, that calls one bytecode function with a large
+    # frame (what a hot function that grew would do) is caught. Nothing else
     # differs: no object, no float, only the frame.
     _need_mem_total()
     app = _app_in_ramp()
     base = _harness_bytes(app, HAND)
-    real = app.tick
+    real = app.tick, app.job
 
     def framed_tick(now_us):
-        real(now_us)
+        due = real[0](now_us)
+        _heap_frame(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12)
+        return due
+
+    def framed_job():
+        real[1]()
         _heap_frame(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12)
 
     app.tick = framed_tick
+    assert _bytes_of_ticks(app, HAND) - base >= TICKS * 16
+    app.tick = real[0]
+    app.job = framed_job
     assert _bytes_of_ticks(app, HAND) - base >= TICKS * 16

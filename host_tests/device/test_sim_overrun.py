@@ -15,10 +15,11 @@ def test_slow_ticks_are_counted_as_overruns_and_the_loop_goes_on():
         count = [0]
 
         def tick(self, now_us):
-            real(self, now_us)
+            due = real(self, now_us)  # 1: a slow job after it (App.job)
             if count[0] < 50:  # 50 ticks of 1.5 ms: each one late
                 count[0] += 1
                 sys.modules["time"].sleep_us(1500)
+            return due
 
         cls.tick = tick
 

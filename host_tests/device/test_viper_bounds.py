@@ -133,6 +133,7 @@ def test_the_app_tick_stays_in_machine_words():
                 for _ in range(64):  # every job slot, twice
                     now = (now + gap) & 0x3FFFFFFF
                     app.tick(Word(now))
+                    app.job()
                     hal.output_is_on = True
     finally:
         builtins.ptr32 = real

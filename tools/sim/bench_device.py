@@ -50,7 +50,8 @@ def _ticks(a, n, load_ohm):
         if _now is None:
             a.tick()
         else:
-            a.tick(_now)
+            if a.tick(_now):
+                a.job()  # the slow job after the tick, as App.run runs them
             _now = time.ticks_add(_now, 1000)
         hal.bath(load_ohm)
 
@@ -59,7 +60,8 @@ def _first_tick(a):
     global _now
     now = time.ticks_us()
     try:
-        a.tick(now)
+        if a.tick(now):
+            a.job()
         _now = time.ticks_add(now, 1000)
     except TypeError:
         a.tick()

@@ -8,7 +8,9 @@
 # M6_TICKS: ticks of the allocation count per state; REVERSE: 1 to reach the
 # midway reversal (about 300,000 ticks more), 0 to leave it out.
 # Prints one JSON line: per state the app tick and the reference tick (us in
-# this port), their ratio, the slowest class of ticks, the bytes allocated (M6).
+# this port), their ratio, the slowest class of ticks, the bytes allocated (M6);
+# and the period's work: the tick and the slow job after it (App.job, which
+# e72854b has not: its tick ran everything), their ratio, its slowest class.
 import gc
 import json
 import os
@@ -42,9 +44,10 @@ WARM = 16  # untimed ticks before each timed round
 LEFT_TICKS = 32  # ticks with the collector off (M6's garbage: 192K heap)
 # A window this long was the host interrupting (another process, the kernel),
 # not the code in it: left out, and counted. The reference tick takes under
-# 1 us here; the app's cut is CUT_TIMES x the round's median tick + CUT_US
-# (its slow jobs take about twice the median; a collection on the 192K heap,
-# tens of us, is cut too: M6's m6_left_bytes shows garbage instead).
+# 1 us here; the app's cut is CUT_TIMES x the round's median tick + CUT_US, a
+# job's CUT_TIMES x the fastest of its class (its slot) + CUT_US (a collection
+# on the 192K heap, tens of us, is cut too: M6's m6_left_bytes shows garbage
+# instead).
 CUT_REF_US = 20
 CUT_TIMES = 4
 CUT_US = 5
@@ -73,11 +76,19 @@ def _nop():
     pass
 
 
-def _run(tick, n, now, api_now, settle):
-    # Ticks at 1 kHz of synthetic time, the bath settling between them. Allocates
-    # nothing per tick (M6 counts the same loop with a no-op tick and subtracts).
+def _run(tick, n, now, api_now, settle, job=None):
+    # Ticks at 1 kHz of synthetic time, each with the slow job after it (job:
+    # App.job, None for e72854b or an empty tick), the bath settling between
+    # them. Allocates nothing per tick (M6 counts the same loop with a no-op
+    # tick and subtracts).
     ta = time.ticks_add
-    if api_now:
+    if job is not None:
+        for _ in range(n):
+            if tick(now):  # as App.run: the job only after a tick that says so
+                job()
+            settle()
+            now = ta(now, PERIOD_US)
+    elif api_now:
         for _ in range(n):
             tick(now)
             settle()
@@ -90,15 +101,20 @@ def _run(tick, n, now, api_now, settle):
     return now
 
 
-def _time_now(tick, n, now, buf, settle):
-    # One duration per tick, the tick alone inside the window (the bath is not).
+def _time_now(tick, n, now, buf, settle, job, jbuf):
+    # One duration per tick, the tick alone inside the window (the bath is not);
+    # then the job after it in a window of its own (jbuf).
     tu = time.ticks_us
     td = time.ticks_diff
     ta = time.ticks_add
     for j in range(n):
         t0 = tu()
-        tick(now)
-        buf[j] = td(tu(), t0)
+        due = tick(now)
+        t1 = tu()
+        if due:
+            job()
+        jbuf[j] = td(tu(), t1)
+        buf[j] = td(t1, t0)
         settle()
         now = ta(now, PERIOD_US)
     return now
@@ -118,15 +134,16 @@ def _time_old(tick, n, now, buf, settle):
     return now
 
 
-def _count_now(tick, n, now, settle):
-    # M6: the bytes allocated inside the ticks' windows, summed (no allocation
-    # of its own: mem_total and the sums are small integers).
+def _count_now(tick, n, now, settle, job=_nop):
+    # M6: the bytes allocated inside the windows of the ticks and their jobs,
+    # summed (no allocation of its own: mem_total and the sums are small integers).
     mt = micropython.mem_total
     ta = time.ticks_add
     total = 0
     for _ in range(n):
         m0 = mt()
-        tick(now)
+        if tick(now):
+            job()
         total += mt() - m0
         settle()
         now = ta(now, PERIOD_US)
@@ -268,6 +285,10 @@ class Bench:
         except TypeError:
             self.app.tick()
             self.api_now = False
+        # The slow job after each tick (App.job); e72854b's tick ran its own.
+        self.job = getattr(self.app, "job", None)
+        if self.job is not None:
+            self.job()  # (it runs once a tick, and only in a job's slot)
         self.count = 1  # ticks run (the firmware's own tick count)
         self.settle()
         self.now = time.ticks_add(self.now, PERIOD_US)
@@ -276,6 +297,12 @@ class Bench:
                            bm.pwm(b["pin_set"]), bm.wdt())
         self.set_pwm = bm.pwm(b["pin_set"])
         self.buf = array("i", [0] * N)  # this round's ticks, us
+        # The jobs after them, us (0: e72854b); a copy, not a list of N (192K heap).
+        self.jbuf = array("i", self.buf)
+        # For the round's median tick, sorted in place: a list of N made once (a
+        # new one each round failed to find 8 KB in the fragmented 192K heap).
+        self.scratch = [0] * N
+        self.jmin = array("i", [0] * SLOW_MOD)  # each job class's fastest in a round
         duty = self.set_pwm.duty_u16()
         _time_total(self.ref.tick, 20 * N, 0, CUT_REF_US)  # the host's CPU up to speed
         self.set_pwm.duty_u16(duty)
@@ -284,7 +311,7 @@ class Bench:
         return self.app.status[0]  # firmware/names.py STATUS: the state first
 
     def ticks(self, n):
-        self.now = _run(self.app.tick, n, self.now, self.api_now, self.settle)
+        self.now = _run(self.app.tick, n, self.now, self.api_now, self.settle, self.job)
         self.count += n
 
     def until(self, state, limit):
@@ -299,22 +326,26 @@ class Bench:
         # ROUNDS rounds, each the app's N ticks between two halves of REF_TIMES x N
         # reference ticks (about as long): a host that slows down for a while
         # slows both, and the round's ratio stands. The median round counts.
+        # The tick (M7) and the period's work (the tick and its job) each.
         gc.collect()
         app_tick = self.app.tick
-        timed = _time_now if self.api_now else _time_old
         ref_tick = self.ref.tick
         buf = self.buf
+        jbuf = self.jbuf
         m = REF_TIMES * N // 2
         # Per tick count modulo SLOW_MOD: a periodic slow tick (the slow
         # readings every 16th tick) shows in its class's mean. (A single tick
         # cannot be timed: the clock counts whole us, a fast tick is ~2 us here.)
         cls_sum = [0] * SLOW_MOD
         cls_n = [0] * SLOW_MOD
+        work_sum = [0] * SLOW_MOD
+        work_n = [0] * SLOW_MOD
         interrupted = 0
         stayed = True  # in the state throughout
         apps = []
         refs = []
         ratios = []
+        work_ratios = []
         for _ in range(ROUNDS):
             # The window's own cost (two clock reads), taken off both.
             t, k = _time_total(_nop_now, N, 0, CUT_REF_US)
@@ -324,7 +355,12 @@ class Bench:
             self.set_pwm.duty_u16(duty)
             self.ticks(WARM)  # the first tick after the reference finds cold caches
             c0 = self.count
-            self.now = timed(app_tick, N, self.now, buf, self.settle)
+            if self.job is not None:
+                self.now = _time_now(app_tick, N, self.now, buf, self.settle, self.job, jbuf)
+            elif self.api_now:
+                self.now = _time_now(app_tick, N, self.now, buf, self.settle, _nop, jbuf)
+            else:
+                self.now = _time_old(app_tick, N, self.now, buf, self.settle)
             self.count += N
             duty = self.set_pwm.duty_u16()
             t2, k2 = _time_total(ref_tick, m, 0, CUT_REF_US)
@@ -332,27 +368,53 @@ class Bench:
             interrupted += 2 * m - k - k2
             ref = (t + t2) / (k + k2) - w
             stayed = stayed and self.state() == state
-            cut = CUT_TIMES * sorted(buf)[N // 2] + CUT_US
+            scratch = self.scratch
+            for j in range(N):
+                scratch[j] = buf[j]
+            scratch.sort()
+            cut = CUT_TIMES * scratch[N // 2] + CUT_US
+            # A job's cut by its class (each class runs one kind of job): a
+            # window over CUT_TIMES x the class's fastest was interrupted.
+            jmin = self.jmin
+            for c in range(SLOW_MOD):
+                jmin[c] = 1 << 30
+            for j in range(N):
+                c = (c0 + j) % SLOW_MOD
+                if jbuf[j] < jmin[c]:
+                    jmin[c] = jbuf[j]
+            jw = w if self.job is not None else 0  # a job window's own cost
             total = 0
             n = 0
+            work = 0
+            nw = 0
             for j in range(N):
                 d = buf[j]
+                c = (c0 + j) % SLOW_MOD
                 if d < cut:
                     total += d
                     n += 1
-                    c = (c0 + j) % SLOW_MOD
                     cls_sum[c] += d
                     cls_n[c] += 1
-            interrupted += N - n
+                    if jbuf[j] < CUT_TIMES * jmin[c] + CUT_US:
+                        work += d + jbuf[j] - jw
+                        nw += 1
+                        work_sum[c] += d + jbuf[j] - jw
+                        work_n[c] += 1
+            interrupted += N - nw
             app = total / n - w
             apps.append(app)
             refs.append(ref)
             ratios.append(app / ref)
+            work_ratios.append((work / nw - w) / ref)
         mean = sum(cls_sum) / sum(cls_n)
         slowest = max(cls_sum[c] / cls_n[c] for c in range(SLOW_MOD) if cls_n[c])
+        wmean = sum(work_sum) / sum(work_n)
+        wslowest = max(work_sum[c] / work_n[c] for c in range(SLOW_MOD) if work_n[c])
         out = {"state": self.state(), "app_us": _median(apps), "ref_us": _median(refs),
                "ratio": _median(ratios), "ratio_rounds": ratios, "window_us": w,
-               "slow_class_pct": 100 * (slowest - mean) / (mean - w), "interrupted": interrupted}
+               "slow_class_pct": 100 * (slowest - mean) / (mean - w), "interrupted": interrupted,
+               "work_ratio": _median(work_ratios),
+               "work_slow_class_pct": 100 * (wslowest - wmean) / (wmean - w)}
         out["m6_bytes"] = self.alloc(M6_TICKS)
         out["m6_ticks"] = M6_TICKS
         out["m6_left_bytes"] = self.left(LEFT_TICKS)
@@ -388,9 +450,13 @@ class Bench:
         # what the same loop counts around a tick that does nothing. The bath
         # is outside the count (its own frames are the harness's, not the tick's).
         gc.collect()
-        count = _count_now if self.api_now else _count_old
-        base = count(_nop_now if self.api_now else _nop, n, self.now, self.settle)[0]
-        used, self.now = count(self.app.tick, n, self.now, self.settle)
+        if self.api_now:
+            job = self.job if self.job is not None else _nop
+            base = _count_now(_nop_now, n, self.now, self.settle)[0]
+            used, self.now = _count_now(self.app.tick, n, self.now, self.settle, job)
+        else:
+            base = _count_old(_nop, n, self.now, self.settle)[0]
+            used, self.now = _count_old(self.app.tick, n, self.now, self.settle)
         self.count += n
         return used - base
 
@@ -403,7 +469,7 @@ class Bench:
         gc.disable()
         try:
             a0 = gc.mem_alloc()
-            self.now = _run(tick, n, self.now, self.api_now, self.settle)
+            self.now = _run(tick, n, self.now, self.api_now, self.settle, self.job)
             return gc.mem_alloc() - a0
         except MemoryError:
             return -1

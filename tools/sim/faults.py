@@ -96,12 +96,13 @@ def slow_ticks(b, arg):
     count = [0]
 
     def tick(self, now_us):
-        real(self, now_us)
+        due = real(self, now_us)  # 1: a slow job after it (App.job)
         if count[0] < n:
             count[0] += 1
             sys.modules["time"].sleep_us(extra_us)
         else:
             cls.tick = real
+        return due
 
     cls.tick = tick
 
