@@ -325,8 +325,7 @@ def _parts_lines(tick: dict) -> list[str]:
     run = tick["runs"]["current"]
     if "parts_treat" not in run or "treat" not in run.get("states", {}):
         return []
-    treat = run["states"]["treat"]
-    b = parts_budget(run["parts_treat"], treat.get("work_ratio", treat["ratio"]),
+    b = parts_budget(run["parts_treat"], run["states"]["treat"]["work_ratio"],
                      tick["model"]["k_us"])
     per = ", ".join(f"{name} {us:.0f}" for name, us in _by_period(b["per_call_us"]))
     return [f"M7 budget in treatment, RP2040 estimate, us per call beyond the call itself: {per}",

@@ -182,8 +182,8 @@ def estimate(model: dict, run: dict) -> dict:
         mean = k * m["ratio"]
         chip_tail = _tail(s)
         slow = 1 + m["slow_class_pct"] / 100
-        work = k * m.get("work_ratio", m["ratio"])
-        wslow = 1 + m.get("work_slow_class_pct", m["slow_class_pct"]) / 100
+        work = k * m["work_ratio"]
+        wslow = 1 + m["work_slow_class_pct"] / 100
         out[s] = {"ratio": m["ratio"], "mean_us": mean, "max_us": mean * max(chip_tail, slow),
                   "max_from": "chip max/mean" if chip_tail >= slow else "slowest tick class",
                   "work_mean_us": work, "work_max_us": work * max(chip_tail, wslow),

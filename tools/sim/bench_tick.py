@@ -355,10 +355,9 @@ class Bench:
             self.set_pwm.duty_u16(duty)
             self.ticks(WARM)  # the first tick after the reference finds cold caches
             c0 = self.count
-            if self.job is not None:
-                self.now = _time_now(app_tick, N, self.now, buf, self.settle, self.job, jbuf)
-            elif self.api_now:
-                self.now = _time_now(app_tick, N, self.now, buf, self.settle, _nop, jbuf)
+            if self.api_now:
+                self.now = _time_now(app_tick, N, self.now, buf, self.settle,
+                                     self.job or _nop, jbuf)
             else:
                 self.now = _time_old(app_tick, N, self.now, buf, self.settle)
             self.count += N
@@ -451,9 +450,9 @@ class Bench:
         # is outside the count (its own frames are the harness's, not the tick's).
         gc.collect()
         if self.api_now:
-            job = self.job if self.job is not None else _nop
             base = _count_now(_nop_now, n, self.now, self.settle)[0]
-            used, self.now = _count_now(self.app.tick, n, self.now, self.settle, job)
+            used, self.now = _count_now(self.app.tick, n, self.now, self.settle,
+                                        self.job or _nop)
         else:
             base = _count_old(_nop, n, self.now, self.settle)[0]
             used, self.now = _count_old(self.app.tick, n, self.now, self.settle)
