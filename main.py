@@ -66,7 +66,8 @@ try:
         import firmware.app
         import firmware.hal
 
-        app = firmware.job("startup", "board_app", board, after_watchdog)  # SR-4 (startup.py)
+        # SR-4 in the startup job (startup.py); the hal is given machine.
+        app = firmware.job("startup", "board_app", machine, board, after_watchdog)
         print("ionto: ready on", board["name"])
         app.run()
 finally:

@@ -45,12 +45,13 @@ def _hardware():
     hal = _hal
     board = _board
     if hal is None or board is None:
-        import firmware.hal  # kept loaded: clock_set reaches machine through it
+        import machine  # an entry point, as main.py: the hal is given it
+
         from firmware.boards import load
 
         board = _board = load()
         cal, _ = store.load_calibration()
-        hal = _hal = firmware.job("hal", "Hal", board,
+        hal = _hal = firmware.job("hal", "Hal", machine, board,
                                   cal if cal is not None else store.nominal_calibration())
     hal.output_off()
     return hal, board
@@ -255,9 +256,7 @@ def clock_set(year, month, day, hour, minute, second):
     _int("hour", hour, 0, 23)
     _int("minute", minute, 0, 59)
     _int("second", second, 0, 59)
-    board = _hardware()[1]
-    from firmware import hal
-
+    hal, board = _hardware()
     # The board's clock, and the DS3231 module where the board has one.
     firmware.job("clock", "set_clock", hal.machine, board,
                  (year, month, day, hour, minute, second))

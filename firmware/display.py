@@ -201,7 +201,7 @@ class Display:
         else:
             self._num(0, 0, _FIELD | _DASH << 16)
 
-def start(app, board):
+def start(app, machine, board):
     # At startup, when the board description names a display: the panel
     # (firmware/hal_display.py, dropped after the startup job) and the app's display. A
     # display that does not start (no driver on the board, a wrong pin) is
@@ -209,7 +209,7 @@ def start(app, board):
     try:
         from firmware import hal_display
 
-        oled = hal_display.oled(board)
+        oled = hal_display.oled(machine, board)
     except Exception as e:  # noqa: BLE001 - whatever it is, the device runs without it
         print("ionto: display not started:", repr(e))
         return

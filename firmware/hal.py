@@ -1,5 +1,7 @@
-# The hardware room: the ONLY firmware module that imports machine.
-# It turns raw ADC readings into integer physical units (uA, mV) with the board
+# The hardware room: the one firmware class that works machine's pins, ADCs,
+# PWMs and watchdog. It is given machine: only the entry points (boot.py,
+# main.py, the REPL's console) import it, and the tests pass a fake one. It
+# turns raw ADC readings into integer physical units (uA, mV) with the board
 # description and the calibration, and drives the set PWM, the output switch,
 # the relay, the LED, the buzzer and the watchdog.
 #
@@ -10,7 +12,6 @@
 # mul < 2**18 keep every product below 2**30, a small int on both ports.
 from array import array
 
-import machine
 import micropython
 from micropython import const
 
@@ -32,12 +33,13 @@ _BIAS = const(1 << 20)
 
 
 class Hal:
-    def __init__(self, board, cal):
+    def __init__(self, machine, board, cal):
         # The pins and scale factors come from firmware/hal_setup.py: the job
         # that builds the hal (startup, the console: firmware.job) drops it
         # after (M8).
         from firmware import hal_setup
 
+        self.machine = machine  # the console's clock job reaches it here
         self.board = board
         (self._enable, self._relay, self._trip_reset, self._led, self._buzzer,
          self._set_pin, self._pwm, self._trip, self._button, self._usb, self._up,
@@ -167,8 +169,8 @@ class Hal:
             raise RuntimeError("output_on before the watchdog runs")
         if self.pulse_hz:
             # Allocates a PWM object: once per switch-on, never per tick.
-            self._gate = machine.PWM(self._enable, freq=self.pulse_hz,
-                                     duty_u16=self.pulse_duty_pct * 65535 // 100)
+            self._gate = self.machine.PWM(self._enable, freq=self.pulse_hz,
+                                          duty_u16=self.pulse_duty_pct * 65535 // 100)
         else:
             self._enable_value(1)
         self.output_is_on = True
@@ -181,7 +183,7 @@ class Hal:
             # take the pin back as a plain output driven low.
             gate.duty_u16(0)
             self._gate = None
-            self._enable.init(machine.Pin.OUT, value=0)
+            self._enable.init(self.machine.Pin.OUT, value=0)
         self._enable_value(0)
         self.output_is_on = False
         self.duty = 0
@@ -210,7 +212,7 @@ class Hal:
     # ---- watchdog ----
     def start_watchdog(self, timeout_ms):
         if self._wdt is None:
-            self._wdt = machine.WDT(id=0, timeout=timeout_ms)
+            self._wdt = self.machine.WDT(id=0, timeout=timeout_ms)
             # From now on the supervisor's feed is the WDT's own (C) method:
             # one call a tick less (a call costs about 20 us on the RP2040,
             # platform.md); taken once, so feeding allocates nothing.

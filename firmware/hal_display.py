@@ -1,15 +1,14 @@
 # Startup only, on a board whose description names a display (docs/display.md):
 # the SPI bus, the panel's pins and micropython-lib's ssd1306 driver, which
 # `ionto deploy` installs as lib/ssd1306.mpy. A hal file: the firmware's
-# modules that touch machine are hal*.py (and boot.py, main.py); the display's
-# logic (firmware/display.py) gets the driver object.
-import machine
-
+# modules that touch machine's objects are hal*.py, given machine by the entry
+# points (main.py); the display's logic (firmware/display.py) gets the driver
+# object.
 WIDTH = 128
 HEIGHT = 64
 
 
-def oled(board):
+def oled(machine, board):
     # The panel, initialised by the driver (reset, its init sequence, a blank
     # screen): horizontal addressing over all 8 pages, the address at page 0.
     # SPI, not I2C: a 128-byte page takes about 0.1 ms at the driver's

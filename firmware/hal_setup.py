@@ -1,7 +1,7 @@
 # Startup only, for firmware/hal.py: the CPU clock, the pins, the ADC readers
 # and the fixed point scale factors from the board description and the
 # calibration. The job that builds the hal (firmware.job) drops it after (M8).
-# `machine` is passed in: firmware/hal.py stays the only module that imports it.
+# `machine` is passed in, as to firmware/hal.py: only the entry points import it.
 #
 # Readings: value = ((code - offset) * mul) >> shift, mul = the value at
 # 4096 codes; code < 4096 and mul < 2**18 keep every product below 2**30.

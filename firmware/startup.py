@@ -101,13 +101,13 @@ def after_reset(journal, last, watchdog, profile, folder, then):
     return rec
 
 
-def board_app(board, after_watchdog):
-    # The app on the real hal (the only firmware module that imports machine).
+def board_app(machine, board, after_watchdog):
+    # The app on the real hal over the board's machine (main.py's).
     from firmware.hal import Hal
 
-    app = build(board, Hal, after_watchdog)
+    app = build(board, lambda board, cal: Hal(machine, board, cal), after_watchdog)
     if board.get("display"):  # the optional display (docs/display.md)
         from firmware import display
 
-        display.start(app, board)
+        display.start(app, machine, board)
     return app

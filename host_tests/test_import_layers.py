@@ -2,7 +2,8 @@
 tools/ionto imported each other, and the fault matrix's helpers did): no cycle
 between the packages of tools/ (tools/sim, tools/ionto, ...; each top-level module
 of tools/ is a node of its own), function-level imports included, and none
-between the device tests' helpers. Read from the syntax trees."""
+between the device tests' helpers; and on the device, only the entry points import
+machine (issue 16 item 4: the hal is given it). Read from the syntax trees."""
 
 from __future__ import annotations
 
@@ -92,3 +93,22 @@ def test_the_check_sees_a_cycle(tmp_path):
                      "tools.c": {"tools.sim"}}, edges
     assert cycle(edges) in (["tools.ionto", "tools.sim", "tools.ionto"],
                             ["tools.sim", "tools.ionto", "tools.sim"])
+
+
+# The device's entry points: boot, the app (main.py) and the REPL's console. Each
+# passes machine to what needs it (firmware/hal.py's Hal, hal_setup, clock, safe mode).
+ENTRY_POINTS = {"boot.py", "main.py", "firmware/console.py"}
+
+
+def machine_importers(root: Path = ROOT) -> set[str]:
+    files = [root / "boot.py", root / "main.py", *sorted((root / "firmware").rglob("*.py"))]
+    return {f.relative_to(root).as_posix() for f in files
+            if f.exists() and "machine" in _imports(f)}
+
+
+def test_only_the_entry_points_import_machine(tmp_path):
+    assert machine_importers() == ENTRY_POINTS
+    # Control: a logic module that imports it, inside a function, is seen.
+    (tmp_path / "firmware").mkdir()
+    (tmp_path / "firmware/session.py").write_text("def f():\n    import machine\n")
+    assert machine_importers(tmp_path) == {"firmware/session.py"}

@@ -80,3 +80,35 @@ def test_pulse_gate_started_only_in_output_on():
     gates = [(f, w) for f, w, n in _calls_of("PWM")
              if n.args and isinstance(n.args[0], ast.Attribute) and n.args[0].attr == "_enable"]
     assert gates == [("firmware/hal.py", "Hal.output_on")]
+
+
+# The hal's interlocks (SR-2, SR-3, SR-11, SR-15 and the pulse mode's), which the
+# unit tests' FakeHal must inherit, not copy (issue 16 item 4): it may add to
+# output_off and pulse_trip_reset (its bath's set point, the latch it models) only
+# after calling the hal's own.
+INTERLOCKS = ("output_on", "relay", "set_pulsed", "start_watchdog", "watchdog_running",
+              "output_off", "pulse_trip_reset")
+
+
+def fake_hal_copies(path=ROOT / "tools/sim/fakehal.py") -> list[str]:
+    tree = ast.parse(path.read_text(), str(path))
+    fake = next(n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == "FakeHal")
+    assert [ast.unparse(b) for b in fake.bases] == ["Hal"], "FakeHal must be a Hal"
+    bad = []
+    for f in fake.body:
+        if isinstance(f, ast.FunctionDef) and f.name in INTERLOCKS:
+            first = f.body[0]
+            calls_hal = (isinstance(first, ast.Expr) and isinstance(first.value, ast.Call)
+                         and ast.unparse(first.value.func) == "Hal." + f.name)
+            if not calls_hal:
+                bad.append(f.name)
+    return bad
+
+
+def test_the_fake_hal_inherits_every_interlock(tmp_path):
+    assert fake_hal_copies() == []
+    # Control: a copy of the relay's interlock in the fake is seen.
+    copy = tmp_path / "fakehal.py"
+    copy.write_text("class FakeHal(Hal):\n    def relay(self, r):\n"
+                    "        if self.output_is_on:\n            raise RuntimeError\n")
+    assert fake_hal_copies(copy) == ["relay"]

@@ -45,10 +45,12 @@ def test_output_cannot_be_enabled_before_the_watchdog_runs():
     b = SimBoard("pico", seed=4, flash_dir="build/sim_flash/test_wdt_first")
 
     def go():
+        import machine
+
         from firmware import store
         from firmware.hal import Hal
 
-        hal = Hal(b.board, store.nominal_calibration())
+        hal = Hal(machine, b.board, store.nominal_calibration())
         try:
             hal.output_on()
         except RuntimeError:

@@ -146,13 +146,9 @@ def test_the_hal_sense_and_set_point_stay_in_machine_words():
     # to beyond full scale. (The pico: the esp32's codes, mV at the pin, are
     # smaller.)
     real = _watching()
-    saved = sys.modules.get("machine")
     try:
-        from tools.sim import benchmachine
-
-        sys.modules["machine"] = benchmachine
-        sys.modules.pop("firmware.hal", None)
         from firmware.hal import Hal
+        from tools.sim import benchmachine
 
         board = load("pico")
         # The board's clock as startup sets it (hal_setup.cpu_clock, which
@@ -161,7 +157,7 @@ def test_the_hal_sense_and_set_point_stay_in_machine_words():
         for offset in (store.OFFSET_MAX, -store.OFFSET_MAX):
             cal = {ch: {"offset": offset, "gain_ppm": store.GAIN_MAX_PPM}
                    for ch in ("current", "voltage", "rail", "battery", "set")}
-            hal = Hal(board, cal)
+            hal = Hal(benchmachine, board, cal)
             for pin in (board["pin_adc_current"], board["pin_adc_voltage"]):
                 for code in (0, 1, 2047, 4095):
                     benchmachine.adc(pin).u16 = code << 4
@@ -171,11 +167,6 @@ def test_the_hal_sense_and_set_point_stay_in_machine_words():
                 assert 0 <= hal.duty <= 65535
     finally:
         builtins.ptr32 = real
-        sys.modules.pop("firmware.hal", None)
-        if saved is None:
-            sys.modules.pop("machine", None)
-        else:
-            sys.modules["machine"] = saved
 
 
 @micropython.viper

@@ -19,7 +19,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from tools.device_files import CLONE
-from tools.ionto import m7, m9
+from tools.ionto import m7, m8, m9
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 TREAT = 3  # firmware/states.py
@@ -153,11 +153,7 @@ def _device_figures():
     # M8's heap, as a board imports the firmware: compiled, without line numbers.
     # For this machine (an armv6m .mpy with native code does not load in the unix
     # port; the bytecode is the same for every architecture).
-    host = m7.compile_tree(m7.tree_copy("m8"))
-    mp = str(Path(sys.executable).parent / "micropython")
-    r = subprocess.run([mp, "-X", "heapsize=192K", "tools/sim/bench_device.py", str(host)],
-                       cwd=ROOT, capture_output=True, text=True, check=True)
-    fig = json.loads(r.stdout.strip().splitlines()[-1])
+    fig = m8.device_run(m7.compile_tree(m7.tree_copy("m8")))
     total = m7.mpy_bytes(ROOT / "build/mpy/armv6m")
     fig["M8_mpy_bytes"] = total
     # Native code: the rp2 port loads it into the heap, the unix port outside.
@@ -166,18 +162,6 @@ def _device_figures():
     fig["M8_native_extra_bytes"] = m7.native_extra_bytes(ROOT / "build/mpy/armv6m", plain,
                                                          fig["M8_modules"])
     return fig
-
-
-# M8 on the chip, estimated: the unix port's bytecode figure scaled as at e72854b
-# (27.9 KB on the emulated RP2040 where the unix port measured 39.8 KB: issue 13,
-# MicroPython v1.28.0 rp2 port), plus the native code, which the rp2 port loads
-# into its heap.
-_CHIP_PER_UNIX = 27.9 / 39.8
-M8_CHIP_BAR_BYTES = 40 * 1024  # measures.md M8: on the chip (host_tests/test_heap_budget.py too)
-
-
-def m8_chip(dev: dict) -> float:
-    return dev["M8_heap_running_bytes"] * _CHIP_PER_UNIX + dev["M8_native_extra_bytes"]
 
 
 def _native(dev: dict) -> str:
@@ -459,8 +443,8 @@ def bench(json_path: str | None, sessions: int = m9.SESSIONS) -> int:
          f" KB{_native(dev)}; {dev['M8_mpy_bytes'] / 1024:.1f} KB", "guard 48 KB",
          max(dev["M8_heap_import_bytes"], dev["M8_heap_running_bytes"])
          + dev["M8_native_extra_bytes"] <= 48 * 1024),
-        ("M8", "heap running on the RP2040, estimate", f"{m8_chip(dev) / 1024:.1f} KB",
-         f"<= {M8_CHIP_BAR_BYTES // 1024} KB", m8_chip(dev) <= M8_CHIP_BAR_BYTES),
+        ("M8", "heap running on the RP2040, estimate", f"{m8.chip_bytes(dev) / 1024:.1f} KB",
+         f"<= {m8.CHIP_BAR_BYTES // 1024} KB", m8.chip_bytes(dev) <= m8.CHIP_BAR_BYTES),
         ("M9", f"false trips in {nominal['sessions']} sessions / missed S5-S16",
          f"{nominal['latches']} / {len(missed)}"
          + (f" ({len(nominal['not_clean'])} not clean)" if nominal["not_clean"] else ""),
@@ -502,7 +486,7 @@ def bench(json_path: str | None, sessions: int = m9.SESSIONS) -> int:
         "M7_overruns": {n: (runs[n]["overruns"], runs[n]["ticks"]) for n in _FAULT_AT},
         "M5_faults": m5_faults, **_m6_m7_json(tick), "M7_display_rp2040_est_us": display,
         **{k: v for k, v in dev.items() if k.startswith("M8")},
-        "M8_chip_estimate_bytes": m8_chip(dev),
+        "M8_chip_estimate_bytes": m8.chip_bytes(dev),
         "M9_latches": nominal["latches"], "M9_sessions": nominal["sessions"],
         "M9_refusals": nominal["refusals"], "M9_not_clean": nominal["not_clean"],
         "M9_missed": missed, "M9_power_cuts": runs["S16"]["cuts"],

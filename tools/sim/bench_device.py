@@ -1,8 +1,11 @@
 # Figures measured inside the MicroPython unix port (measures.md):
 #   M6 bytes allocated per tick (gc disabled, 10,000 ticks) in ramp, treatment, pause
 #   M7 time of one app tick / time of the reference tick, in the same run
-#   M8 heap in use after importing the whole app, and while it runs
-# Run: micropython -X heapsize=192K tools/sim/bench_device.py [FOLDER]   (one JSON line)
+#   M8 heap in use after importing the whole app, and while it runs; the qstr
+#      pools' state printed where each count starts and ends (tools/ionto/bench.py
+#      device_run counts the names at their entries' size)
+# Run: micropython -X heapsize=192K tools/sim/bench_device.py [FOLDER]
+# (four lines of micropython.qstr_info(), then one JSON line)
 # FOLDER: the compiled firmware (default build/mpy/armv6m; an armv6m .mpy with
 # native code does not load in this port: tools/ionto/bench.py passes a build
 # for this machine, the same bytecode).
@@ -18,22 +21,31 @@ sys.path.insert(0, _ROOT)
 # as on the board, whatever the folder the repository was cloned into).
 os.chdir(sys.argv[1] if len(sys.argv) > 1 else "build/mpy/armv6m")
 sys.path.insert(0, "")
+import micropython  # noqa: E402
+
 gc.collect()
+micropython.qstr_info()
 _HEAP0 = gc.mem_alloc()
 import firmware  # noqa: E402
 from firmware import app as _app  # noqa: E402  (measured: the whole app's imports)
 from firmware import hal as _hal  # noqa: E402,F401
 
 gc.collect()
+micropython.qstr_info()
 HEAP_IMPORT = gc.mem_alloc() - _HEAP0
 FROM_MPY = _app.__file__.endswith(".mpy")
 
 import json  # noqa: E402
 import time  # noqa: E402
 
-from tools.sim.fakehal import FakeHal  # noqa: E402  (the test double: not counted)
+from firmware.boards import load  # noqa: E402
+from tools.sim.fakehal import FakeHal, FakeMachine  # noqa: E402  (the test double: not counted)
 
+# The fake machine's pins, PWMs and watchdog made before the count starts, as the
+# rp2 port's are static objects.
+_MACHINE = FakeMachine(load("pico"))
 gc.collect()
+micropython.qstr_info()
 _HEAP1 = gc.mem_alloc()
 
 HAND = 3300
@@ -114,14 +126,38 @@ def _flash():
         f.write(json.dumps(cal))
 
 
-def main():
-    from firmware.boards import load
+def _hal_bytes(board):
+    # The heap an instance holds, of the real hal and of FakeHal, each made on a
+    # fake machine of its own (made first: the chip's pins are static objects).
+    # The least of three each: the collector scans the C stack conservatively, and
+    # a stale word there can keep a temporary alive (tens of bytes, never fewer).
+    from firmware import hal_setup, store  # noqa: F401  (loaded before the counts)
+    from firmware.hal import Hal
 
+    cal = store.nominal_calibration()
+    held = []
+    real = fake = 1 << 30
+    for _ in range(3):
+        m_real, m_fake = FakeMachine(board), FakeMachine(board)
+        held.append((m_real, m_fake))
+        gc.collect()
+        a = gc.mem_alloc()
+        held.append(Hal(m_real, board, cal))
+        gc.collect()
+        b = gc.mem_alloc()
+        held.append(FakeHal(board, m_fake, cal))
+        gc.collect()
+        real = min(real, b - a)
+        fake = min(fake, gc.mem_alloc() - b)
+    return real, fake
+
+
+def main():
     _flash()
     board = load("pico")
     # The app's own startup path, as main.py runs it (the loop's modules are
     # loaded above, so the job drops what startup loads beyond them).
-    a = firmware.job("startup", "build", board, lambda board, cal: FakeHal(board))
+    a = firmware.job("startup", "build", board, lambda board, cal: FakeHal(board, _MACHINE))
     hal = a.hal
     a.sup.start_watchdog()
     _first_tick(a)
@@ -144,8 +180,11 @@ def main():
     out["M7_ref_tick_us"] = ref_us / N
     out["M7_ratio"] = app_us / ref_us
     gc.collect()
-    # The app's objects (and the small FakeHal instance) on top of its imports.
-    out["M8_heap_running_bytes"] = HEAP_IMPORT + gc.mem_alloc() - _HEAP1
+    # The app's objects on top of its imports, with the hal counted as the
+    # firmware's own: the FakeHal instance (the hal with the test's readings and
+    # counters) less what the real hal holds (_hal_bytes, measured after).
+    micropython.qstr_info()
+    running = HEAP_IMPORT + gc.mem_alloc() - _HEAP1
     out["M8_heap_import_bytes"] = HEAP_IMPORT
     out["M8_imported_from_mpy"] = FROM_MPY
     # The firmware's modules this run holds: whose native code a board's heap holds
@@ -154,6 +193,8 @@ def main():
     _ticks(a, 100, 0)  # hand lifted
     out["state_pause"] = a.ses.state
     out["M6_pause_bytes"] = _alloc(a, 0)
+    out["M8_hal_bytes"], out["M8_fake_hal_bytes"] = _hal_bytes(board)
+    out["M8_heap_running_bytes"] = running - out["M8_fake_hal_bytes"] + out["M8_hal_bytes"]
     print(json.dumps(out))
 
 

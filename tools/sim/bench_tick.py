@@ -32,7 +32,7 @@ REVERSE = False
 def setup(tree, flash):
     # The tree's firmware on the real hal over benchmachine, the board's flash
     # root in `flash` (tools/sim/tick_instr.py imports this module and calls it).
-    sys.modules["machine"] = bm  # firmware/hal.py imports machine
+    sys.modules["machine"] = bm  # e72854b's firmware/hal.py imports machine
     sys.path.insert(0, tree if tree.startswith("/") else _ROOT + "/" + tree)
     os.chdir(flash)
 
@@ -266,7 +266,7 @@ class Bench:
             import firmware.hal
 
             # the real hal, on benchmachine
-            self.app = firmware.job("startup", "board_app", board, False)
+            self.app = firmware.job("startup", "board_app", bm, board, False)
         else:  # an older tree (e72854b): startup released by hand
             from firmware import startup
 
