@@ -52,10 +52,10 @@ def test_heap_within_the_m8_guard_and_no_allocation_per_tick(tmp_path):
 
 def test_the_chips_scale_rests_on_e72854b_measured_here_the_same_way(tmp_path):
     # m8.UNIX_REF_BYTES is e72854b's figure by this port and this method: the one
-    # commit the chip was measured at (27.9 KB). Its hal and FakeHal counts are
-    # the least of three; a stale word on the C stack could add a block (16 bytes).
+    # commit the chip was measured at (27.9 KB). A mean over 8 of the heap's layouts
+    # moved by up to 72 bytes with the folder's path (a single run by 350: m8.py).
     ref = m8.reference(tmp_path)
-    assert abs(ref["M8_heap_running_bytes"] - m8.UNIX_REF_BYTES) <= 64, ref
+    assert abs(ref["M8_heap_running_bytes"] - m8.UNIX_REF_BYTES) <= 128, ref
     assert ref["M8_hal_bytes"] > ref["M8_fake_hal_bytes"] > 0, ref  # its fake held less
 
 
@@ -68,10 +68,11 @@ def test_names_count_at_their_entries_size_not_at_their_pools_step(tmp_path):
              "qstr pool: n_pool=5, n_qstr=560, n_str_data_bytes=5000, n_total_bytes=12000",
              "qstr pool: n_pool=5, n_qstr=600, n_str_data_bytes=5400, n_total_bytes=12400",
              "qstr pool: n_pool=6, n_qstr=700, n_str_data_bytes=6400, n_total_bytes=20504"]
-    fig = {"M8_heap_import_bytes": 30000, "M8_heap_running_bytes": 45000}
+    fig = {"M8_heap_import_bytes": 30000, "M8_heap_running_bytes": 45000,
+           "M6_ramp_bytes": 0, "M6_treat_bytes": 0, "M6_pause_bytes": 0}
     script.write_text("".join(f"print({line!r})\n" for line in lines)
                       + f"print({json.dumps(fig)!r})\n")
-    out = m8.device_run(tmp_path, script, tmp_path)
+    out = m8.device_run(tmp_path, script, tmp_path, layouts=2)
     # the imports: 500 names, 7000 - 1500 = 5500 bytes of pools (total less strings)
     assert out["M8_heap_import_bytes"] == 30000 - 5500 + 500 * m8.QSTR_ENTRY_BYTES
     # the rig's 40 names in between are not counted; the run adds 100 names and a

@@ -462,6 +462,10 @@ def bench(json_path: str | None, sessions: int = m9.SESSIONS) -> int:
     print(f"M9: {nominal['sessions']} sessions by profile {nominal['profiles']}, "
           f"refused {nominal['refusals']}; S16: {runs['S16']['cuts']} power cuts, "
           f"{len(runs['S16']['torn'])} torn")
+    print(f"M8: the firmware's own (tools/ionto/m8.py): names at their qstr entries' size "
+          f"(as allocated: {dev['M8_heap_running_bytes_raw'] / 1024:.1f} KB running), the "
+          f"real hal's {dev['M8_hal_bytes']} bytes in the fake's {dev['M8_fake_hal_bytes']}; "
+          f"the mean of {m8.LAYOUTS} heap layouts")
     if dev["M8_native_extra_bytes"]:
         print(f"M8: native code goes into the RP2040's heap, not into the unix port's: at "
               f"least {dev['M8_native_extra_bytes']} bytes more on the chip (its armv6m .mpy "
