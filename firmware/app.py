@@ -118,7 +118,12 @@ _F_DRIVE = const(4)
 
 
 class App:
-    def __init__(self, hal, board, calibrated):
+    # Its inputs come in as arguments: startup.build's from the files (profile: the
+    # config's; session_id and last_start_reversed: the journal's newest record;
+    # show: the display's maker, status and session in, or None), the bench's
+    # journal folder. No other module sets its fields.
+    def __init__(self, hal, board, calibrated, profile=0, session_id=1,
+                 last_start_reversed=False, journal_dir="", show=None):
         self.hal = hal
         self.board = board
         self.calibrated = calibrated
@@ -146,17 +151,17 @@ class App:
         self.overruns_at_start = 0  # the session's own: overruns - this
         self._fault_noted = 0  # the latched fault a journal record carries
         self._led_on = False
-        self.profile = 0
-        self.journal_dir = ""  # the flash root; tests write elsewhere
+        self.profile = profile
+        self.journal_dir = journal_dir  # "": the flash root
         # SR-11 "alternate": the relay position the last session started with
         # (from the journal at startup, then from each session).
-        self.last_start_reversed = False
+        self.last_start_reversed = last_start_reversed
         self._start_armed = False  # a hold that began at rest: its release starts
         self._event = button.NONE  # the button's event for the session's next step
         self.trace = Trace()  # preallocated: the session's per-second samples
         self.guard = DensityGuard()  # SR-23: a hand lifted part way
         self._guard_state = IDLE  # the session state the guard last saw
-        self.session_id = 1  # the next session's journal id (from the journal at startup)
+        self.session_id = session_id  # the next session's journal id
         self.showing = 0  # the profile gesture: the profile shown (1-5), 0 = none
         self._show_ms = 0  # when it was last pressed
         self.start = None  # ISO UTC time of the start gesture, None: clock unknown
@@ -164,7 +169,7 @@ class App:
         self._sound_key = -1  # state, fault and refusal the buzzer last sounded for
         self._sound_ms = 0
         self._buzz_on = False
-        self.display = None  # the optional display (firmware/display.py sets it)
+        self.display = None if show is None else show(status, self.ses)  # docs/display.md
 
     def bind(self):
         # The every-tick calls, bound once: a method looked up by name costs two
@@ -385,7 +390,8 @@ class App:
         # The start gesture's release (SR-20): the CHECKS state, output off.
         if self.showing:
             self._pick()  # a profile just chosen is the one that starts
-        firmware.job("start_gesture", "run", self, 0)  # SR-22's warning; SR-4's running marker
+        # SR-22's warning and the start time; SR-4's running marker
+        self.start, self.warning = firmware.job("start_gesture", "run", self, 0)
         self.sup.new_session()
         self.guard.reset(True)  # SR-23: a new session, a new baseline and count
         self.reg.set_cap(limits.MAX_SET_UA)
@@ -531,8 +537,8 @@ class App:
         # (output off: idle or done; firmware/picker.py).
         index = self.showing - 1
         self.showing = 0
-        if index != self.profile:
-            firmware.job("picker", "run", self, index)
+        if index != self.profile and firmware.job("picker", "run", self, index):
+            self.profile = index
 
     def run(self, ticks=0):
         # The fixed-rate loop. ticks=0: forever. Deadlines advance by exactly one

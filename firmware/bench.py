@@ -43,8 +43,7 @@ def _start(hal, board, set_ua, seconds):
     gc.collect()  # the trace's 2.7 KB come in one piece: collect before
     b = dict(board)
     b["usb_treatment"] = True  # SR-17: allowed on the bench, reported as "usb"
-    app = App(hal, b, True)
-    app.journal_dir = BENCH_PREFIX
+    app = App(hal, b, True, journal_dir=BENCH_PREFIX)
     app.ses.configure(set_ua, (seconds + 60) * 1000, POLARITY_NONE)  # the bench ends it first
     app.reg.set_rates(limits.RAMP_UP_MAX_UA_S, limits.RAMP_DOWN_UA_S)  # SR-8's fastest
     hal.set_pulsed(0, 50)  # DC

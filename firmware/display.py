@@ -201,16 +201,21 @@ class Display:
         else:
             self._num(0, 0, _FIELD | _DASH << 16)
 
-def start(app, machine, board):
-    # At startup, when the board description names a display: the panel
-    # (firmware/hal_display.py, dropped after the startup job) and the app's display. A
-    # display that does not start (no driver on the board, a wrong pin) is
-    # said on the console and left out: the device works as without one.
-    try:
-        from firmware import hal_display
+def maker(machine, board):
+    # At startup, when the board description names a display: what App calls with
+    # its status and session to make its display. The panel (firmware/hal_display.py,
+    # dropped after the startup job) starts then, once the hal has set the CPU's
+    # clock (an SPI bus set up before would change speed with it). A display that
+    # does not start (no driver on the board, a wrong pin) is said on the console
+    # and left out (None): the device works as without one.
+    def make(status, ses):
+        try:
+            from firmware import hal_display
 
-        oled = hal_display.oled(machine, board)
-    except Exception as e:  # noqa: BLE001 - whatever it is, the device runs without it
-        print("ionto: display not started:", repr(e))
-        return
-    app.display = Display(oled, app.status, app.ses)
+            oled = hal_display.oled(machine, board)
+        except Exception as e:  # noqa: BLE001 - whatever it is, the device runs without it
+            print("ionto: display not started:", repr(e))
+            return None
+        return Display(oled, status, ses)
+
+    return make

@@ -40,14 +40,15 @@ class Hal:
         from firmware import hal_setup
 
         self.machine = machine  # the console's clock job reaches it here
-        self.board = board
+        # The set pin, its PWM and the trip input are kept by their bound methods
+        # alone: at most 37 fields keep the instance's table at 37 slots (M8).
         (self._enable, self._relay, self._trip_reset, self._led, self._buzzer,
-         self._set_pin, self._pwm, self._trip, self._button, self._usb, self._up,
+         _, pwm, trip, self._button, self._usb, self._up,
          self._down) = hal_setup.pins(machine, board)
         # Bound methods taken once: taking them per call would allocate.
         self._enable_value = self._enable.value
-        self._duty = self._pwm.duty_u16
-        self._trip_value = self._trip.value
+        self._duty = pwm.duty_u16
+        self._trip_value = trip.value
         uv = board["adc_kind"] == "uv"
         # Full scale of a code: a reading here is pinned (SR-12).
         self.code_hi = board["adc_linear_max_mv"] if uv else 4095
@@ -128,7 +129,7 @@ class Hal:
                 | (2 if down is not None and down.value() == 0 else 0))
 
     def trip_asserted(self):
-        return self._trip.value() == 0  # active low
+        return self._trip_value() == 0  # active low
 
     def usb_present(self):
         return self._usb is not None and self._usb.value() == 1

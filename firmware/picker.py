@@ -53,7 +53,8 @@ def run(app, index):
         store.save_config(cfg)
     except (OSError, ValueError) as e:
         print("profile not changed:", e)  # the old one stays, on the device and in the file
-        return
+        return False
     profiles.apply(app, settings)
     print("profile:", profiles.DEFAULTS[index][0])
+    return True  # the app takes it (app.py _pick)
 

@@ -96,10 +96,10 @@ def reminder(polarity):
 
 
 def apply(app, settings):
-    # A validated settings tuple (store.check_config) into the app: at startup
-    # (startup.py) and at a profile pick (picker.py); only with the output off.
+    # A validated settings tuple (store.check_config) into the app's session,
+    # regulator and hal: at startup (startup.py, the app made with its index) and at
+    # a profile pick (picker.py, the app takes the index); only with the output off.
     index, set_ua, duration_ms, pulse_hz, polarity, ramp_up = settings
-    app.profile = index
     # The profile's cap (SR-7): the most the up button may reach.
     app.ses.configure(set_ua, duration_ms, polarity, CAP_UA[index])
     app.reg.set_rates(ramp_up, limits.RAMP_DOWN_UA_S)

@@ -7,10 +7,11 @@
 from firmware import faults
 
 
-def build(board, make_hal, after_watchdog=False):
+def build(board, make_hal, after_watchdog=False, show=None):
     # after_watchdog: the board's reset cause was the watchdog (main.py asks
     # machine; on rp2 machine.reset() reports the same: planned resets are marked).
-    from firmware import store
+    # show: the display's maker (board_app), or None.
+    from firmware import journal, profiles, store
     from firmware.app import App
 
     cal, why = store.load_calibration()
@@ -20,27 +21,25 @@ def build(board, make_hal, after_watchdog=False):
     if warning:
         print(warning)
     hal = make_hal(board, cal if cal is not None else store.nominal_calibration())
-    app = App(hal, board, cal is not None)
-    from firmware import profiles
-
-    profiles.apply(app, settings)
-    from firmware import journal
-
     rec = journal.last()
-    reset = after_reset(journal, rec, after_watchdog, app.profile, app.journal_dir,
+    reset = after_reset(journal, rec, after_watchdog, settings[0], "",
                         ": hold the button 2 s (SR-4)")
+    if reset is not None:
+        rec = reset  # the newest record now
+    app = App(hal, board, cal is not None, settings[0], _next_id(rec),
+              rec is not None and rec.get("reversed_start") == 1, "", show)
+    profiles.apply(app, settings)
     if reset is not None:
         # SR-4: latched (output off, LED code 7) until a 2 s hold acknowledges it.
         app.sup.latch(faults.RESET)
-        rec = reset  # the newest record now
-    if rec is not None:
-        app.last_start_reversed = rec.get("reversed_start") == 1
-        app.session_id = _next_id(rec)
     return app
 
 
 def _next_id(rec):
-    # The journal id after this record's: 1-65535, then 1 again (the trace's 2 bytes).
+    # The journal id after this record's (None: an empty journal): 1-65535, then 1
+    # again (the trace's 2 bytes).
+    if rec is None:
+        return 1
     sid = rec.get("id")
     return sid + 1 if type(sid) is int and 0 < sid < 65535 else 1
 
@@ -105,9 +104,9 @@ def board_app(machine, board, after_watchdog):
     # The app on the real hal over the board's machine (main.py's).
     from firmware.hal import Hal
 
-    app = build(board, lambda board, cal: Hal(machine, board, cal), after_watchdog)
+    show = None
     if board.get("display"):  # the optional display (docs/display.md)
         from firmware import display
 
-        display.start(app, machine, board)
-    return app
+        show = display.maker(machine, board)
+    return build(board, lambda board, cal: Hal(machine, board, cal), after_watchdog, show)

@@ -3,7 +3,8 @@ tools/ionto imported each other, and the fault matrix's helpers did): no cycle
 between the packages of tools/ (tools/sim, tools/ionto, ...; each top-level module
 of tools/ is a node of its own), function-level imports included, and none
 between the device tests' helpers; and on the device, only the entry points import
-machine (issue 16 item 4: the hal is given it). Read from the syntax trees."""
+machine (issue 16 item 4: the hal is given it), and no module but app.py sets a field
+of the app (item 1: its inputs are its arguments). Read from the syntax trees."""
 
 from __future__ import annotations
 
@@ -112,3 +113,32 @@ def test_only_the_entry_points_import_machine(tmp_path):
     (tmp_path / "firmware").mkdir()
     (tmp_path / "firmware/session.py").write_text("def f():\n    import machine\n")
     assert machine_importers(tmp_path) == {"firmware/session.py"}
+
+
+def app_writers(root: Path = ROOT) -> list[str]:
+    # Assignments to a field of the app (a name `app`, as every firmware module calls
+    # it) outside firmware/app.py: App's inputs are its arguments (issue 16 item 1).
+    out = []
+    for f in sorted((root / "firmware").rglob("*.py")):
+        if f.name == "app.py":
+            continue
+        for node in ast.walk(ast.parse(f.read_text(), str(f))):
+            targets = (node.targets if isinstance(node, ast.Assign)
+                       else [node.target] if isinstance(node, (ast.AugAssign, ast.AnnAssign))
+                       else [])
+            for t in targets:
+                for e in (t.elts if isinstance(t, ast.Tuple) else [t]):
+                    if (isinstance(e, ast.Attribute) and isinstance(e.value, ast.Name)
+                            and e.value.id == "app"):
+                        out.append(f"{f.relative_to(root).as_posix()}:{node.lineno} app.{e.attr}")
+    return out
+
+
+def test_no_firmware_module_writes_into_the_app(tmp_path):
+    assert app_writers() == []
+    # Control: a field set from outside, in a tuple, is seen.
+    (tmp_path / "firmware").mkdir()
+    (tmp_path / "firmware/start_gesture.py").write_text(
+        "def run(app):\n    app.start, app.warning = 1, 2\n")
+    assert app_writers(tmp_path) == ["firmware/start_gesture.py:2 app.start",
+                                     "firmware/start_gesture.py:2 app.warning"]

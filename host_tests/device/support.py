@@ -43,8 +43,7 @@ def make_app(calibrated=True):
     from firmware.app import App
 
     hal = FakeHal()
-    app = App(hal, hal.board, calibrated)
-    app.journal_dir = fake_flash()
+    app = App(hal, hal.board, calibrated, journal_dir=fake_flash())
     app.sup.start_watchdog()
     return app, hal
 

@@ -187,8 +187,7 @@ def test_a_board_without_the_buttons_reads_none():
     hal.board = board
     from firmware.app import App
 
-    app = App(hal, board, True)
-    app.journal_dir = fake_flash()
+    app = App(hal, board, True, journal_dir=fake_flash())
     app.sup.start_watchdog()
     app.ses.configure(3000, 600000, 0)
     run_ticks(app, 1000, HAND)

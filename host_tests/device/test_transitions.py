@@ -24,8 +24,7 @@ class Rig:
         board["tick_us"] = TICK_US
         hal.board = board
         self.hal = hal
-        self.app = App(hal, board, True)
-        self.app.journal_dir = fake_flash()
+        self.app = App(hal, board, True, journal_dir=fake_flash())
         # 10 mA for the shortest session (1 min, SR-5), reversed midway: the
         # reversal comes at 30 s of current (every state is reached well before).
         self.app.ses.configure(10000, 60000, 1)

@@ -132,6 +132,7 @@ class FakeHal(Hal):
         board = board or load("pico")
         Hal.__init__(self, machine or FakeMachine(board), board,
                      cal or store.nominal_calibration())
+        self.board = board  # its bath reads it (the hal keeps none)
         # The fake's codes are the pico's read_u16, whatever the board.
         self.code_hi = 4095
         self.wide_codes = True
