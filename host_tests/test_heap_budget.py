@@ -12,7 +12,6 @@ from pathlib import Path
 
 from tools.ionto import m7, m8
 
-ROOT = Path(__file__).resolve().parent.parent
 # measures.md M8: <= 40 KB on the chip, a guard of <= 48 KB in the unix port (its
 # objects are bigger: 64-bit words). The unix port's guard is NOT MET since issues 13
 # and 14 (2026-12-06): 47.8 KB here by tools/ionto/m8.py's count (the names at their

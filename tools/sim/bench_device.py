@@ -2,7 +2,7 @@
 #   M6 bytes allocated per tick (gc disabled, 10,000 ticks) in ramp, treatment, pause
 #   M7 time of one app tick / time of the reference tick, in the same run
 #   M8 heap in use after importing the whole app, and while it runs; the qstr
-#      pools' state printed where each count starts and ends (tools/ionto/bench.py
+#      pools' state printed where each count starts and ends (tools/ionto/m8.py
 #      device_run counts the names at their entries' size)
 # Run: micropython -X heapsize=192K tools/sim/bench_device.py [FOLDER]
 # (four lines of micropython.qstr_info(), then one JSON line)
