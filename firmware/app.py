@@ -1,5 +1,6 @@
-# The application: wires hal, supervisor, regulator, session and LED, and
-# runs the fixed-rate control loop. Every period (1 ms) the loop runs the
+# The application: wires hal, supervisor, regulator, session, the density
+# guard, the LED and buzzer (ui.Indicators) and the trace, and runs the
+# fixed-rate control loop. Every period (1 ms) the loop runs the
 # tick (read -> check -> regulate -> drive -> feed the watchdog), then at most
 # one slow job in what is left of the period (App.job). The slow jobs take
 # turns over 32 periods: the button, the session's step, the density guard,
@@ -21,35 +22,30 @@ import micropython
 from micropython import const
 
 import firmware
-from firmware import button, faults, limits, ui
+from firmware import button, faults, limits
 from firmware.guard import DensityGuard
 from firmware.regulator import Regulator
 from firmware.session import (
     CHECK_SETTLE_MS,
     END_BATTERY,
     END_USB,
-    POLARITY_ALTERNATE,
-    REFUSE_BATTERY,
-    REFUSE_LEAK,
-    REFUSE_NONE,
-    REFUSE_RAIL,
-    REFUSE_UNCALIBRATED,
-    REFUSE_USB,
+    REQ_ACK,
+    REQ_PICK,
+    REQ_START,
     Session,
 )
 from firmware.states import (  # by name: one lookup each (issue 13)
     CHECKS,
-    DONE,
     FAULT,
-    IDLE,
     PAUSED,
     RAMP_DOWN,
     RAMP_UP,
     REVERSING,
     TREAT,
 )
-from firmware.supervisor import STOP, STOP_BATTERY, Supervisor
+from firmware.supervisor import REFUSE_NONE, STOP, STOP_BATTERY, Supervisor
 from firmware.trace import Trace
+from firmware.ui import Indicators
 
 # The status snapshot: one preallocated array of integers, written by the
 # control loop every tick (no allocation), read by the console and the host
@@ -81,14 +77,12 @@ status = array("i", [0] * _S_SIZE)
 
 _TICKS_MAX = const(0x3FFFFFFF)  # time.ticks_* wrap at 2**30 on both ports (platform.md)
 _TICKS_HALF = const(0x20000000)
-_PROFILES = const(6)  # len(profiles.DEFAULTS) (a test keeps them equal)
-_PICK_MS = const(4000)  # the profile gesture: saved this long after the last press
 _DT_MAX_US = const(1 << 24)  # a longer gap (16 s) cannot happen on a board: the
 # watchdog (8.4 s at most, platform.md) resets it first. A test's clock could:
 # kept at this, every sum of 32 gaps (2**29) stays a machine word.
-# The tick's own state: one preallocated array of integers, so App.tick runs
+# The loop's own state: one preallocated array of integers, so App.tick runs
 # as viper code over machine words (platform.md). The slow jobs read the
-# readings from it.
+# readings from it and keep theirs in it (from _T_BATTERY_MV: bytecode only).
 _T_LAST_US = const(0)  # the last tick's now_us (once T_RUNNING)
 _T_N = const(1)  # completed ticks, modulo 2**30 (the job slots need only the low bits)
 _T_I_UA = const(2)  # the last readings: current (the peak in pulsed DC) ...
@@ -103,7 +97,13 @@ _T_RUNNING = const(10)  # 1 once the first tick ran
 _T_RAIL_MV = const(11)  # the last rail reading (observe), 0 if below 0: the sink's headroom
 _T_DTS = const(12)  # the last 32 ticks' dt (us), a ring
 _T_JOB_N = const(44)  # _T_N when the last job ran: one job a tick, however called
-_T_SIZE = const(45)
+_T_BATTERY_MV = const(45)  # the last battery reading (observe)
+_T_OVERRUNS = const(46)  # ticks that started late (run)
+_T_OVERRUNS_AT_START = const(47)  # ... when the session began: its own are the rest
+_T_EVENT = const(48)  # the button's event (press) for the session's next step (decide)
+_T_GUARD_STATE = const(49)  # the session state the density guard last saw
+_T_FAULT_NOTED = const(50)  # the latched fault a journal record carries
+_T_SIZE = const(51)
 # The slots (a tick's count modulo 32) with a job after them (job): bit k for
 # slot k. Every 16: 0-3 and 8 (and 16-19, 24); every 32: 4, 6, 12, 20, 28.
 _JOB_SLOTS = const(0x111F115F)
@@ -118,57 +118,37 @@ _F_DRIVE = const(4)
 
 
 class App:
-    # Its inputs come in as arguments: startup.build's from the files (profile: the
-    # config's; session_id and last_start_reversed: the journal's newest record;
-    # show: the display's maker, status and session in, or None), the bench's
-    # journal folder. No other module sets its fields.
-    def __init__(self, hal, board, calibrated, profile=0, session_id=1,
-                 last_start_reversed=False, journal_dir="", show=None):
+    # Its inputs come in as arguments: startup.build's from the files
+    # (calibrated: the calibration was read; session_id and
+    # last_start_reversed: the journal's newest record; show: the display's
+    # maker, status and session in, or None), the bench's journal folder. The
+    # profile is the session's (profiles.apply configures it). No other
+    # module sets its fields.
+    def __init__(self, hal, board, calibrated, session_id=1, last_start_reversed=False,
+                 journal_dir="", show=None):
         self.hal = hal
-        self.board = board
-        self.calibrated = calibrated
         t = array("i", [0] * _T_SIZE)
         self._t = t
         t[_T_TICK_US] = board["tick_us"]
         t[_T_PATH_OHM] = board["current_sense_ohm"] + board["limit_ohm"]
         t[_T_RAIL_MV] = board["rail_mv"]  # until the first reading
+        t[_T_BATTERY_MV] = hal.read_battery_mv()
         self.reg = Regulator(board["sink_headroom_mv"])
         # SR-12: the supervisor has the regulator probe at an RP2040 widened code.
-        self.sup = Supervisor(hal, board, self.reg.probe)
-        self.ses = Session(self.reg, hal.relay)
+        self.sup = Supervisor(hal, board, self.reg.probe, calibrated)
+        self.ses = Session(self.reg, hal.relay, last_start_reversed)
         self.btn = button.Button()
-        # The optional up and down buttons (issue 17), where the board has one.
-        fitted = board["pin_up"] is not None or board["pin_down"] is not None
-        self._up = button.Button() if fitted else None
-        self._down = button.Button() if fitted else None
+        # The optional up and down buttons (issue 17), where the board has them.
+        self._keys = None
+        if board["pin_up"] is not None or board["pin_down"] is not None:
+            self._keys = (button.Button(), button.Button())
         self.bind()
         self.status = status
-        self.rail_mv = board["rail_mv"]  # until the first reading
-        self.battery_mv = hal.read_battery_mv()
-        self.ms = 0  # loop time in ms (for the LED)
-        self._us = 0
-        self.overruns = 0
-        self.overruns_at_start = 0  # the session's own: overruns - this
-        self._fault_noted = 0  # the latched fault a journal record carries
-        self._led_on = False
-        self.profile = profile
+        self.ind = Indicators(hal, self.ses, self.sup, self.reg)  # the LED and buzzer
         self.journal_dir = journal_dir  # "": the flash root
-        # SR-11 "alternate": the relay position the last session started with
-        # (from the journal at startup, then from each session).
-        self.last_start_reversed = last_start_reversed
-        self._start_armed = False  # a hold that began at rest: its release starts
-        self._event = button.NONE  # the button's event for the session's next step
+        self.session_id = session_id  # the next session's journal id
         self.trace = Trace()  # preallocated: the session's per-second samples
         self.guard = DensityGuard()  # SR-23: a hand lifted part way
-        self._guard_state = IDLE  # the session state the guard last saw
-        self.session_id = session_id  # the next session's journal id
-        self.showing = 0  # the profile gesture: the profile shown (1-5), 0 = none
-        self._show_ms = 0  # when it was last pressed
-        self.start = None  # ISO UTC time of the start gesture, None: clock unknown
-        self.warning = 0  # SR-22 (firmware/schedule.py), for this session
-        self._sound_key = -1  # state, fault and refusal the buzzer last sounded for
-        self._sound_ms = 0
-        self._buzz_on = False
         self.display = None if show is None else show(status, self.ses)  # docs/display.md
 
     def bind(self):
@@ -178,35 +158,6 @@ class App:
         # replaced (the simulator's fault injection does).
         self._fast: tuple = (self.hal.sense, self.sup.check, self.reg.target_ua,
                              self.reg.step, self.sup.drive)
-
-    def refusal(self, i_ua):
-        # Pre-session checks, each with its own refusal code (SR-9, SR-16, SR-17,
-        # SR-19), run on every tick of the CHECKS window with the output off.
-        # The trip input needs none: the supervisor latches it in every state.
-        if not self.calibrated:
-            return REFUSE_UNCALIBRATED
-        if self.hal.usb_present() and not self.board["usb_treatment"]:
-            return REFUSE_USB
-        if i_ua > limits.OFF_LEAK_UA:
-            return REFUSE_LEAK  # the zero reading (SR-9)
-        if not self.sup.battery_ok_to_start(self.battery_mv):
-            return REFUSE_BATTERY
-        rail = self.rail_mv
-        if rail * 100 < self.board["rail_mv"] * limits.RAIL_START_MIN_PCT:
-            return REFUSE_RAIL
-        if rail > limits.RAIL_START_MAX_MV:
-            return REFUSE_RAIL
-        return REFUSE_NONE
-
-    def start_reversed(self):
-        # The relay position a session starts with, and keeps unless it
-        # reverses midway (SR-11: set in CHECKS, output off). "alternate":
-        # opposite to the last session. A medicated tray B (4:
-        # profiles.POLARITY_TRAY_B, a literal: that module is not loaded while
-        # the app runs, M8) is + only with the relay reversed, in every
-        # session whatever the last one did; tray A is + at rest.
-        p = self.ses.polarity
-        return p == 4 or (p == POLARITY_ALTERNATE and not self.last_start_reversed)
 
     @micropython.viper  # every tick: machine words, frame on the C stack (platform.md)
     def tick(self, now) -> int:
@@ -289,11 +240,11 @@ class App:
         elif j == 8:
             self._observe(t[_T_SPAN16_US])
         elif k == 4:
-            self._indicate(t[_T_SPAN32_US])
+            self.ind.led(t[_T_SPAN32_US])
         elif k == 12:
             self._record(t[_T_SPAN32_US])
         elif k == 20:
-            self._buzzer_at(self.ms)
+            self.ind.buzzer()
         elif k == 28:
             self._report()
         elif k == 6 and self.display:
@@ -305,21 +256,28 @@ class App:
     # heap; native code would cost RAM for code that needs no speed (M8).
     # host_tests/device/test_alloc.py fails when one grows past that.
     def _press(self, dt):
-        # Every 16 ticks: the button, and what its gesture means at rest; an
-        # event for the session waits for the session's step, the next job
-        # (the two in one period would make the longest period, issue 13).
-        self._event = self._gesture(self.btn.update(self.hal.button_pressed(), dt))
+        # Every 16 ticks: the button. Its event waits for the session's step,
+        # the next job (the two in one period would make the longest period,
+        # issue 13).
+        self._t[_T_EVENT] = self.btn.update(self.hal.button_pressed(), dt)
 
     def _decide(self, dt):
-        # Every 16 ticks, the period after the button's: the session's step.
-        ses = self.ses
-        ev = self._event
-        self._event = 0  # button.NONE
-        ses.i_avg_ua = self._t[_T_I_AVG_UA]
-        ses.step(ev, self._t[_T_I_UA], self.sup.fault,
-                 self._verdict() if ses.state == CHECKS else REFUSE_NONE, dt)
-        self._t[_T_WANT] = ses.output_wanted()
-        if ses.state != self.status[_S_STATE]:
+        # Every 16 ticks, the period after the button's: the session's step,
+        # then what it asks for (every gesture is the session's). (No locals
+        # but dt, reused for the request: the step's six arguments fill the 11
+        # words of the frame.)
+        dt = self.ses.step(self._t[_T_EVENT], self._t[_T_I_UA], self._t[_T_I_AVG_UA],
+                           self.sup.fault,
+                           self._verdict() if self.ses.state == CHECKS else REFUSE_NONE, dt)
+        self._t[_T_EVENT] = 0  # button.NONE
+        if dt == REQ_START:
+            self._begin()
+        elif dt == REQ_ACK:
+            self.sup.acknowledge()  # SR-15: output off, trip latch reset
+        elif dt >= REQ_PICK:
+            self._pick(dt - REQ_PICK)
+        self._t[_T_WANT] = self.ses.output_wanted()
+        if self.ses.state != self.status[_S_STATE]:
             self._report()  # a new state shows at once, not at the next report
 
     def _guard_step(self, dt):
@@ -328,8 +286,8 @@ class App:
         # regulator's goal (set point x baseline load / present load); a pause
         # (SR-10) or a reversal (SR-11) starts its baseline afresh.
         s = self.ses.state
-        if s != self._guard_state:
-            self._guard_state = s
+        if s != self._t[_T_GUARD_STATE]:
+            self._t[_T_GUARD_STATE] = s
             if s == PAUSED or s == REVERSING:
                 self.guard.reset()
                 self.reg.set_cap(limits.MAX_SET_UA)
@@ -342,18 +300,19 @@ class App:
         # (LONG), which lets the set point pass the session's start + 1 mA
         # (session.adjust). A stuck button never releases (SR-20): it changes
         # nothing. Each button has its own debounce and arming (button.py).
-        if self._up is None or self._down is None:  # (both or neither)
+        keys = self._keys
+        if keys is None:
             return
         pressed = self.hal.adjust_pressed()
-        if pressed == 0 and self._up.settled and self._down.settled:
+        if pressed == 0 and keys[0].settled and keys[1].settled:
             return  # both released and at rest: their updates would change nothing
-        ev = self._up.update(pressed & 1 != 0, dt)
+        ev = keys[0].update(pressed & 1 != 0, dt)
         if (ev == button.SHORT or ev == button.LONG) and self.ses.adjust(True, ev == button.LONG):
             # SR-23: the density guard's cap (the set point while it is not
             # engaged) follows now, before the session's next step asks
             # whether the ramp is at its top.
             self._guard_step(0)
-        ev = self._down.update(pressed & 2 != 0, dt)
+        ev = keys[1].update(pressed & 2 != 0, dt)
         if (ev == button.SHORT or ev == button.LONG) and self.ses.adjust(False, False):
             self._guard_step(0)
 
@@ -361,43 +320,18 @@ class App:
         t = self._t
         self.reg.set_cap(self.guard.update(t[_T_I_UA], t[_T_V_MV], self.ses.set_ua, dt))
 
-    def _gesture(self, ev):
-        # What the button's event means at rest, or passes on to the session.
-        s = self.ses.state
-        rest = s == IDLE or s == DONE
-        if ev == button.HOLD:
-            if rest:
-                # SR-20: the start waits for the release (a stuck button never
-                # releases); remember that this press began at rest.
-                self._start_armed = True
-            elif s == FAULT:
-                self.sup.acknowledge()  # SR-15: output off, trip latch reset
-                return button.NONE
-        elif ev == button.SHORT and rest:
-            # The profile gesture: the first press shows the profile, each next
-            # one within 4 s steps to the next; saved 4 s after the last.
-            self.showing = self.showing % _PROFILES + 1 if self.showing else self.profile + 1
-            self._show_ms = self.ms
-            return button.NONE
-        elif ev == button.LONG or ev == button.STUCK:
-            if ev == button.LONG and self._start_armed and rest:
-                self._begin()
-            self._start_armed = False
-            return button.NONE
-        return ev
-
     def _begin(self):
-        # The start gesture's release (SR-20): the CHECKS state, output off.
-        if self.showing:
-            self._pick()  # a profile just chosen is the one that starts
+        # The start gesture's release (REQ_START, SR-20): the CHECKS state, output off.
+        if self.ses.showing:
+            self._pick(self.ses.showing - 1)  # a profile just chosen is the one that starts
         # SR-22's warning and the start time; SR-4's running marker
-        self.start, self.warning = firmware.job("start_gesture", "run", self, 0)
+        start, warning = firmware.job("start_gesture", "run", self, 0)
         self.sup.new_session()
         self.guard.reset(True)  # SR-23: a new session, a new baseline and count
         self.reg.set_cap(limits.MAX_SET_UA)
-        self.ses.begin(self.start_reversed())
+        self.ses.begin(start, warning)
         self.trace.start()
-        self.overruns_at_start = self.overruns
+        self._t[_T_OVERRUNS_AT_START] = self._t[_T_OVERRUNS]
 
     def _verdict(self):
         # The pre-session checks' verdict (_decide asks it in CHECKS), once the
@@ -406,48 +340,11 @@ class App:
             return REFUSE_NONE
         # The zero reading (SR-9) averaged over ~16 readings: one reading's
         # noise (3 LSB on the ESP32 is about 40 uA) must not refuse a start.
-        verdict = self.refusal(self.reg.mean_ua())
+        verdict = self.sup.start_refusal(self.reg.mean_ua(), self._t[_T_BATTERY_MV])
         if verdict:
             # Refused: no session runs, the marker goes.
             firmware.job("start_gesture", "run", self, 1)
         return verdict
-
-    def _indicate(self, dt):
-        # The LED, on the loop's millisecond clock (the buzzer reads it too).
-        us = self._us + dt
-        ms = us // 1000
-        self._us = us - ms * 1000
-        ms += self.ms
-        self.ms = ms
-        self._led_at(ms)
-
-    def _led_at(self, ms):
-        # (self.ses each time, not a local: the frame stays within 11 words.)
-        # Held 2 s at rest: steady on says "release to start".
-        if self._start_armed:
-            led = True
-        elif self.showing and self.ses.state != FAULT:
-            led = ui.show_level(self.showing, ms - self._show_ms)
-            if ms - self._show_ms >= _PICK_MS:
-                self._pick()
-        else:
-            self.showing = 0  # a fault cancels an unsaved pick
-            led = ui.led_level(self.ses.state, self.sup.fault, ms, self.ses.refusal,
-                               self.warning, self.reg.limited)
-        if led != self._led_on:
-            self._led_on = led
-            self.hal.led(led)
-
-    def _buzzer_at(self, ms):
-        ses = self.ses
-        key = ses.state | self.sup.fault << 4 | ses.refusal << 8
-        if key != self._sound_key:
-            self._sound_key = key
-            self._sound_ms = ms
-        buzz = ui.buzzer_level(ses.state, self.sup.fault, ms - self._sound_ms, ses.refusal)
-        if buzz != self._buzz_on:
-            self._buzz_on = buzz
-            self.hal.buzzer(buzz)
 
     def _record(self, dt):
         # The trace, the journal's extremes, and the journal once
@@ -461,7 +358,7 @@ class App:
             ses.note_treating(i_ua, t[_T_V_MV] * 1000 // i_ua if i_ua >= 100 else 0)
         elif ses.unjournaled and not self.hal.output_is_on:
             self._journal()
-        elif self.sup.fault != self._fault_noted:
+        elif self.sup.fault != t[_T_FAULT_NOTED]:
             self._note_fault()
 
     def _note_fault(self):
@@ -475,23 +372,23 @@ class App:
             sid = self.session_id
             self.session_id = sid + 1
             firmware.job("fault_note", "run", self, sid)
-        self._fault_noted = fault
+        self._t[_T_FAULT_NOTED] = fault
 
     def _observe(self, dt):
         # The rail every 16 ms (the regulator's compliance, SR-14, sees the sink's
         # headroom through it: 32 ms-old readings let the current overshoot the
         # density guard's cap during a partial lift, SR-23), the battery every
         # 32 ms; then the supervisor's slow checks.
+        t = self._t
         rail = self.hal.read_rail_mv()
-        self.rail_mv = rail
-        self._t[_T_RAIL_MV] = rail if rail > 0 else 0
-        if self._t[_T_N] & 16:
-            self.battery_mv = self.hal.read_battery_mv()
+        t[_T_RAIL_MV] = rail if rail > 0 else 0
+        if t[_T_N] & 16:
+            t[_T_BATTERY_MV] = self.hal.read_battery_mv()
         ses = self.ses
-        if (self.sup.check_slow(self.rail_mv, self.battery_mv, dt) == STOP
+        if (self.sup.check_slow(rail, t[_T_BATTERY_MV], dt) == STOP
                 and ses.state != RAMP_DOWN and ses.in_session()):
             ses.stop(END_BATTERY if self.sup.stop_reason == STOP_BATTERY else END_USB)
-            self._t[_T_WANT] = ses.output_wanted()
+            t[_T_WANT] = ses.output_wanted()
 
     def _report(self):
         # The status snapshot (names.py STATUS), for the console and the tools.
@@ -509,11 +406,11 @@ class App:
         s[_S_FAULT] = self.sup.fault
         s[_S_ELAPSED_S] = ses.on_ms // 1000
         s[_S_TICKS] = t[_T_N]
-        s[_S_OVERRUNS] = self.overruns
+        s[_S_OVERRUNS] = t[_T_OVERRUNS]
         s[_S_DUTY] = self.hal.duty
         s[_S_ENABLED] = 1 if self.hal.output_is_on else 0
-        s[_S_RAIL_MV] = self.rail_mv
-        s[_S_BATTERY_MV] = self.battery_mv
+        s[_S_RAIL_MV] = t[_T_RAIL_MV]
+        s[_S_BATTERY_MV] = t[_T_BATTERY_MV]
         s[_S_I_AVG_UA] = t[_T_I_AVG_UA]
         s[_S_CHARGE_MAS] = ses.charge_mas
         s[_S_REFUSAL] = ses.refusal
@@ -526,19 +423,18 @@ class App:
         # Once per session, after it ended, output off (SR-18). Allocates and
         # writes the flash: the loop overruns a few ticks, with no current.
         self.ses.unjournaled = False
-        self._fault_noted = self.sup.fault  # the record carries it
-        self.last_start_reversed = self.ses.start_reversed
+        self._t[_T_FAULT_NOTED] = self.sup.fault  # the record carries it
         sid = self.session_id
         self.session_id = sid + 1
-        firmware.job("journal", "run", self, sid)
+        firmware.job("journal", "run", self, sid,
+                     self._t[_T_OVERRUNS] - self._t[_T_OVERRUNS_AT_START])
 
-    def _pick(self):
+    def _pick(self, index):
         # The profile gesture ended: save the profile shown, if it changed
-        # (output off: idle or done; firmware/picker.py).
-        index = self.showing - 1
-        self.showing = 0
-        if index != self.profile and firmware.job("picker", "run", self, index):
-            self.profile = index
+        # (output off: idle or done; firmware/picker.py configures the session
+        # with it when saved).
+        if index != self.ses.profile:
+            firmware.job("picker", "run", self, index)
 
     def run(self, ticks=0):
         # The fixed-rate loop. ticks=0: forever. Deadlines advance by exactly one
@@ -560,7 +456,7 @@ class App:
             count += 1
             late = ticks_diff(ticks_us(), deadline)
             if late > 0:
-                self.overruns += 1
+                self._t[_T_OVERRUNS] += 1
                 if late > period:
                     deadline = ticks_us()
             else:

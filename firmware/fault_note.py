@@ -6,7 +6,7 @@ from firmware import journal, names
 
 
 def run(app, session_id):
-    rec = {"v": 1, "id": session_id, "profile": app.profile, "end": "no_session",
+    rec = {"v": 1, "id": session_id, "profile": app.ses.profile, "end": "no_session",
            "fault": names.FAULTS[app.sup.fault]}
     try:
         journal.append(rec, app.journal_dir)

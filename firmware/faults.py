@@ -12,6 +12,6 @@ TRIP = const(6)  # SR-15: hardware trip latch asserted
 RESET = const(7)  # SR-4: an unplanned restart (watchdog), or a session cut by one or a power cut
 FROZEN = const(8)  # SR-12: a reading that does not move with the output on (a frozen ADC)
 # A low battery is not a latch (SR-16: a controlled ramp-down and end; the next
-# start is refused, session.REFUSE_BATTERY). A stalled loop is the watchdog's
+# start is refused, supervisor.REFUSE_BATTERY). A stalled loop is the watchdog's
 # (SR-3), an exception main.py's finally's (SR-1); after the watchdog's reset,
 # startup.py latches RESET (SR-4), journaled, until acknowledged.

@@ -21,12 +21,14 @@ BENCH_PREFIX = "bench_"  # bench runs (firmware/bench.py): bench_journal.jsonl, 
 RUNNING = "session.run"  # SR-4: the marker of a session under way (firmware/start_gesture.py)
 
 
-def run(app, session_id):
+def run(app, session_id, overruns):
     # app.py's job after a session, output off (SR-18): its record and trace,
-    # then the running marker goes (the session is journaled).
+    # then the running marker goes (the session is journaled). overruns: the
+    # session's late ticks.
     try:
-        append(record(app.ses, app.profile, app.sup.fault, session_id, app.start, app.warning,
-                      app.overruns - app.overruns_at_start, app.guard.events),
+        ses = app.ses
+        append(record(ses, ses.profile, app.sup.fault, session_id, ses.start, ses.warning,
+                      overruns, app.guard.events),
                app.journal_dir)
         save_trace(app.trace, session_id, app.journal_dir)
     except OSError as e:

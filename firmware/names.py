@@ -14,7 +14,7 @@ STATUS = ("state", "target_ua", "set_ua", "i_ua", "v_mv", "load_ohm", "reached_p
           "fault", "elapsed_s", "ticks", "overruns", "duty", "enabled", "rail_mv",
           "battery_mv", "i_avg_ua", "charge_mas", "refusal", "limited", "guard_pct")
 
-# firmware/session.py REFUSE_*, by code
+# firmware/supervisor.py REFUSE_*, by code
 REFUSALS = ("none", "uncalibrated", "leak", "usb", "battery", "rail")
 
 # firmware/session.py END_*, by code (the journal's "end")

@@ -53,8 +53,7 @@ def run(app, index):
         store.save_config(cfg)
     except (OSError, ValueError) as e:
         print("profile not changed:", e)  # the old one stays, on the device and in the file
-        return False
-    profiles.apply(app, settings)
+        return
+    profiles.apply(app, settings)  # the session's profile from now on
     print("profile:", profiles.DEFAULTS[index][0])
-    return True  # the app takes it (app.py _pick)
 

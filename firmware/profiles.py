@@ -21,7 +21,7 @@ POLARITY_ALTERNATE = const(2)  # SR-11: reverse per session (Hidrex 1994)
 # and the named tray is + (the anode, which delivers a cation such as
 # glycopyrronium). A: the relay at rest, as wired (hardware.md: tray A on the
 # high side); B: the relay reversed from the start of every session, with the
-# output off (SR-11; app.py start_reversed).
+# output off (SR-11; session.py reversed_at_start).
 POLARITY_TRAY_A = const(3)
 POLARITY_TRAY_B = const(4)
 
@@ -97,10 +97,10 @@ def reminder(polarity):
 
 def apply(app, settings):
     # A validated settings tuple (store.check_config) into the app's session,
-    # regulator and hal: at startup (startup.py, the app made with its index) and at
-    # a profile pick (picker.py, the app takes the index); only with the output off.
+    # regulator and hal: at startup (startup.py) and at a profile pick
+    # (picker.py); only with the output off.
     index, set_ua, duration_ms, pulse_hz, polarity, ramp_up = settings
     # The profile's cap (SR-7): the most the up button may reach.
-    app.ses.configure(set_ua, duration_ms, polarity, CAP_UA[index])
+    app.ses.configure(set_ua, duration_ms, polarity, CAP_UA[index], index)
     app.reg.set_rates(ramp_up, limits.RAMP_DOWN_UA_S)
     app.hal.set_pulsed(pulse_hz, 50)  # 50 %: the default duty (hardware.md)

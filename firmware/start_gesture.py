@@ -4,7 +4,8 @@
 # nothing may be written while current flows, SR-18). A refused start takes
 # the marker away again. A medicated tray's reminder is said here, once a
 # session (profiles.reminder). Returns the start time and SR-22's warning, which
-# the app keeps. A firmware.job: loaded for it, dropped after (M8).
+# the session keeps (Session.begin). A firmware.job: loaded for it, dropped
+# after (M8).
 import time
 
 from firmware import journal, profiles, schedule
@@ -22,8 +23,9 @@ def run(app, refused):
     said = profiles.reminder(ses.polarity)
     if said:
         print(said)  # the person checks the trays before the hands go in
-    journal.mark({"id": app.session_id, "start": start, "profile": app.profile,
+    journal.mark({"id": app.session_id, "start": start, "profile": ses.profile,
                   "set_ua": ses.planned_ua, "planned_s": ses.duration_ms // 1000,
-                  "polarity": ses.polarity, "reversed_start": 1 if app.start_reversed() else 0},
+                  "polarity": ses.polarity,
+                  "reversed_start": 1 if ses.reversed_at_start() else 0},
                  app.journal_dir)
     return start, warning

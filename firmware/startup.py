@@ -26,7 +26,7 @@ def build(board, make_hal, after_watchdog=False, show=None):
                         ": hold the button 2 s (SR-4)")
     if reset is not None:
         rec = reset  # the newest record now
-    app = App(hal, board, cal is not None, settings[0], _next_id(rec),
+    app = App(hal, board, cal is not None, _next_id(rec),
               rec is not None and rec.get("reversed_start") == 1, "", show)
     profiles.apply(app, settings)
     if reset is not None:

@@ -30,6 +30,14 @@ STOP_NONE = const(0)
 STOP_BATTERY = const(1)
 STOP_USB = const(2)
 
+# Why a start was refused (start_refusal; the LED's quick blinks, names.REFUSALS).
+REFUSE_NONE = const(0)
+REFUSE_UNCALIBRATED = const(1)  # SR-19
+REFUSE_LEAK = const(2)  # SR-9: current above 0.1 mA with the output off
+REFUSE_USB = const(3)  # SR-17
+REFUSE_BATTERY = const(4)  # SR-16: the pack cannot last the session
+REFUSE_RAIL = const(5)  # the boost rail reads outside its range (limits.RAIL_START_*)
+
 _SLOW_DUE_US = const(50000)  # check_slow() runs every 16 ticks; 50 ms late: the loop is broken
 
 
@@ -115,12 +123,15 @@ _WIDE = const(52)  # ADC has the RP2040's widened codes: the hal's constants
 _SLOW_LAST = const(53)  # the last slow channel's frozen words: battery, or rail when none
 _BAT_FLOOR = const(54)  # 1: a battery under a quarter of its cut-off, output on: sensor fault
 _SHORT_HELD_US = const(55)  # time the probe-level short condition has held
-_SIZE = const(56)
+_RAIL_START_MIN = const(56)  # the nominal rail x limits.RAIL_START_MIN_PCT (start_refusal)
+_CALIBRATED = const(57)  # 1: the board's calibration was read (SR-19; start_refusal)
+_SIZE = const(58)
 
 
 class Supervisor:
-    def __init__(self, hal, board, probe):
-        # probe: the regulator's probe(on) (SR-12, at an RP2040 widened code).
+    def __init__(self, hal, board, probe, calibrated):
+        # probe: the regulator's probe(on) (SR-12, at an RP2040 widened code);
+        # calibrated: False while the board runs on nominal constants (SR-19).
         self._hal = hal
         self._probe = probe
         self._wdt_ms = board["wdt_timeout_ms"]
@@ -132,6 +143,8 @@ class Supervisor:
         st = array("i", [0] * _SIZE)
         self._st = st
         st[_RAIL_MV] = board["rail_mv"]  # until check_slow's first reading
+        st[_RAIL_START_MIN] = board["rail_mv"] * limits.RAIL_START_MIN_PCT
+        st[_CALIBRATED] = 1 if calibrated else 0
         st[_CODE_HI] = hal.code_hi
         st[_WIDE] = 1 if hal.wide_codes else 0
         # A board without a battery channel (picow.py) has no battery code to
@@ -200,9 +213,24 @@ class Supervisor:
             st[_SHORT_N] = 0
             st[_PINNED_N] = 0
 
-    def battery_ok_to_start(self, battery_mv):
-        # SR-16: refuse a start the pack cannot carry through.
-        return battery_mv * 100 >= self._battery_min_mv * limits.BATTERY_START_PCT
+    def start_refusal(self, i_ua, battery_mv):
+        # The pre-session checks (the app asks in CHECKS, output off), each with
+        # its own code: SR-19, SR-17, SR-9 (i_ua: the zero reading), SR-16 (a
+        # pack that cannot carry the session through), the rail (check_slow's
+        # last reading). The trip input needs none: check latches it in every
+        # state.
+        st = self._st
+        if not st[_CALIBRATED]:
+            return REFUSE_UNCALIBRATED
+        if not self._usb_ok and self._hal.usb_present():
+            return REFUSE_USB
+        if i_ua > limits.OFF_LEAK_UA:
+            return REFUSE_LEAK
+        if battery_mv * 100 < self._battery_min_mv * limits.BATTERY_START_PCT:
+            return REFUSE_BATTERY
+        if st[_RAIL_MV] * 100 < st[_RAIL_START_MIN] or st[_RAIL_MV] > st[_RAIL_START_MAX_MV]:
+            return REFUSE_RAIL
+        return REFUSE_NONE
 
     @micropython.viper  # every tick: machine words, frame on the C stack (platform.md)
     def check(self, i_ua: int, v_mv: int, target_ua: int, dt_us: int) -> int:

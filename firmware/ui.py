@@ -1,6 +1,7 @@
-# LED and buzzer patterns: one per state, and a blink code per fault (the
-# fault's number of blinks, then a pause). Pure logic: state, fault and time
-# in, LED or buzzer level out.
+# The LED and the buzzer: their patterns, one per state, and a blink code per
+# fault (the fault's number of blinks, then a pause), as pure functions
+# (state, fault and time in, level out); and Indicators, which drives both from
+# the session and the supervisor on the loop's own millisecond clock.
 from micropython import const
 
 from firmware import faults, states
@@ -44,7 +45,7 @@ def led_level(state, fault, ms, refusal=0, warning=0, limited=False):
     if state == states.FAULT or fault != faults.NONE:
         return _code(fault, ms, _CODE_SLOT_MS, _CODE_ON_MS)
     if refusal and (state == states.IDLE or state == states.DONE):
-        # A start was refused (firmware/session.py REFUSE_*): its code until
+        # A start was refused (firmware/supervisor.py REFUSE_*): its code until
         # the next start gesture.
         return _code(refusal, ms, _REFUSAL_SLOT_MS, _REFUSAL_ON_MS)
     if warning and state == states.WAIT_CONTACT:
@@ -94,3 +95,50 @@ def show_level(number, ms):
     # The profile gesture (app.py): the LED on, dark for a moment `number`
     # times, then on: the inverse of a code, so it is never read as one.
     return not _code(number, ms, _REFUSAL_SLOT_MS * 2, _REFUSAL_SLOT_MS)
+
+
+# The app calls led and buzzer as slow jobs (every 32 ms). Each method keeps
+# its locals and stack within the 11 words a call frame may take on the C
+# stack (app.py): the session and supervisor are read through self, not kept
+# in locals.
+class Indicators:
+    def __init__(self, hal, ses, sup, reg):
+        self._hal = hal  # its led(on) and buzzer(on)
+        self._ses = ses
+        self._sup = sup
+        self._reg = reg  # its limited flag: SR-14's pattern
+        self.ms = 0  # the loop's clock: the sum of led's dt, in ms
+        self._us = 0  # the sub-millisecond rest
+        self._led_on = False
+        self._sound_key = -1  # state, fault and refusal the buzzer last sounded for
+        self._sound_ms = 0  # when that changed
+        self._buzz_on = False
+
+    def led(self, dt):
+        # dt: the microseconds since the last call (the app's span of 32 ticks).
+        self._us += dt
+        self.ms += self._us // 1000
+        self._us %= 1000
+        if self._ses.armed:
+            on = True  # held 2 s at rest: steady on says "release to start"
+        elif self._ses.showing:
+            on = show_level(self._ses.showing, self._ses.phase_ms)  # the profile gesture
+        else:
+            on = led_level(self._ses.state, self._sup.fault, self.ms, self._ses.refusal,
+                              self._ses.warning, self._reg.limited)
+        if on != self._led_on:
+            self._led_on = on
+            self._hal.led(on)
+
+    def buzzer(self):
+        # Once as a state, a fault or a refusal begins (buzzer_level).
+        ses = self._ses
+        key = ses.state | self._sup.fault << 4 | ses.refusal << 8
+        if key != self._sound_key:
+            self._sound_key = key
+            self._sound_ms = self.ms
+        key = buzzer_level(ses.state, self._sup.fault, self.ms - self._sound_ms,
+                              ses.refusal)  # (reused: on or off)
+        if key != self._buzz_on:
+            self._buzz_on = key
+            self._hal.buzzer(key)

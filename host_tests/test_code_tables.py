@@ -1,5 +1,5 @@
 """docs/troubleshooting.md and docs/using.md match the firmware's codes: every fault
-(firmware/faults.py), every refusal (session.REFUSE_*, names.REFUSALS), every state
+(firmware/faults.py), every refusal (supervisor.REFUSE_*, names.REFUSALS), every state
 (firmware/states.py) with its LED pattern (ui.PATTERNS), and the profiles
 (firmware/profiles.py) and settings (store.check_config)."""
 
@@ -10,7 +10,7 @@ import re
 
 from doc_tables import code_blocks, number, table, text, untick
 
-from firmware import faults, names, profiles, session, states, store, ui
+from firmware import faults, names, profiles, states, store, supervisor, ui
 
 TROUBLE = text("docs/troubleshooting.md")
 USING = text("docs/using.md")
@@ -34,7 +34,7 @@ def test_every_refusal_has_an_entry_with_its_number():
     rows = table(TROUBLE, "| blinks | refusal |")
     assert [(int(r[0]), r[1]) for r in rows] == list(enumerate(names.REFUSALS))[1:]
     assert all(r[2] and r[3] for r in rows)
-    assert _codes(session, r"REFUSE_[A-Z]+") == list(range(len(names.REFUSALS)))
+    assert _codes(supervisor, r"REFUSE_[A-Z]+") == list(range(len(names.REFUSALS)))
 
 
 def test_every_schedule_warning_has_an_entry_and_blinks_its_number_in_wait_contact():

@@ -12,6 +12,7 @@ import tools.sim.mpshim  # noqa: F401
 from firmware import app, names, profiles
 
 APP = Path(__file__).resolve().parent.parent / "firmware" / "app.py"
+SESSION = APP.parent / "session.py"
 
 
 def consts(source: str) -> dict[str, int]:
@@ -34,7 +35,7 @@ def test_status_indexes_follow_the_names_table():
 
 
 def test_the_profile_gesture_cycles_through_every_profile():
-    assert consts(APP.read_text())["_PROFILES"] == len(profiles.DEFAULTS)
+    assert consts(SESSION.read_text())["_PROFILES"] == len(profiles.DEFAULTS)
 
 
 def test_the_reader_sees_a_wrong_index():

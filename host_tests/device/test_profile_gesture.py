@@ -1,4 +1,4 @@
-# The profile gesture (firmware/app.py, firmware/picker.py) through the whole
+# The profile gesture (firmware/session.py, firmware/picker.py) through the whole
 # firmware on the simulated board: in idle a short press shows the profile
 # (the LED on, dark once per profile number), each next short press within
 # 4 s steps to the next, and 4 s after the last press the choice is saved to

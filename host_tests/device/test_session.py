@@ -4,7 +4,7 @@
 from support import make_app, press, run_ticks, tick
 
 from firmware import faults, states
-from firmware.session import REFUSE_LEAK, REFUSE_UNCALIBRATED, REFUSE_USB
+from firmware.supervisor import REFUSE_LEAK, REFUSE_UNCALIBRATED, REFUSE_USB
 
 HAND = 3300
 
@@ -127,7 +127,7 @@ def test_start_refused_with_current_while_off():
     # The supervisor latches the leak (SR-12) before the hold completes; either
     # way nothing is switched on; and the pre-check itself refuses (SR-9).
     assert hal.ons == 0 and app.sup.fault == faults.LEAK
-    assert app.refusal(150) == REFUSE_LEAK
+    assert app.sup.start_refusal(150, hal.battery_mv) == REFUSE_LEAK
 
 
 def test_duration_is_capped_at_45_minutes():
@@ -228,8 +228,10 @@ def test_charge_is_integrated_in_ma_s():
 def test_dose_cap_ends_the_session_along_the_ramp():
     # SR-21: at the profile's dose cap the session ramps down, timer or not.
     app, hal = _started()
-    assert app.ses.dose_cap_mas == 15000 * 120 // 1000 * 110 // 100
+    cap_mas = 15000 * 120 // 1000 * 110 // 100  # 15 mA for 2 min, + 10 %
     run_ticks(app, 40000, HAND)
-    app.ses.charge_mas = app.ses.dose_cap_mas - 1
+    app.ses.charge_mas = cap_mas - 4  # 15 mA: 3 mA*s in the next 200 ms
+    run_ticks(app, 200, HAND)
+    assert app.ses.state == states.TREAT  # a step under the cap: no end
     run_ticks(app, 200, HAND)
     assert app.ses.state == states.RAMP_DOWN

@@ -4,7 +4,8 @@
 from support import HAND, make_app, press, run_ticks
 
 from firmware import journal, states
-from firmware.session import POLARITY_ALTERNATE, REFUSE_NONE, REFUSE_RAIL
+from firmware.session import POLARITY_ALTERNATE
+from firmware.supervisor import REFUSE_NONE, REFUSE_RAIL
 
 
 def _start(app):

@@ -2,7 +2,16 @@
 from support import FakeHal
 
 from firmware import faults, states
-from firmware.supervisor import CUT, OK, STOP, STOP_BATTERY, STOP_USB, Supervisor
+from firmware.supervisor import (
+    CUT,
+    OK,
+    REFUSE_BATTERY,
+    REFUSE_NONE,
+    STOP,
+    STOP_BATTERY,
+    STOP_USB,
+    Supervisor,
+)
 
 
 def _check(sup, i_ua, v_mv=50000, target_ua=15000, rail_mv=58000, battery_mv=3900,
@@ -25,7 +34,7 @@ class _Probe:
 
 def _sup():
     hal = FakeHal()
-    sup = Supervisor(hal, hal.board, _Probe())
+    sup = Supervisor(hal, hal.board, _Probe(), True)
     sup.start_watchdog()
     return sup, hal
 
@@ -338,7 +347,7 @@ def test_battery_reading_pinned_at_zero_with_the_output_on_latches():
     assert sup.fault == faults.SENSOR and not hal.output_is_on
     hal = FakeHal()
     hal.board = dict(hal.board, usb_treatment=True)
-    sup = Supervisor(hal, hal.board, _Probe())
+    sup = Supervisor(hal, hal.board, _Probe(), True)
     sup.start_watchdog()
     _on(sup, hal)
     for _ in range(3):
@@ -375,9 +384,10 @@ def test_battery_low_for_one_second_asks_a_controlled_stop():
 
 
 def test_battery_start_check():
+    # SR-16 at the start (the other refusals: test_session, test_start_checks).
     sup, hal = _sup()
-    assert not sup.battery_ok_to_start(3200)  # pico: 3000 mV min, start needs 3300
-    assert sup.battery_ok_to_start(3300)
+    assert sup.start_refusal(0, 3200) == REFUSE_BATTERY  # pico: 3000 mV min, start needs 3300
+    assert sup.start_refusal(0, 3300) == REFUSE_NONE
 
 
 def test_usb_power_during_session_asks_a_stop():

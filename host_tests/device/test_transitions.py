@@ -58,7 +58,10 @@ class Rig:
     def hold(self):
         # Held until the 2 s gesture fires; observed with the button still down.
         self.hal.button = True
-        self.ms(2060)  # 2 s, the debounce and the 20 ms steps of button and session
+        # 2 s, the debounce and the 20 ms steps of button and session; in a
+        # fault the session asks the acknowledgement at one step and finds
+        # the latch reset at the next.
+        self.ms(2080)
 
     def hold_release(self):
         self.hal.button = True
@@ -128,7 +131,8 @@ class Rig:
 
     def dose_cap(self):
         ses = self.app.ses
-        ses.charge_mas = ses.dose_cap_mas  # the integration is tested elsewhere
+        # SR-21's cap: the plan's dose + 10 % (the integration is tested elsewhere)
+        ses.charge_mas = ses.planned_ua * (ses.duration_ms // 1000) // 1000 * 110 // 100
         self.ticks(17)
 
     def cap_45(self):

@@ -72,7 +72,7 @@ def test_the_supervisor_check_stays_in_machine_words():
         for board in ("pico", "esp32_devkitc"):
             (i_lo, i_hi), (v_lo, v_hi) = _extremes(board)
             hal = FakeHal(load(board))
-            sup = Supervisor(hal, hal.board, lambda on: None)
+            sup = Supervisor(hal, hal.board, lambda on: None, True)
             sup.start_watchdog()
             hal.hold_codes = True  # frozen codes: the frozen windows run to their end
             for on in (True, False):

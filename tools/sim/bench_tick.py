@@ -181,7 +181,7 @@ def _time_total(tick, n, now, cut):
 
 
 # The tick's parts, each timed alone in treatment (docs/testing.md's budget):
-# name, the object (app, hal, sup, reg), the method, its arguments. A tree
+# name, the object (app, hal, sup, reg, ind: the LED and buzzer), the method, its arguments. A tree
 # without a part (e72854b) leaves it out. Each is timed beyond an empty
 # function's call with as many arguments (the harness's loop and the call
 # itself). Every dt is 0: the same code runs, and no window moves (the
@@ -198,9 +198,9 @@ PARTS = (
     ("guard (every 16)", "app", "_guard_step", (0,)),
     ("adjust (every 16)", "app", "_adjust", (0,)),
     ("observe (every 16)", "app", "_observe", (0,)),
-    ("indicate (every 32)", "app", "_indicate", (0,)),
+    ("indicate (every 32)", "ind", "led", (0,)),
     ("record (every 32)", "app", "_record", (0,)),
-    ("buzzer (every 32)", "app", "_buzzer_at", (100,)),
+    ("buzzer (every 32)", "ind", "buzzer", ()),
     ("report (every 32)", "app", "_report", ()),
 )
 PART_CALLS = 1000
@@ -260,6 +260,7 @@ class Bench:
 
         _flash()
         board = load("pico")
+        self.board = board
         bm.bath.setup(board, HAND)
         if hasattr(firmware, "job"):  # as main.py does: the loop's modules first
             import firmware.app
@@ -425,7 +426,8 @@ class Bench:
         # Each part's cost in reference ticks (median of ROUNDS rounds), less
         # an empty function's call with as many arguments.
         app = self.app
-        objs = {"app": app, "hal": app.hal, "sup": app.sup, "reg": app.reg}
+        objs = {"app": app, "hal": app.hal, "sup": app.sup, "reg": app.reg,
+                "ind": getattr(app, "ind", None)}
         out = {}
         for name, obj, meth, args in PARTS:
             f = getattr(objs[obj], meth, None)
@@ -480,9 +482,9 @@ class Bench:
 def to_ramp(b):
     # From idle: the start gesture (hold 2.1 s, release), the checks (200 ms),
     # contact (100 ms), then 1 s into the ramp (0.5 mA/s: 30 s to 15 mA).
-    bm.pin(b.app.board["pin_button"]).val = 0  # pressed (to GND)
+    bm.pin(b.board["pin_button"]).val = 0  # pressed (to GND)
     b.ticks(2100)
-    bm.pin(b.app.board["pin_button"]).val = 1  # released: the start
+    bm.pin(b.board["pin_button"]).val = 1  # released: the start
     ok = b.until(RAMP_UP, 5000)
     b.ticks(1000)
     return ok
