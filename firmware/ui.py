@@ -92,7 +92,7 @@ def buzzer_level(state, fault, ms, refusal=0):
 
 
 def show_level(number, ms):
-    # The profile gesture (app.py): the LED on, dark for a moment `number`
+    # The profile gesture (session.py): the LED on, dark for a moment `number`
     # times, then on: the inverse of a code, so it is never read as one.
     return not _code(number, ms, _REFUSAL_SLOT_MS * 2, _REFUSAL_SLOT_MS)
 
@@ -125,7 +125,7 @@ class Indicators:
             on = show_level(self._ses.showing, self._ses.phase_ms)  # the profile gesture
         else:
             on = led_level(self._ses.state, self._sup.fault, self.ms, self._ses.refusal,
-                              self._ses.warning, self._reg.limited)
+                           self._ses.warning, self._reg.limited)
         if on != self._led_on:
             self._led_on = on
             self._hal.led(on)
@@ -138,7 +138,7 @@ class Indicators:
             self._sound_key = key
             self._sound_ms = self.ms
         key = buzzer_level(ses.state, self._sup.fault, self.ms - self._sound_ms,
-                              ses.refusal)  # (reused: on or off)
+                           ses.refusal)  # (reused: on or off)
         if key != self._buzz_on:
             self._buzz_on = key
             self._hal.buzzer(key)
