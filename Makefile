@@ -60,7 +60,7 @@ UNIT := $(addprefix host_tests/device/test_,regulator.py session.py supervisor.p
 	start_checks.py buzzer.py alloc.py)
 TABLES := $(addprefix host_tests/test_,one_way_on.py code_tables.py firmware_constants.py \
 	docs_links.py docs_journal.py docs_clinical.py docs_wiring.py safety_coverage.py \
-	fault_matrix.py circuit_constants.py function_length.py import_layers.py app_shape.py)
+	fault_matrix.py circuit_constants.py function_length.py import_layers.py)
 check: lint mpy typecheck
 	$(BIN)/python -m tools.run_device_tests $(UNIT)
 	$(BIN)/pytest -p no:cacheprovider -n auto $(UNIT) $(TABLES)

@@ -3,8 +3,9 @@ tools/ionto imported each other, and the fault matrix's helpers did): no cycle
 between the packages of tools/ (tools/sim, tools/ionto, ...; each top-level module
 of tools/ is a node of its own), function-level imports included, and none
 between the device tests' helpers; and on the device, only the entry points import
-machine (issue 16 item 4: the hal is given it), and no module but app.py sets a field
-of the app (item 1: its inputs are its arguments). Read from the syntax trees."""
+machine (issue 16 item 4: the hal is given it), no module but app.py sets a field
+of the app (item 1: its inputs are its arguments), and the app has at most 15
+attributes (item 1: a wiring of parts). Read from the syntax trees."""
 
 from __future__ import annotations
 
@@ -115,6 +116,22 @@ def test_only_the_entry_points_import_machine(tmp_path):
     assert machine_importers(tmp_path) == {"firmware/session.py"}
 
 
+def field_writes(tree: ast.AST, name: str) -> list[tuple[int, str]]:
+    # (line, field) of every assignment to `<name>.<field>` under tree: plain,
+    # augmented, annotated, and each element of a tuple target.
+    out = []
+    for node in ast.walk(tree):
+        targets = (node.targets if isinstance(node, ast.Assign)
+                   else [node.target] if isinstance(node, (ast.AugAssign, ast.AnnAssign))
+                   else [])
+        for t in targets:
+            for e in (t.elts if isinstance(t, ast.Tuple) else [t]):
+                if (isinstance(e, ast.Attribute) and isinstance(e.value, ast.Name)
+                        and e.value.id == name):
+                    out.append((node.lineno, e.attr))
+    return out
+
+
 def app_writers(root: Path = ROOT) -> list[str]:
     # Assignments to a field of the app (a name `app`, as every firmware module calls
     # it) outside firmware/app.py: App's inputs are its arguments (issue 16 item 1).
@@ -122,16 +139,16 @@ def app_writers(root: Path = ROOT) -> list[str]:
     for f in sorted((root / "firmware").rglob("*.py")):
         if f.name == "app.py":
             continue
-        for node in ast.walk(ast.parse(f.read_text(), str(f))):
-            targets = (node.targets if isinstance(node, ast.Assign)
-                       else [node.target] if isinstance(node, (ast.AugAssign, ast.AnnAssign))
-                       else [])
-            for t in targets:
-                for e in (t.elts if isinstance(t, ast.Tuple) else [t]):
-                    if (isinstance(e, ast.Attribute) and isinstance(e.value, ast.Name)
-                            and e.value.id == "app"):
-                        out.append(f"{f.relative_to(root).as_posix()}:{node.lineno} app.{e.attr}")
+        for line, field in field_writes(ast.parse(f.read_text(), str(f)), "app"):
+            out.append(f"{f.relative_to(root).as_posix()}:{line} app.{field}")
     return out
+
+
+def app_attributes(src: str) -> set[str]:
+    # Every `self.<name>` the class App of this source sets, in any method.
+    tree = ast.parse(src)
+    (cls,) = [n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == "App"]
+    return {field for _, field in field_writes(cls, "self")}
 
 
 def test_no_firmware_module_writes_into_the_app(tmp_path):
@@ -142,3 +159,19 @@ def test_no_firmware_module_writes_into_the_app(tmp_path):
         "def run(app):\n    app.start, app.warning = 1, 2\n")
     assert app_writers(tmp_path) == ["firmware/start_gesture.py:2 app.start",
                                      "firmware/start_gesture.py:2 app.warning"]
+
+
+def test_the_app_has_at_most_15_attributes():
+    # Item 1: the app wires its parts; their state is theirs.
+    found = app_attributes((ROOT / "firmware/app.py").read_text())
+    assert len(found) <= 15, sorted(found)
+    assert {"hal", "sup", "ses", "reg", "ind"} <= found  # the parts it wires
+
+
+def test_an_attribute_set_anywhere_in_the_class_is_counted():
+    # Control: a 16th and a 17th, set in a method (augmented, and in a tuple), are seen.
+    src = (ROOT / "firmware/app.py").read_text()
+    grown = src.replace("    def _report(self):\n",
+                        "    def _report(self):\n        self.extra += 1\n"
+                        "        self.a, self.b = 1, 2\n")
+    assert app_attributes(grown) == app_attributes(src) | {"extra", "a", "b"}
