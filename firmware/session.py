@@ -340,9 +340,9 @@ class Session:
         return REQ_NONE
 
     def _faulted(self):
-        self.armed = False  # a fault cancels a start not yet released ...
-        self.showing = 0  # ... and an unsaved pick
-        if self.state != FAULT:
+        if self.state != FAULT:  # (nothing sets the two below while in FAULT)
+            self.armed = False  # a fault cancels a start not yet released ...
+            self.showing = 0  # ... and an unsaved pick
             if self.state in SESSION_STATES:
                 self.end_reason = END_FAULT
                 self.unjournaled = True
